@@ -1,0 +1,36 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace FastMail.Core.Services;
+
+/// <summary>
+/// Users and domains as the protocol sessions see them. Implementations are thread-safe and
+/// answer lookups without allocating (they hand out the canonical mailbox name they already hold).
+/// A mailbox name is the user's canonical account name (lower-case local part, e.g. "motriles").
+/// </summary>
+public interface IDirectory
+{
+    /// <summary>The domain an unqualified address ("motriles") belongs to.</summary>
+    string PrimaryDomain { get; }
+
+    /// <summary>True when <paramref name="domain"/> (ASCII, any case, no trailing dot) is served here.</summary>
+    bool IsLocalDomain(ReadOnlySpan<byte> domain);
+
+    /// <summary>
+    /// Finds the mailbox of a local part (any case). Users are shared by all local domains,
+    /// as in a classic single-host mail server. Returns the canonical name instance, never a new string.
+    /// </summary>
+    bool TryFindMailbox(ReadOnlySpan<byte> localPart, [NotNullWhen(true)] out string? mailbox);
+
+    /// <summary>
+    /// Verifies a user name ("name" or "name@local.domain") and password. Returns the mailbox on success,
+    /// null otherwise; the answer and its cost never reveal whether the user exists (contract 6).
+    /// </summary>
+    ValueTask<string?> AuthenticateAsync(ReadOnlyMemory<byte> user, ReadOnlyMemory<byte> password, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// RFC 1939 APOP: true when <paramref name="user"/> has an APOP secret and
+    /// MD5(<paramref name="timestamp"/> + secret) equals <paramref name="digestHex"/> (lower-case hex).
+    /// Accounts without an APOP secret always fail.
+    /// </summary>
+    bool TryApop(ReadOnlySpan<byte> user, ReadOnlySpan<byte> timestamp, ReadOnlySpan<byte> digestHex, [NotNullWhen(true)] out string? mailbox);
+}
