@@ -1,10 +1,69 @@
+using FastMail.Cli;
+using FastMail.Configuration;
+
 namespace FastMail;
 
+/// <summary>The `fastmail` executable: one binary for the server and its administration.</summary>
 internal static class Program
 {
-    public static int Main(string[] args)
+    private const string Help = """
+        FastMail: an SMTP and POP3 mail server in one binary.
+
+        Usage: fastmail <command> [options]
+
+        Commands:
+          serve                          run the SMTP and POP3 servers
+          user add|del|list|passwd|apop  manage users (works while the server runs)
+          domain add|del|list            manage local domains (works while the server runs)
+          config                         print the configuration keys, defaults and descriptions
+          version                        print the version
+
+        Run `fastmail <command> --help` for a command's options.
+        """;
+
+    public static async Task<int> Main(string[] args)
     {
-        Console.WriteLine("fastmail");
-        return args.Length == 0 ? 0 : 0;
+        try
+        {
+            var parsed = Arguments.Parse(args);
+            var command = parsed.Positionals.Count > 0 ? parsed.Positionals[0] : null;
+            return command switch
+            {
+                null when parsed.Help => PrintHelp(Help),
+                null => Fail(Help, "no command given"),
+                "serve" when parsed.Help => PrintHelp(ServeCommand.Help),
+                "serve" => await ServeCommand.RunAsync(parsed),
+                "user" => UserCommand.Run(parsed),
+                "domain" => DomainCommand.Run(parsed),
+                "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
+                "config" => ConfigCommand.Run(parsed),
+                "version" or "--version" => VersionCommand.Run(),
+                "help" => PrintHelp(Help),
+                _ => Fail(Help, $"unknown command '{command}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"fastmail: {e.Message} (see --help)");
+            return 2;
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine($"fastmail: {e.Message}");
+            return 2;
+        }
+    }
+
+    internal static int PrintHelp(string text)
+    {
+        Console.WriteLine(text);
+        return 0;
+    }
+
+    private static int Fail(string help, string message)
+    {
+        Console.Error.WriteLine($"fastmail: {message}");
+        Console.Error.WriteLine(help);
+        return 2;
     }
 }

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using FastMail.Configuration;
+using FastMail.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Cli;
+
+/// <summary>`fastmail serve`: validate the configuration, start listening, run until SIGTERM/SIGINT, stop gracefully.</summary>
+internal static class ServeCommand
+{
+    public const string Help = """
+        Usage: fastmail serve [--config FILE] [--data-dir DIR] [--set KEY=VALUE]...
+
+        Runs the SMTP and POP3 servers until SIGTERM or SIGINT, then stops gracefully:
+        no new connections, in-flight DATA may finish, idle sessions get 421, the store commits and closes.
+        Without --config the embedded defaults apply (see `fastmail config`): data in ./data, SMTP on 2525, POP3 on 1110.
+        `serve` never creates accounts: add them with `fastmail user add`.
+
+        """ + ConfigOptions.Help;
+
+    public static async Task<int> RunAsync(Arguments args)
+    {
+        args.AllowOnly(ConfigOptions.Names);
+        if (args.Positionals.Count > 1)
+        {
+            throw new UsageException($"unexpected argument '{args.Positionals[1]}'");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var settings = FastMailSettings.From(ConfigOptions.Load(args));
+        using var loggerFactory = Logging.Create(settings.LogLevel);
+        var logger = loggerFactory.CreateLogger("FastMail");
+        using var signal = new ShutdownSignal();
+        await using var server = MailServer.Start(settings, loggerFactory);
+        logger.LogInformation("FastMail {Version} ready in {Milliseconds:F0} ms; data in {DataDirectory}", VersionCommand.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, settings.DataDirectory);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, signal.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        logger.LogInformation("FastMail stopping");
+        await server.StopAsync();
+        return 0;
+    }
+}

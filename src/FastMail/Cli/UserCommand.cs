@@ -1,0 +1,98 @@
+using FastMail.Accounts;
+
+namespace FastMail.Cli;
+
+/// <summary>`fastmail user add|del|list|passwd|apop`: manage users; works while the server runs.</summary>
+internal static class UserCommand
+{
+    public const string Help = """
+        Usage: fastmail user add NAME [--password PW]
+               fastmail user passwd NAME [--password PW]
+               fastmail user del NAME
+               fastmail user list
+               fastmail user apop NAME (--secret S | --clear)
+
+        Without --password the password is read from the first line of standard input
+        (so it stays out of the shell history: `read -s pw; echo "$pw" | fastmail user add alice`).
+        Passwords are stored as PBKDF2-HMAC-SHA256 hashes. An APOP secret is stored readable
+        (APOP needs a plaintext-equivalent secret) and is only used when pop3.enableApop=true.
+        A running server picks changes up within a second.
+
+        """ + ConfigOptions.Help;
+
+    public static int Run(Arguments args)
+    {
+        if (args.Help)
+        {
+            return Program.PrintHelp(Help);
+        }
+
+        var verb = AccountCommands.Required(args, 1, "subcommand (add, del, list, passwd, apop)");
+        switch (verb)
+        {
+            case "add":
+                args.AllowOnly([.. ConfigOptions.Names, "password"]);
+                AccountCommands.NoMoreThan(args, 3);
+                {
+                    var name = AccountCommands.Required(args, 2, "user name");
+                    var password = Password(args);
+                    return AccountCommands.Report(AccountCommands.OpenAdmin(args).AddUser(name, password));
+                }
+
+            case "passwd":
+                args.AllowOnly([.. ConfigOptions.Names, "password"]);
+                AccountCommands.NoMoreThan(args, 3);
+                {
+                    var name = AccountCommands.Required(args, 2, "user name");
+                    var password = Password(args);
+                    return AccountCommands.Report(AccountCommands.OpenAdmin(args).SetPassword(name, password));
+                }
+
+            case "del":
+                args.AllowOnly(ConfigOptions.Names);
+                AccountCommands.NoMoreThan(args, 3);
+                return AccountCommands.Report(AccountCommands.OpenAdmin(args).DeleteUser(AccountCommands.Required(args, 2, "user name")));
+
+            case "list":
+                args.AllowOnly(ConfigOptions.Names);
+                AccountCommands.NoMoreThan(args, 2);
+                foreach (var user in AccountCommands.OpenAdmin(args).ListUsers())
+                {
+                    Console.WriteLine(user.HasApopSecret ? user.Name + " (apop)" : user.Name);
+                }
+
+                return 0;
+
+            case "apop":
+                args.AllowOnly([.. ConfigOptions.Names, "secret", "clear"]);
+                AccountCommands.NoMoreThan(args, 3);
+                {
+                    var name = AccountCommands.Required(args, 2, "user name");
+                    if (args.Has("clear") == args.Has("secret"))
+                    {
+                        throw new UsageException("give either --secret S or --clear");
+                    }
+
+                    return AccountCommands.Report(AccountCommands.OpenAdmin(args).SetApopSecret(name, args.Option("secret")));
+                }
+
+            default:
+                throw new UsageException($"unknown user subcommand '{verb}'");
+        }
+    }
+
+    private static string Password(Arguments args)
+    {
+        if (args.Option("password") is { } password)
+        {
+            return password;
+        }
+
+        if (!Console.IsInputRedirected)
+        {
+            Console.Error.Write("Password: ");
+        }
+
+        return Console.In.ReadLine() ?? throw new UsageException("no password given (use --password or standard input)");
+    }
+}

@@ -1,0 +1,55 @@
+namespace FastMail.Configuration;
+
+/// <summary>Every key FastMail reads, with its default and a one-line description (printed by `fastmail config`).</summary>
+internal static class ConfigKeys
+{
+    public static readonly ConfigKey HostName = new("hostName", "", "Name in the SMTP greeting and Received headers; empty = this machine's host name.");
+    public static readonly ConfigKey PrimaryDomain = new("primaryDomain", "localhost", "The local domain an unqualified address (\"motriles\") belongs to; always local.");
+    public static readonly ConfigKey DataDirectory = new("dataDirectory", "./data", "Where mail (FASTER log) and accounts.json live; relative paths are relative to the working directory.");
+    public static readonly ConfigKey LogLevel = new("logLevel", "information", "Minimum log level: trace, debug, information, warning, error.");
+
+    public static readonly ConfigKey SmtpListen = new("smtp.listen", "0.0.0.0:2525", "SMTP listen addresses, comma-separated host:port (use 0.0.0.0:25 for the standard port).");
+    public static readonly ConfigKey SmtpMaxMessageSize = new("smtp.maxMessageSize", "25m", "Largest message accepted, advertised as SIZE (RFC 1870); k/m/g suffixes.");
+    public static readonly ConfigKey SmtpMaxRecipients = new("smtp.maxRecipients", "100", "Recipients per message before 452 4.5.3 (RFC 5321 4.5.3.1.8 minimum is 100).");
+    public static readonly ConfigKey SmtpMaxErrors = new("smtp.maxErrors", "10", "Protocol errors in one session before 421 and close.");
+    public static readonly ConfigKey SmtpCommandTimeout = new("smtp.commandTimeout", "5m", "Time to wait for a command line before 421 (RFC 5321 4.5.3.2.7: 5 minutes).");
+    public static readonly ConfigKey SmtpDataTimeout = new("smtp.dataTimeout", "3m", "Time to wait for each block of DATA before 421 (RFC 5321 4.5.3.2.5: 3 minutes).");
+    public static readonly ConfigKey SmtpStrictAddresses = new("smtp.strictAddresses", "false", "true: require <angle brackets> and qualified addresses in MAIL/RCPT (501 5.1.7 otherwise); false accepts `mail from: motriles` like Postfix's strict_rfc821_envelopes=no.");
+
+    public static readonly ConfigKey Pop3Listen = new("pop3.listen", "0.0.0.0:1110", "POP3 listen addresses, comma-separated host:port (use 0.0.0.0:110 for the standard port).");
+    public static readonly ConfigKey Pop3IdleTimeout = new("pop3.idleTimeout", "10m", "Idle time before a POP3 session is closed (RFC 1939 3: at least 10 minutes).");
+    public static readonly ConfigKey Pop3EnableApop = new("pop3.enableApop", "false", "Offer APOP (the greeting carries a timestamp); only accounts with an APOP secret can use it.");
+    public static readonly ConfigKey Pop3MaxErrors = new("pop3.maxErrors", "10", "Protocol errors in one session before -ERR and close.");
+
+    public static readonly ConfigKey MaxConnections = new("limits.maxConnections", "1000", "Concurrent connections per listener; beyond it SMTP gets 421 4.7.0, POP3 -ERR [SYS/TEMP].");
+    public static readonly ConfigKey MaxConnectionsPerIp = new("limits.maxConnectionsPerIp", "20", "Concurrent connections from one client address per listener.");
+    public static readonly ConfigKey ShutdownGracePeriod = new("limits.shutdownGracePeriod", "10s", "On SIGTERM/SIGINT: how long an in-flight DATA may take to finish before connections are cut.");
+
+    public static readonly ConfigKey AllowRelay = new("relay.allowRelay", "false", "The \"Allow Relay\" switch: when true, clients in relay.trustedNetworks may send to other domains. Never expose this to the internet with a wide network: that is an open relay.");
+    public static readonly ConfigKey TrustedNetworks = new("relay.trustedNetworks", "127.0.0.0/8,::1/128", "Networks (CIDR, comma-separated) that may relay when relay.allowRelay is true.");
+
+    public static readonly ConfigKey Pbkdf2Iterations = new("accounts.pbkdf2Iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP 2023: 600000).");
+
+    public static readonly IReadOnlyList<ConfigKey> All =
+    [
+        HostName, PrimaryDomain, DataDirectory, LogLevel,
+        SmtpListen, SmtpMaxMessageSize, SmtpMaxRecipients, SmtpMaxErrors, SmtpCommandTimeout, SmtpDataTimeout, SmtpStrictAddresses,
+        Pop3Listen, Pop3IdleTimeout, Pop3EnableApop, Pop3MaxErrors,
+        MaxConnections, MaxConnectionsPerIp, ShutdownGracePeriod,
+        AllowRelay, TrustedNetworks,
+        Pbkdf2Iterations,
+    ];
+
+    public static ConfigKey? Find(string name)
+    {
+        foreach (var key in All)
+        {
+            if (string.Equals(key.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+}

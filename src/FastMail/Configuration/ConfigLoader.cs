@@ -1,0 +1,109 @@
+using System.Text.Json;
+
+namespace FastMail.Configuration;
+
+/// <summary>
+/// Layers configuration: embedded defaults, then the JSON file, then FASTMAIL_* environment variables,
+/// then --set key=value flags. Values are kept as text with the place they came from, so an error names both.
+/// JSON is read with JsonDocument (no reflection; AOT-safe).
+/// </summary>
+internal static class ConfigLoader
+{
+    public static ConfigValues Load(string? configFile, IReadOnlyList<KeyValuePair<string, string>> overrides, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var values = new ConfigValues();
+        foreach (var key in ConfigKeys.All)
+        {
+            values.Set(key, key.Default, "default");
+        }
+
+        if (configFile is not null)
+        {
+            LoadFile(configFile, values);
+        }
+
+        foreach (var key in ConfigKeys.All)
+        {
+            var value = environment(key.EnvironmentVariable);
+            if (value is not null)
+            {
+                values.Set(key, value, "environment variable " + key.EnvironmentVariable);
+            }
+        }
+
+        foreach (var (name, value) in overrides)
+        {
+            var key = ConfigKeys.Find(name) ?? throw new ConfigException($"unknown configuration key '{name}' (see `fastmail config` for the list)");
+            values.Set(key, value, "--set");
+        }
+
+        return values;
+    }
+
+    private static void LoadFile(string path, ConfigValues values)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"cannot read configuration file '{path}': {e.Message}");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ConfigException($"configuration file '{path}': the top level must be a JSON object");
+            }
+
+            Flatten(document.RootElement, prefix: "", path, values);
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"configuration file '{path}' is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static void Flatten(JsonElement element, string prefix, string path, ConfigValues values)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = prefix.Length == 0 ? property.Name : prefix + "." + property.Name;
+            if (property.Value.ValueKind == JsonValueKind.Object)
+            {
+                Flatten(property.Value, name, path, values);
+                continue;
+            }
+
+            var key = ConfigKeys.Find(name) ?? throw new ConfigException($"configuration file '{path}': unknown key '{name}' (see `fastmail config` for the list)");
+            values.Set(key, ToText(property.Value, name, path), "file " + path);
+        }
+    }
+
+    private static string ToText(JsonElement value, string name, string path) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Array => string.Join(',', value.EnumerateArray().Select(item => ToText(item, name, path))),
+        _ => throw new ConfigException($"configuration file '{path}': key '{name}' has an unsupported value {value.GetRawText()}"),
+    };
+}
+
+/// <summary>Configuration values as text, each with the source it came from.</summary>
+internal sealed class ConfigValues
+{
+    private readonly Dictionary<string, (string Value, string Source)> _values = new(StringComparer.Ordinal);
+
+    public void Set(ConfigKey key, string value, string source) => _values[key.Name] = (value, source);
+
+    public string Get(ConfigKey key) => _values[key.Name].Value;
+
+    public string SourceOf(ConfigKey key) => _values[key.Name].Source;
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace FastMail.IntegrationTests.Harness;
+
+/// <summary>The published binary running `fastmail serve` as a child process on ports the OS picks (read back from its log).</summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _log = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process) => _process = process;
+
+    public int SmtpPort { get; private set; }
+
+    public int Pop3Port { get; private set; }
+
+    public int ProcessId => _process.Id;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log);
+            }
+        }
+    }
+
+    public static string[] ServeArguments(string dataDirectory) =>
+    [
+        "serve", "--data-dir", dataDirectory,
+        "--set", "hostName=mail." + TestServer.Domain, "--set", "primaryDomain=" + TestServer.Domain,
+        "--set", "smtp.listen=127.0.0.1:0", "--set", "pop3.listen=127.0.0.1:0",
+        "--set", "limits.shutdownGracePeriod=3s",
+    ];
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments)
+    {
+        var info = new ProcessStartInfo(await AotBinary.GetAsync())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in ServeArguments(dataDirectory).Concat(extraArguments))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var server = new ServerProcess(Process.Start(info)!);
+        server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        server._process.EnableRaisingEvents = true;
+        server._process.Exited += (_, _) => server._ready.TrySetException(new InvalidOperationException("fastmail exited before listening:\n" + server.Log));
+        await server._ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return server;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Add(line);
+        }
+
+        var match = ListeningPattern().Match(line);
+        if (match.Success)
+        {
+            var port = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (match.Groups[1].Value == "SMTP")
+            {
+                SmtpPort = port;
+            }
+            else
+            {
+                Pop3Port = port;
+            }
+
+            if (SmtpPort != 0 && Pop3Port != 0)
+            {
+                _ready.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>kill -9: no chance to flush or close anything.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, then waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        Assert.Equal(0, SysKill(_process.Id, 15));
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"(SMTP|POP3) listening on [^:]+:(\d+)")]
+    private static partial Regex ListeningPattern();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+}

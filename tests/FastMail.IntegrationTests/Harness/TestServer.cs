@@ -1,0 +1,80 @@
+using FastMail.Configuration;
+using FastMail.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastMail.IntegrationTests.Harness;
+
+/// <summary>
+/// A FastMail server started in-process through the same composition root as `fastmail serve`, on 127.0.0.1 with
+/// ports chosen by the OS, a temporary data directory, and cheap password hashing so logins are fast in tests.
+/// </summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    public const string Domain = "fastmail.test";
+
+    private readonly MailServer _server;
+    private readonly ILoggerFactory _loggerFactory;
+
+    private TestServer(string dataDirectory, MailServer server, ILoggerFactory loggerFactory)
+    {
+        DataDirectory = dataDirectory;
+        _server = server;
+        _loggerFactory = loggerFactory;
+    }
+
+    public string DataDirectory { get; }
+
+    public int SmtpPort => _server.SmtpEndPoints[0].Port;
+
+    public int Pop3Port => _server.Pop3EndPoints[0].Port;
+
+    /// <summary>Starts a server whose accounts are <paramref name="users"/> (created before it starts, as `fastmail user add` would).</summary>
+    public static TestServer Start((string Name, string Password)[] users, params (string Key, string Value)[] overrides) =>
+        Start(dataDirectory: null, users, overrides);
+
+    public static TestServer Start(string? dataDirectory, (string Name, string Password)[] users, params (string Key, string Value)[] overrides)
+    {
+        dataDirectory ??= TempDirectory.Create();
+        foreach (var (name, password) in users)
+        {
+            Accounts.AddUser(dataDirectory, name, password);
+        }
+
+        var settings = FastMailSettings.From(ConfigLoader.Load(null, Overrides(dataDirectory, overrides), _ => null));
+        var loggerFactory = Environment.GetEnvironmentVariable("FASTMAIL_TEST_LOG") is null
+            ? NullLoggerFactory.Instance
+            : Logging.Create(LogLevel.Debug);
+        return new TestServer(dataDirectory, MailServer.Start(settings, loggerFactory), loggerFactory);
+    }
+
+    /// <summary>The settings a test server runs with; also used to run the account commands against its data directory.</summary>
+    public static List<KeyValuePair<string, string>> Overrides(string dataDirectory, params (string Key, string Value)[] overrides)
+    {
+        var all = new List<KeyValuePair<string, string>>
+        {
+            new("dataDirectory", dataDirectory),
+            new("hostName", "mail." + Domain),
+            new("primaryDomain", Domain),
+            new("smtp.listen", "127.0.0.1:0"),
+            new("pop3.listen", "127.0.0.1:0"),
+            new("accounts.pbkdf2Iterations", "1000"),
+            new("limits.maxConnectionsPerIp", "1000"),
+            new("limits.shutdownGracePeriod", "2s"),
+        };
+        all.AddRange(overrides.Select(o => new KeyValuePair<string, string>(o.Key, o.Value)));
+        return all;
+    }
+
+    /// <summary>The tutorial's account.</summary>
+    public static readonly (string Name, string Password)[] Motriles = [("motriles", "jose")];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.StopAsync();
+        _loggerFactory.Dispose();
+        TempDirectory.Delete(DataDirectory);
+    }
+
+    public Task StopAsync() => _server.StopAsync();
+}

@@ -1,7 +1,0 @@
-namespace FastMail.IntegrationTests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void ProjectBuilds() => Assert.True(true);
-}
