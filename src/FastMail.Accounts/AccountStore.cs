@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using FastMail.Accounts.Storage;
 
 namespace FastMail.Accounts;
@@ -17,6 +19,14 @@ public sealed class AccountStore
     public const string LockFileName = "accounts.lock";
 
     private const string TempSuffix = ".tmp";
+
+    /// <summary>
+    /// The default encoder escapes '+' (common in base64 hashes) as \u002B, which makes reading and diffing the file by
+    /// hand needlessly hard. accounts.json is never embedded in HTML, so relaxed escaping is safe here.
+    /// </summary>
+    private static readonly JsonTypeInfo<AccountsDocument> DocumentJson =
+        new AccountsJsonContext(new JsonSerializerOptions(AccountsJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+            .AccountsDocument;
 
     public AccountStore(string dataDirectory)
     {
@@ -113,7 +123,7 @@ public sealed class AccountStore
         AccountsDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize(bytes, AccountsJsonContext.Default.AccountsDocument);
+            document = JsonSerializer.Deserialize(bytes, DocumentJson);
         }
         catch (JsonException ex)
         {
@@ -144,7 +154,7 @@ public sealed class AccountStore
         var temp = FilePath + TempSuffix;
         try
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(document, AccountsJsonContext.Default.AccountsDocument);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(document, DocumentJson);
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
             {

@@ -24,7 +24,8 @@ internal sealed class TrustedNetworks
             var entry = entries[i]?.Trim() ?? "";
             if (IPNetwork.TryParse(entry, out var network))
             {
-                networks[i] = network;
+                // Host bits after the prefix are masked off ("192.168.1.7/24" is 192.168.1.0/24).
+                networks[i] = AsIPv4IfMapped(network);
             }
             else if (!entry.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(entry, out var address))
             {
@@ -33,12 +34,18 @@ internal sealed class TrustedNetworks
             else
             {
                 throw new ArgumentException(
-                    $"accounts: TrustedNetworks entry '{entries[i]}' is not a CIDR network (e.g. 127.0.0.0/8, 192.168.1.0/24, ::1/128; host bits after the prefix must be zero).");
+                    $"accounts: TrustedNetworks entry '{entries[i]}' is not a CIDR network (e.g. 127.0.0.0/8, 192.168.1.0/24, ::1/128).");
             }
         }
 
         return new TrustedNetworks(networks);
     }
+
+    /// <summary>"::ffff:10.0.0.0/104" is written as 10.0.0.0/8, because clients are matched as IPv4 too.</summary>
+    private static IPNetwork AsIPv4IfMapped(IPNetwork network) =>
+        network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96
+            ? new IPNetwork(network.BaseAddress.MapToIPv4(), network.PrefixLength - 96)
+            : network;
 
     /// <summary>True when <paramref name="remote"/> lies in one of the networks; IPv4-mapped IPv6 is matched as IPv4.</summary>
     public bool Contains(IPAddress remote)

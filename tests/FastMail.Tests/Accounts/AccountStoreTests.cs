@@ -29,7 +29,9 @@ public sealed class AccountStoreTests : IDisposable
             Domains = ["other.test"],
         });
 
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir.AccountsFile));
+        var text = File.ReadAllText(_dir.AccountsFile);
+        Assert.Contains(hash, text, StringComparison.Ordinal); // readable: no \u002B escapes for base64 '+'
+        using var json = System.Text.Json.JsonDocument.Parse(text);
         var root = json.RootElement;
         Assert.Equal(1, root.GetProperty("version").GetInt32());
         var alice = root.GetProperty("users")[0];
