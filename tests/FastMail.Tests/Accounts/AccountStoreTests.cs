@@ -22,7 +22,8 @@ public sealed class AccountStoreTests : IDisposable
     public void SaveWritesTheDocumentedJsonShapeAndLeavesNoTempFile()
     {
         var store = new AccountStore(_dir.Path);
-        var hash = PasswordHasher.Hash("pw", 1000);
+        var hash = "$pbkdf2-sha256$i=1000$+++++++++++++++++++++w==$" + Convert.ToBase64String(new byte[32]); // '+' for sure
+        Assert.True(PasswordHasher.IsWellFormed(hash));
         store.Save(new AccountsDocument
         {
             Users = [new AccountRecord { Name = "alice", PasswordHash = hash, ApopSecret = "tanstaaf" }, new AccountRecord { Name = "bob", PasswordHash = hash }],
