@@ -1,0 +1,32 @@
+namespace FastMail.Accounts;
+
+/// <summary>Why an admin operation was refused.</summary>
+public enum AdminError
+{
+    None,
+    InvalidUserName,
+    UserExists,
+    UserNotFound,
+    InvalidPassword,
+    InvalidApopSecret,
+    InvalidDomain,
+    DomainExists,
+    DomainNotFound,
+    PrimaryDomain,
+}
+
+/// <summary>
+/// The outcome of an <see cref="AccountAdmin"/> change: <see cref="Message"/> is fit to print as is
+/// ("user 'bob' added", "user 'bob' already exists"). The CLI prints it and exits non-zero unless <see cref="Succeeded"/>.
+/// </summary>
+public readonly record struct AdminResult(AdminError Error, string Message)
+{
+    public bool Succeeded => Error == AdminError.None;
+
+    public static AdminResult Ok(string message) => new(AdminError.None, message);
+
+    public static AdminResult Fail(AdminError error, string message) => new(error, message);
+}
+
+/// <summary>One line of <see cref="AccountAdmin.ListUsers"/>.</summary>
+public sealed record UserSummary(string Name, bool HasApopSecret);

@@ -1,0 +1,52 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace FastMail.Accounts.Lookup;
+
+/// <summary>
+/// An immutable view of accounts.json. The directory swaps the whole snapshot on reload, so a lookup never sees half a
+/// change. Lookups go through span alternate lookups: no string is built to ask a question.
+/// </summary>
+internal sealed class DirectorySnapshot
+{
+    private readonly Dictionary<string, UserEntry> _users;
+    private readonly Dictionary<string, UserEntry>.AlternateLookup<ReadOnlySpan<char>> _usersBySpan;
+    private readonly HashSet<string> _domains;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _domainsBySpan;
+
+    private DirectorySnapshot(Dictionary<string, UserEntry> users, HashSet<string> domains)
+    {
+        _users = users;
+        _usersBySpan = users.GetAlternateLookup<ReadOnlySpan<char>>();
+        _domains = domains;
+        _domainsBySpan = domains.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public int UserCount => _users.Count;
+
+    public int DomainCount => _domains.Count;
+
+    /// <summary>
+    /// Builds a snapshot from a validated document. Names already known to <paramref name="previous"/> keep their string
+    /// instance, so the canonical mailbox name a session holds stays the same object across reloads.
+    /// </summary>
+    public static DirectorySnapshot Build(AccountsDocument document, string primaryDomain, DirectorySnapshot? previous)
+    {
+        var users = new Dictionary<string, UserEntry>(document.Users.Count, StringComparer.Ordinal);
+        foreach (var record in document.Users)
+        {
+            var name = previous is not null && previous._users.TryGetValue(record.Name, out var old) ? old.Name : record.Name;
+            var apop = record.ApopSecret is null ? null : Encoding.ASCII.GetBytes(record.ApopSecret);
+            users[name] = new UserEntry(name, record.PasswordHash, apop);
+        }
+
+        var domains = new HashSet<string>(document.Domains, StringComparer.Ordinal) { primaryDomain };
+        return new DirectorySnapshot(users, domains);
+    }
+
+    /// <summary>Looks up a lower-case user name.</summary>
+    public bool TryGetUser(ReadOnlySpan<char> lowerName, [NotNullWhen(true)] out UserEntry? user) => _usersBySpan.TryGetValue(lowerName, out user);
+
+    /// <summary>True when the lower-case domain is local.</summary>
+    public bool IsLocalDomain(ReadOnlySpan<char> lowerDomain) => _domainsBySpan.Contains(lowerDomain);
+}

@@ -1,0 +1,12 @@
+namespace FastMail.Accounts.Lookup;
+
+/// <summary>One account as the server holds it in memory: the canonical name instance sessions receive, the hash, the APOP secret octets.</summary>
+internal sealed class UserEntry(string name, string passwordHash, byte[]? apopSecret)
+{
+    public string Name { get; } = name;
+
+    public string PasswordHash { get; } = passwordHash;
+
+    /// <summary>ASCII octets of the APOP secret, or null when APOP is off for this user.</summary>
+    public byte[]? ApopSecret { get; } = apopSecret;
+}
