@@ -21,7 +21,7 @@ public sealed partial class SocketListener
                 Socket socket;
                 try
                 {
-                    socket = await _listenSocket.AcceptAsync(stopping);
+                    socket = await _accept(_listenSocket, stopping);
                 }
                 catch (OperationCanceledException)
                 {

@@ -14,10 +14,14 @@ namespace FastMail.Transport;
 /// </summary>
 public sealed partial class SocketListener : IAsyncDisposable
 {
+    private static readonly Func<Socket, CancellationToken, ValueTask<Socket>> s_acceptFromSocket =
+        static (socket, cancellationToken) => socket.AcceptAsync(cancellationToken);
+
     private readonly ListenerOptions _options;
     private readonly ConnectionHandler _handler;
     private readonly ILogger _logger;
     private readonly Socket _listenSocket;
+    private readonly Func<Socket, CancellationToken, ValueTask<Socket>> _accept;
     private readonly ConnectionLimiter _limiter;
     private readonly ConcurrentDictionary<long, TransportConnection> _live = new();
     private readonly CancellationTokenSource _stopAccepting = new();
@@ -27,8 +31,9 @@ public sealed partial class SocketListener : IAsyncDisposable
     private Task? _stopping;
     private int _acceptStopped;
 
-    private SocketListener(ListenerOptions options, ConnectionHandler handler, ILogger logger, Socket listenSocket)
+    private SocketListener(ListenerOptions options, ConnectionHandler handler, ILogger logger, Socket listenSocket, Func<Socket, CancellationToken, ValueTask<Socket>> accept)
     {
+        _accept = accept;
         _options = options;
         _handler = handler;
         _logger = logger;
@@ -49,13 +54,17 @@ public sealed partial class SocketListener : IAsyncDisposable
     /// <exception cref="IOException">The address is already in use (the message names listener and address).</exception>
     /// <exception cref="SocketException">Any other bind or listen failure (e.g. permission denied for ports below 1024).</exception>
     public static SocketListener Start(ListenerOptions options, ConnectionHandler handler, ILogger logger)
+        => Start(options, handler, logger, s_acceptFromSocket);
+
+    /// <summary>Start with a replaceable accept call, so tests can inject the failures a busy host sees (EMFILE).</summary>
+    internal static SocketListener Start(ListenerOptions options, ConnectionHandler handler, ILogger logger, Func<Socket, CancellationToken, ValueTask<Socket>> accept)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(logger);
         options.Validate();
 
-        var listener = new SocketListener(options, handler, logger, Bind(options));
+        var listener = new SocketListener(options, handler, logger, Bind(options), accept);
         logger.ListenerStarted(options.Name, listener.LocalEndPoint);
         listener._acceptLoop = Task.Run(listener.AcceptLoopAsync);
         return listener;

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using FastMail.Transport.Diagnostics;
 
 namespace FastMail.Transport;
@@ -44,6 +45,8 @@ public sealed partial class TransportConnection
                 reader.AdvanceTo(read.Buffer.End);
                 if (read.IsCompleted)
                 {
+                    // The handler completed its output: say so with FIN now, even if it keeps reading.
+                    ShutdownSend();
                     break;
                 }
             }
@@ -61,6 +64,18 @@ public sealed partial class TransportConnection
             // The handler's next flush reports IsCompleted: nobody is listening any more.
             reader.Complete();
             _sendState = SendState.Done;
+        }
+    }
+
+    private void ShutdownSend()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // Reset meanwhile: the peer is gone anyway.
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
 using FastMail.Transport;
@@ -184,5 +185,56 @@ public sealed class ConnectionCloseTests
 
         await EventuallyAsync(() => listener.ActiveConnections == 0, timeout.Token);
         Assert.True(logger.Has(1012));
+    }
+
+    [Fact]
+    public async Task CompletingTheOutputSendsEndOfStreamWhileTheHandlerStillReads()
+    {
+        using var timeout = Timeout();
+        var inputEnded = new TaskCompletionSource();
+        await using var listener = Start(async (connection, _) =>
+        {
+            connection.Output.Write("+OK bye\r\n"u8);
+            await connection.Output.CompleteAsync();
+            ReadResult read;
+            do
+            {
+                read = await connection.Input.ReadAsync(CancellationToken.None);
+                connection.Input.AdvanceTo(read.Buffer.End);
+            }
+            while (!read.IsCompleted);
+
+            inputEnded.SetResult();
+        });
+
+        using var client = await ConnectAsync(listener, timeout.Token);
+        Assert.Equal("+OK bye\r\n"u8.ToArray(), await client.ReadToEndAsync(timeout.Token));
+        Assert.False(inputEnded.Task.IsCompleted);
+
+        client.Client.Shutdown(SocketShutdown.Send);
+        await inputEnded.Task.WaitAsync(timeout.Token);
+        await EventuallyAsync(() => listener.ActiveConnections == 0, timeout.Token);
+    }
+
+    [Fact]
+    public async Task AbortingAConnectionThatAlreadyClosedIsHarmless()
+    {
+        using var timeout = Timeout();
+        var served = new TaskCompletionSource<TransportConnection>();
+        await using var listener = Start((connection, _) =>
+        {
+            served.SetResult(connection);
+            return Task.CompletedTask;
+        });
+
+        using var client = await ConnectAsync(listener, timeout.Token);
+        var connection = await served.Task.WaitAsync(timeout.Token);
+        await EventuallyAsync(() => listener.ActiveConnections == 0, timeout.Token);
+
+        connection.Abort();
+        connection.Abort();
+
+        Assert.Equal(ReceiveState.Done, connection.ReceiveState);
+        Assert.Equal(SendState.Done, connection.SendState);
     }
 }
