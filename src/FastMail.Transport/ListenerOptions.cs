@@ -68,6 +68,9 @@ public sealed class ListenerOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A private copy, so changing the options after Start changes nothing.</summary>
+    internal ListenerOptions Snapshot() => (ListenerOptions)MemberwiseClone();
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(EndPoint);

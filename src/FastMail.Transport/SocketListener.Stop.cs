@@ -15,6 +15,11 @@ public sealed partial class SocketListener
     /// </summary>
     public Task StopAsync(TimeSpan gracePeriod)
     {
+        if (gracePeriod < TimeSpan.Zero && gracePeriod != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(gracePeriod), gracePeriod, "Must be zero or more, or infinite.");
+        }
+
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var existing = Interlocked.CompareExchange(ref _stopping, stop.Task, null);
         if (existing is not null)

@@ -62,6 +62,7 @@ public sealed partial class SocketListener : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(logger);
+        options = options.Snapshot();
         options.Validate();
 
         var listener = new SocketListener(options, handler, logger, Bind(options), accept);
