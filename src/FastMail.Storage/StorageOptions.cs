@@ -42,6 +42,9 @@ public sealed class StorageOptions
     /// <summary>Most idle message writers kept for reuse. Default 64.</summary>
     public int MaxPooledWriters { get; set; } = 64;
 
+    /// <summary>Test seam: builds the log device from its file path (fault injection); null uses FASTER's local file device.</summary>
+    internal Func<string, FASTER.core.IDevice>? DeviceFactory { get; set; }
+
     internal string MailDirectory => Path.Combine(DataDirectory, "mail");
 
     internal int PageSize => 1 << PageSizeBits;

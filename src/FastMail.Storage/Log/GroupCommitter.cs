@@ -73,7 +73,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
             catch (Exception e)
             {
                 StorageLog.CommitFailed(_logger, e);
-                round.TrySetException(e);
+                // Callers (SMTP, POP3) know nothing of FASTER: they see an I/O error and answer 451 / -ERR.
+                round.TrySetException(e as IOException ?? new IOException("The mail log could not commit to storage.", e));
             }
 
             if (_stopping)

@@ -33,7 +33,8 @@ internal sealed class MailLog : IAsyncDisposable
     public static MailLog Open(StorageOptions options, ILogger logger)
     {
         Directory.CreateDirectory(options.MailDirectory);
-        var device = Devices.CreateLogDevice(Path.Combine(options.MailDirectory, "mail.log"), preallocateFile: false, deleteOnClose: false);
+        var path = Path.Combine(options.MailDirectory, "mail.log");
+        var device = options.DeviceFactory?.Invoke(path) ?? Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false);
         try
         {
             var settings = new FasterLogSettings
@@ -62,7 +63,7 @@ internal sealed class MailLog : IAsyncDisposable
         }
     }
 
-    /// <summary>Appends a record in memory (not yet durable) and returns its address. Throws if the log is in a failed state.</summary>
+    /// <summary>Appends a record in memory (not yet durable) and returns its address. Throws <see cref="IOException"/> if the log failed.</summary>
     public long Append<T>(T record)
         where T : ILogEnqueueEntry
     {
@@ -71,10 +72,18 @@ internal sealed class MailLog : IAsyncDisposable
             throw new InvalidOperationException($"A {record.SerializedLength}-byte log record does not fit in one {MaxRecordSize}-byte page.");
         }
 
-        return _log.Enqueue(record);
+        try
+        {
+            return _log.Enqueue(record);
+        }
+        catch (FasterException e)
+        {
+            // After a device error FASTER refuses appends until restarted; surface it as the I/O error it is.
+            throw new IOException("The mail log is unavailable after a storage error.", e);
+        }
     }
 
-    /// <summary>Completes when the record appended at <paramref name="address"/> is durable.</summary>
+    /// <summary>Completes when the record appended at <paramref name="address"/> is durable; faults with <see cref="IOException"/> if the commit failed.</summary>
     public Task WaitForCommitAsync(long address) => _committer.WaitForCommitAsync(address);
 
     /// <summary>Reads one committed record into a pooled buffer; the caller disposes the owner.</summary>
