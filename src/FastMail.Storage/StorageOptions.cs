@@ -35,7 +35,9 @@ public sealed class StorageOptions
 
     /// <summary>
     /// FASTER's fast commit mode (commit metadata written into the log itself, needs per-entry checksums, which are always
-    /// on here). Default true: shorter commit latency; recovery scans forward from the last commit file.
+    /// on here). Default true: shorter commit latency, and recovery needs only the log segments: it scans forward from the
+    /// last commit file it finds, so losing commit files (FASTER never fsyncs their directory) loses nothing. Off, recovery
+    /// stops at the newest surviving commit file, which after a power loss may predate acknowledged mail.
     /// </summary>
     public bool FastCommitMode { get; set; } = true;
 

@@ -33,8 +33,13 @@ internal sealed class MailLog : IAsyncDisposable
     public static MailLog Open(StorageOptions options, ILogger logger)
     {
         Directory.CreateDirectory(options.MailDirectory);
+
+        // Make the mail directory's own entry durable before anything in it is acknowledged.
+        DirectorySync.Sync(Path.GetFullPath(options.DataDirectory));
         var path = Path.Combine(options.MailDirectory, "mail.log");
-        var device = options.DeviceFactory?.Invoke(path) ?? Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false);
+        var device = new SegmentSyncingDevice(
+            options.DeviceFactory?.Invoke(path) ?? Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false),
+            options.MailDirectory);
         try
         {
             var settings = new FasterLogSettings

@@ -135,6 +135,40 @@ public sealed class FasterMailStoreDurabilityTests
     }
 
     [Fact]
+    public async Task FastCommitModeRecoversFromTheLogAloneWhenCommitFilesAreLost()
+    {
+        // Power loss can drop the directory entry of the newest commit file (FASTER never fsyncs log-commits);
+        // in fast commit mode the commit records inside the log are enough.
+        await using var store = new TempStore();
+        var first = await store.DeliverAsync("first\r\n", "alice");
+        var second = await store.DeliverAsync(RandomBytes(40_000, seed: 2), "alice");
+        await using (var session = await store.OpenAsync("alice"))
+        {
+            await session.CommitDeletesAsync(new[] { 0 }, CancellationToken.None);
+        }
+
+        var copy = Path.Combine(Path.GetTempPath(), "fastmail-storage-copy-" + Guid.NewGuid().ToString("N"));
+        CopyDirectory(Path.Combine(store.Directory, "mail"), Path.Combine(copy, "mail"));
+        try
+        {
+            var commits = Directory.GetFiles(Path.Combine(copy, "mail"), "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith("mail.log", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(commits);
+            commits.ForEach(File.Delete);
+            var options = store.Options;
+            options.DataDirectory = copy;
+            await using var recovered = FasterMailStore.Open(options, NullLogger.Instance);
+            await using var session = await recovered.TryOpenMailboxAsync("alice", CancellationToken.None);
+            Assert.NotNull(session);
+            Assert.Equal([second], Enumerable.Range(0, session.Count).Select(session.GetId));
+            Assert.NotEqual(first, second);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public void OpenRejectsAMissingDataDirectory()
     {
         Assert.Throws<ArgumentException>(() => FasterMailStore.Open(new StorageOptions(), NullLogger.Instance));

@@ -7,6 +7,7 @@ public sealed class FasterMailStoreLargeMessageTests
     [InlineData((16 * 1024) + 1)]
     [InlineData(3 * 16 * 1024)]
     [InlineData(200_001)]
+    [InlineData(3_000_000)]
     public async Task MessagesAroundTheChunkSizeRoundTripAcrossReopen(int length)
     {
         await using var store = new TempStore();
