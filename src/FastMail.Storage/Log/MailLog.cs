@@ -13,6 +13,7 @@ internal sealed class MailLog : IAsyncDisposable
     private readonly IDevice _device;
     private readonly FasterLog _log;
     private readonly GroupCommitter _committer;
+    private readonly UseGate _gate = new();
 
     private MailLog(IDevice device, FasterLog log, ILogger logger)
     {
@@ -77,6 +78,7 @@ internal sealed class MailLog : IAsyncDisposable
             throw new InvalidOperationException($"A {record.SerializedLength}-byte log record does not fit in one {MaxRecordSize}-byte page.");
         }
 
+        _gate.Enter();
         try
         {
             return _log.Enqueue(record);
@@ -86,6 +88,10 @@ internal sealed class MailLog : IAsyncDisposable
             // After a device error FASTER refuses appends until restarted; surface it as the I/O error it is.
             throw new IOException("The mail log is unavailable after a storage error.", e);
         }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>Completes when the record appended at <paramref name="address"/> is durable; faults with <see cref="IOException"/> if the commit failed.</summary>
@@ -94,7 +100,18 @@ internal sealed class MailLog : IAsyncDisposable
     /// <summary>Reads one committed record into a pooled buffer; the caller disposes the owner.</summary>
     public async ValueTask<(IMemoryOwner<byte> Owner, int Length)> ReadAsync(long address, int estimatedLength, CancellationToken cancellationToken)
     {
-        var (owner, length) = await _log.ReadAsync(address, MemoryPool<byte>.Shared, estimatedLength, cancellationToken).ConfigureAwait(false);
+        IMemoryOwner<byte>? owner;
+        int length;
+        _gate.Enter();
+        try
+        {
+            (owner, length) = await _log.ReadAsync(address, MemoryPool<byte>.Shared, estimatedLength, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+
         if (owner is null)
         {
             throw new InvalidDataException($"No committed log record at {address} (log spans {_log.BeginAddress}..{CommittedUntilAddress}).");
@@ -108,6 +125,11 @@ internal sealed class MailLog : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!await _gate.CloseAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
         await _committer.DisposeAsync().ConfigureAwait(false);
         _log.Dispose();
         _device.Dispose();

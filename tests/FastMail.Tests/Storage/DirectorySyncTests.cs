@@ -42,6 +42,9 @@ public sealed class DirectorySyncTests
 
         var messages = await store.ReadAllAsync("alice", bufferSize: 65_536);
         Assert.Equal(ids, messages.Select(m => m.Id));
-        Assert.Equal(contents, messages.Select(m => m.Content));
+        for (var i = 0; i < contents.Length; i++)
+        {
+            Assert.Equal(contents[i], messages[i].Content);
+        }
     }
 }

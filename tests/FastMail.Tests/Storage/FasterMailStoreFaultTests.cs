@@ -34,4 +34,21 @@ public sealed class FasterMailStoreFaultTests
 
         Assert.Equal([id], (await store.ReadAllAsync("alice")).Select(m => m.Id));
     }
+
+    [Fact]
+    public async Task WriterAndSessionUsedAfterTheStoreClosedGetObjectDisposedException()
+    {
+        await using var store = new TempStore();
+        await store.DeliverAsync("x\r\n", "alice");
+        var session = await store.OpenAsync("alice");
+        using var writer = store.Store.BeginMessage();
+        writer.Write("y"u8);
+
+        await store.Store.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await writer.CommitAsync(["alice"], CancellationToken.None));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await session.ReadAsync(0, 0, new byte[10], CancellationToken.None));
+        Assert.Throws<ObjectDisposedException>(() => store.Store.BeginMessage());
+        await session.DisposeAsync();
+    }
 }
