@@ -23,6 +23,23 @@ public sealed class FasterMailStoreMailboxTests
     }
 
     [Fact]
+    public async Task TenRecipientsStoreTheBodyOnce()
+    {
+        await using var store = new TempStore();
+        var body = FasterMailStoreDurabilityTests.RandomBytes(100_000, seed: 9);
+        var before = store.Store.Log.TailAddress;
+
+        await store.DeliverAsync(body, Enumerable.Range(0, 10).Select(i => "user" + i).ToArray());
+
+        // Page-end padding costs up to a chunk per page; ten copies would cost ten bodies.
+        Assert.InRange(store.Store.Log.TailAddress - before, body.Length, body.Length * 2);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(body, Assert.Single(await store.ReadAllAsync("user" + i)).Content);
+        }
+    }
+
+    [Fact]
     public async Task DeletingFromOneRecipientLeavesTheOtherCopyListed()
     {
         await using var store = new TempStore();
