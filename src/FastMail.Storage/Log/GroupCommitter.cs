@@ -1,0 +1,113 @@
+using FASTER.core;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Storage.Log;
+
+/// <summary>
+/// The single commit loop (group commit): writers append, then wait here; the loop commits the whole log tail once for
+/// everyone who is waiting, so many sessions share one device sync. A failed commit fails exactly the waiters of that
+/// round; the loop itself keeps running for the writers after them.
+/// </summary>
+internal sealed class GroupCommitter : IAsyncDisposable
+{
+    private readonly FasterLog _log;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly Task _loop;
+    private TaskCompletionSource _round = NewRound();
+    private bool _wakeRequested;
+    private volatile bool _stopping;
+
+    public GroupCommitter(FasterLog log, ILogger logger)
+    {
+        _log = log;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>
+    /// Completes when the entry appended at <paramref name="address"/> is committed; throws if the commit failed.
+    /// The entry must have been appended (Enqueue returned) before this call.
+    /// </summary>
+    public Task WaitForCommitAsync(long address)
+    {
+        // Commits end on entry boundaries, so a committed address past the entry's start covers the whole entry.
+        if (Volatile.Read(ref _log.CommittedUntilAddress) > address)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            if (!_wakeRequested)
+            {
+                _wakeRequested = true;
+                _wake.Release();
+            }
+
+            return _round.Task;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        while (true)
+        {
+            await _wake.WaitAsync().ConfigureAwait(false);
+            TaskCompletionSource round;
+            lock (_gate)
+            {
+                // Everyone in this round appended before joining it, hence before the commit below reads the tail.
+                round = _round;
+                _round = NewRound();
+                _wakeRequested = false;
+            }
+
+            try
+            {
+                await _log.CommitAsync().ConfigureAwait(false);
+                round.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                StorageLog.CommitFailed(_logger, e);
+                // Callers (SMTP, POP3) know nothing of FASTER: they see an I/O error and answer 451 / -ERR.
+                round.TrySetException(e as IOException ?? new IOException("The mail log could not commit to storage.", e));
+            }
+
+            if (_stopping)
+            {
+                lock (_gate)
+                {
+                    if (!_wakeRequested)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            // One last round commits whatever is still in memory, waiters or not.
+            _stopping = true;
+            _wakeRequested = true;
+            _wake.Release();
+        }
+
+        await _loop.ConfigureAwait(false);
+        _wake.Dispose();
+    }
+
+    private static TaskCompletionSource NewRound() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,137 @@
+using System.Buffers;
+using FASTER.core;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Storage.Log;
+
+/// <summary>
+/// The FasterLog that is both write-ahead log and body store, with its device and the group-commit loop.
+/// Per-entry checksums are always on: a torn entry at the tail after a crash is detected, never read as data.
+/// </summary>
+internal sealed class MailLog : IAsyncDisposable
+{
+    private readonly IDevice _device;
+    private readonly FasterLog _log;
+    private readonly GroupCommitter _committer;
+    private readonly UseGate _gate = new();
+
+    private MailLog(IDevice device, FasterLog log, ILogger logger)
+    {
+        _device = device;
+        _log = log;
+        _committer = new GroupCommitter(log, logger);
+    }
+
+    public long BeginAddress => _log.BeginAddress;
+
+    public long TailAddress => _log.TailAddress;
+
+    public long CommittedUntilAddress => Volatile.Read(ref _log.CommittedUntilAddress);
+
+    /// <summary>Largest record payload one entry can hold: an entry must fit in a page.</summary>
+    public int MaxRecordSize { get; private init; }
+
+    public static MailLog Open(StorageOptions options, ILogger logger)
+    {
+        Directory.CreateDirectory(options.MailDirectory);
+
+        // Make the mail directory's own entry durable before anything in it is acknowledged.
+        DirectorySync.Sync(Path.GetFullPath(options.DataDirectory));
+        var path = Path.Combine(options.MailDirectory, "mail.log");
+        var device = new SegmentSyncingDevice(
+            options.DeviceFactory?.Invoke(path) ?? Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false),
+            options.MailDirectory);
+        try
+        {
+            var settings = new FasterLogSettings
+            {
+                LogDevice = device,
+                LogCommitDir = options.MailDirectory,
+                PageSizeBits = options.PageSizeBits,
+                MemorySizeBits = options.MemorySizeBits,
+                SegmentSizeBits = options.SegmentSizeBits,
+                LogChecksum = LogChecksumType.PerEntry,
+                FastCommitMode = options.FastCommitMode,
+                // The constructor recovers the latest commit; on an empty directory it starts a fresh log.
+                TryRecoverLatest = true,
+                AutoCommit = false,
+            };
+            var log = new FasterLog(settings, logger);
+            return new MailLog(device, log, logger)
+            {
+                MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - 64,
+            };
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends a record in memory (not yet durable) and returns its address. Throws <see cref="IOException"/> if the log failed.</summary>
+    public long Append<T>(T record)
+        where T : ILogEnqueueEntry
+    {
+        if (record.SerializedLength > MaxRecordSize)
+        {
+            throw new InvalidOperationException($"A {record.SerializedLength}-byte log record does not fit in one {MaxRecordSize}-byte page.");
+        }
+
+        _gate.Enter();
+        try
+        {
+            return _log.Enqueue(record);
+        }
+        catch (FasterException e)
+        {
+            // After a device error FASTER refuses appends until restarted; surface it as the I/O error it is.
+            throw new IOException("The mail log is unavailable after a storage error.", e);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>Completes when the record appended at <paramref name="address"/> is durable; faults with <see cref="IOException"/> if the commit failed.</summary>
+    public Task WaitForCommitAsync(long address) => _committer.WaitForCommitAsync(address);
+
+    /// <summary>Reads one committed record into a pooled buffer; the caller disposes the owner.</summary>
+    public async ValueTask<(IMemoryOwner<byte> Owner, int Length)> ReadAsync(long address, int estimatedLength, CancellationToken cancellationToken)
+    {
+        IMemoryOwner<byte>? owner;
+        int length;
+        _gate.Enter();
+        try
+        {
+            (owner, length) = await _log.ReadAsync(address, MemoryPool<byte>.Shared, estimatedLength, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+
+        if (owner is null)
+        {
+            throw new InvalidDataException($"No committed log record at {address} (log spans {_log.BeginAddress}..{CommittedUntilAddress}).");
+        }
+
+        return (owner, length);
+    }
+
+    /// <summary>Iterates every committed record from the log's begin address (recovery).</summary>
+    public FasterLogScanIterator ScanCommitted() => _log.Scan(_log.BeginAddress, CommittedUntilAddress, name: null, recover: false);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!await _gate.CloseAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await _committer.DisposeAsync().ConfigureAwait(false);
+        _log.Dispose();
+        _device.Dispose();
+    }
+}

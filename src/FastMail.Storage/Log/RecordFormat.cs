@@ -1,0 +1,77 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace FastMail.Storage.Log;
+
+/// <summary>
+/// Byte layout shared by all records, little-endian: [version u8][kind u8][kind-specific fields].
+/// A new layout gets a new version; replay refuses versions it does not know rather than skip them,
+/// because skipping a delete record would bring deleted mail back.
+/// </summary>
+internal static class RecordFormat
+{
+    public const byte Version = 1;
+
+    public const int PrefixSize = 2;
+
+    /// <summary>FASTER's own per-entry header with <c>LogChecksumType.PerEntry</c>: length (4) + checksum (8).</summary>
+    public const int FasterEntryHeaderSize = 12;
+
+    public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static void WritePrefix(Span<byte> destination, RecordKind kind)
+    {
+        destination[0] = Version;
+        destination[1] = (byte)kind;
+    }
+
+    /// <summary>Reads the prefix; throws on a version or kind this code does not understand.</summary>
+    public static RecordKind ReadPrefix(ReadOnlySpan<byte> record, long address)
+    {
+        if (record.Length < PrefixSize)
+        {
+            throw new InvalidDataException($"Log record at {address} is {record.Length} bytes, shorter than its prefix.");
+        }
+
+        if (record[0] != Version)
+        {
+            throw new InvalidDataException($"Log record at {address} has format version {record[0]}; this build reads version {Version}.");
+        }
+
+        var kind = (RecordKind)record[1];
+        if (kind is not (RecordKind.Chunk or RecordKind.Commit or RecordKind.Delete))
+        {
+            throw new InvalidDataException($"Log record at {address} has unknown kind {record[1]}.");
+        }
+
+        return kind;
+    }
+
+    /// <summary>Size of a mailbox name as written: u16 byte count + UTF-8 bytes.</summary>
+    public static int MailboxNameSize(string mailbox)
+    {
+        var count = StrictUtf8.GetByteCount(mailbox);
+        if (count is 0 or > ushort.MaxValue)
+        {
+            throw new ArgumentException($"Mailbox name must be 1 to {ushort.MaxValue} UTF-8 bytes.", nameof(mailbox));
+        }
+
+        return sizeof(ushort) + count;
+    }
+
+    public static int WriteMailboxName(Span<byte> destination, string mailbox)
+    {
+        var count = StrictUtf8.GetBytes(mailbox, destination[sizeof(ushort)..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination, (ushort)count);
+        return sizeof(ushort) + count;
+    }
+
+    public static string ReadMailboxName(ReadOnlySpan<byte> source, ref int position)
+    {
+        var count = BinaryPrimitives.ReadUInt16LittleEndian(source[position..]);
+        position += sizeof(ushort);
+        var name = StrictUtf8.GetString(source.Slice(position, count));
+        position += count;
+        return name;
+    }
+}

@@ -1,0 +1,14 @@
+namespace FastMail.Storage.Log;
+
+/// <summary>The second byte of every record this store appends to the log (the first is <see cref="RecordFormat.Version"/>).</summary>
+internal enum RecordKind : byte
+{
+    /// <summary>Part of a body larger than the chunk size; meaningless until a commit record names its address.</summary>
+    Chunk = 1,
+
+    /// <summary>Makes one message visible in its mailboxes; holds the body inline or the addresses of its chunks.</summary>
+    Commit = 2,
+
+    /// <summary>Removes messages from one mailbox (POP3 UPDATE).</summary>
+    Delete = 3,
+}

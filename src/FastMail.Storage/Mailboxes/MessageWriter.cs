@@ -1,0 +1,151 @@
+using System.Buffers;
+using FastMail.Core.Services;
+using FastMail.Storage.Log;
+using Microsoft.Extensions.ObjectPool;
+
+namespace FastMail.Storage.Mailboxes;
+
+/// <summary>
+/// Streams one message into the log. Bytes collect in a pooled buffer of ChunkSize; when it is full and more arrive it is
+/// appended as a chunk record. A message that never filled the buffer is stored inline in its commit record (one entry).
+/// Only the commit record makes the message visible, so a writer disposed before committing leaves nothing behind but
+/// unreferenced chunks. Pooled: <see cref="Dispose"/> resets it and returns it to the store's pool.
+/// </summary>
+internal sealed class MessageWriter : IMessageWriter, IResettable
+{
+    private readonly FasterMailStore _store;
+    private readonly int _chunkSize;
+    private readonly List<long> _chunks = [];
+    private byte[]? _buffer;
+    private int _buffered;
+    private long _length;
+    private long _key;
+    private bool _active;
+    private bool _committed;
+
+    public MessageWriter(FasterMailStore store, int chunkSize)
+    {
+        _store = store;
+        _chunkSize = chunkSize;
+    }
+
+    public long Length => _length;
+
+    /// <summary>Makes a pooled writer ready for a new message.</summary>
+    public void Start()
+    {
+        _active = true;
+        _key = Random.Shared.NextInt64();
+    }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        ThrowIfNotWritable();
+        _buffer ??= ArrayPool<byte>.Shared.Rent(_chunkSize);
+        while (!data.IsEmpty)
+        {
+            if (_buffered == _chunkSize)
+            {
+                SpillChunk();
+            }
+
+            var count = Math.Min(data.Length, _chunkSize - _buffered);
+            data[..count].CopyTo(_buffer.AsSpan(_buffered));
+            _buffered += count;
+            _length += count;
+            data = data[count..];
+        }
+    }
+
+    public async ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken)
+    {
+        ThrowIfNotWritable();
+        cancellationToken.ThrowIfCancellationRequested();
+        var distinct = Distinct(mailboxes);
+        CommitRecord record;
+        if (_chunks.Count == 0)
+        {
+            record = CommitRecord.Inline(_key, distinct, _buffer ?? [], _buffered);
+        }
+        else
+        {
+            if (_buffered > 0)
+            {
+                SpillChunk();
+            }
+
+            record = CommitRecord.Chunked(_key, _length, distinct, _chunks, _chunkSize);
+        }
+
+        var address = _store.Log.Append(record);
+        _committed = true;
+
+        // Past this point the log decides: once the record is durable the message exists (and reappears on restart),
+        // so cancellation is not honoured; a failed commit throws and the message stays invisible in this process.
+        await _store.Log.WaitForCommitAsync(address).ConfigureAwait(false);
+        _store.Index.Add(record.ToStoredMessage(address), distinct);
+        return address;
+    }
+
+    public void Dispose()
+    {
+        if (!_active)
+        {
+            return;
+        }
+
+        _store.ReturnWriter(this);
+    }
+
+    public bool TryReset()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+
+        _chunks.Clear();
+        _buffered = 0;
+        _length = 0;
+        _key = 0;
+        _active = false;
+        _committed = false;
+        return true;
+    }
+
+    private void SpillChunk()
+    {
+        _chunks.Add(_store.Log.Append(new ChunkRecord(_key, _buffer!, _buffered)));
+        _buffered = 0;
+    }
+
+    private void ThrowIfNotWritable()
+    {
+        ObjectDisposedException.ThrowIf(!_active, this);
+        if (_committed)
+        {
+            throw new InvalidOperationException("The message was already committed.");
+        }
+    }
+
+    private static string[] Distinct(IReadOnlyList<string> mailboxes)
+    {
+        if (mailboxes.Count == 0)
+        {
+            throw new ArgumentException("A message needs at least one mailbox.", nameof(mailboxes));
+        }
+
+        var result = new List<string>(mailboxes.Count);
+        foreach (var mailbox in mailboxes)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(mailbox, nameof(mailboxes));
+            if (!result.Contains(mailbox, StringComparer.Ordinal))
+            {
+                result.Add(mailbox);
+            }
+        }
+
+        return [.. result];
+    }
+}

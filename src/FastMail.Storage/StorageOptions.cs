@@ -1,0 +1,86 @@
+namespace FastMail.Storage;
+
+/// <summary>Settings of the FASTER mail store. Sizes are powers of two given in bits, as FASTER takes them.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>
+    /// Root data directory (required). The store keeps its log segments and commit files in <c>DataDirectory/mail</c>.
+    /// </summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>
+    /// Log page size in bits. Default 22 (4 MB). Every log entry must fit in one page, so this bounds
+    /// <see cref="ChunkSize"/> and the recipient list of one message; bigger pages cost memory, smaller ones more I/O calls.
+    /// </summary>
+    public int PageSizeBits { get; set; } = 22;
+
+    /// <summary>
+    /// Log segment (file) size in bits. Default 30 (1 GB files). Space is later reclaimed by truncating whole segments,
+    /// so smaller segments reclaim sooner but create more files.
+    /// </summary>
+    public int SegmentSizeBits { get; set; } = 30;
+
+    /// <summary>
+    /// In-memory part of the log in bits. Default 26 (64 MB, 16 pages of 4 MB). Must hold at least two pages; more memory
+    /// absorbs bursts of large messages before writers wait for page flushes.
+    /// </summary>
+    public int MemorySizeBits { get; set; } = 26;
+
+    /// <summary>
+    /// Bodies up to this size are stored inline in their commit record (one log entry); larger bodies are appended as
+    /// chunk entries of this size while they arrive. Default 256 KiB. It is also the writer's buffer size and the unit a
+    /// reader fetches from the log. At most half a page.
+    /// </summary>
+    public int ChunkSize { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// FASTER's fast commit mode (commit metadata written into the log itself, needs per-entry checksums, which are always
+    /// on here). Default true: shorter commit latency, and recovery needs only the log segments: it scans forward from the
+    /// last commit file it finds, so losing commit files (FASTER never fsyncs their directory) loses nothing. Off, recovery
+    /// stops at the newest surviving commit file, which after a power loss may predate acknowledged mail.
+    /// </summary>
+    public bool FastCommitMode { get; set; } = true;
+
+    /// <summary>Most idle message writers kept for reuse. Default 64.</summary>
+    public int MaxPooledWriters { get; set; } = 64;
+
+    /// <summary>Test seam: builds the log device from its file path (fault injection); null uses FASTER's local file device.</summary>
+    internal Func<string, FASTER.core.IDevice>? DeviceFactory { get; set; }
+
+    internal string MailDirectory => Path.Combine(DataDirectory, "mail");
+
+    internal int PageSize => 1 << PageSizeBits;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("StorageOptions.DataDirectory is required.", nameof(DataDirectory));
+        }
+
+        if (PageSizeBits is < 12 or > 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PageSizeBits), PageSizeBits, "Must be between 12 and 30.");
+        }
+
+        if (SegmentSizeBits < PageSizeBits || SegmentSizeBits > 40)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SegmentSizeBits), SegmentSizeBits, "Must be at least PageSizeBits and at most 40.");
+        }
+
+        if (MemorySizeBits <= PageSizeBits || MemorySizeBits > 40)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MemorySizeBits), MemorySizeBits, "Must hold at least two pages (greater than PageSizeBits) and be at most 40.");
+        }
+
+        if (ChunkSize < 1024 || ChunkSize > PageSize / 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize, "Must be between 1 KiB and half a page.");
+        }
+
+        if (MaxPooledWriters < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPooledWriters), MaxPooledWriters, "Must not be negative.");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using FastMail.Core.Services;
+using FastMail.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastMail.Tests.Storage;
+
+/// <summary>A mail store on its own temp directory, deleted on dispose; small pages so tests stay fast.</summary>
+internal sealed class TempStore : IAsyncDisposable
+{
+    private readonly Func<StorageOptions> _options;
+
+    public TempStore(Action<StorageOptions>? configure = null)
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "fastmail-storage-" + Guid.NewGuid().ToString("N"));
+        _options = () =>
+        {
+            var options = new StorageOptions
+            {
+                DataDirectory = Directory,
+                PageSizeBits = 16,
+                MemorySizeBits = 18,
+                SegmentSizeBits = 20,
+                ChunkSize = 16 * 1024,
+            };
+            configure?.Invoke(options);
+            return options;
+        };
+        Store = FasterMailStore.Open(_options(), NullLogger.Instance);
+    }
+
+    public string Directory { get; }
+
+    public FasterMailStore Store { get; private set; }
+
+    public StorageOptions Options => _options();
+
+    /// <summary>Closes the store and opens it again on the same directory (a clean restart).</summary>
+    public async Task ReopenAsync()
+    {
+        await Store.DisposeAsync();
+        Store = FasterMailStore.Open(_options(), NullLogger.Instance);
+    }
+
+    public Task<long> DeliverAsync(string content, params string[] mailboxes) =>
+        DeliverAsync(System.Text.Encoding.ASCII.GetBytes(content), mailboxes);
+
+    public async Task<long> DeliverAsync(byte[] content, params string[] mailboxes)
+    {
+        using var writer = Store.BeginMessage();
+        writer.Write(content);
+        return await writer.CommitAsync(mailboxes, CancellationToken.None);
+    }
+
+    public async Task<IMailboxSession> OpenAsync(string mailbox)
+    {
+        var session = await Store.TryOpenMailboxAsync(mailbox, CancellationToken.None);
+        Assert.NotNull(session);
+        return session;
+    }
+
+    /// <summary>Every message of the mailbox as (id, bytes), read with the given buffer size.</summary>
+    public async Task<List<(long Id, byte[] Content)>> ReadAllAsync(string mailbox, int bufferSize = 4096)
+    {
+        await using var session = await OpenAsync(mailbox);
+        var result = new List<(long, byte[])>();
+        for (var i = 0; i < session.Count; i++)
+        {
+            result.Add((session.GetId(i), await ReadMessageAsync(session, i, bufferSize)));
+        }
+
+        return result;
+    }
+
+    public static async Task<byte[]> ReadMessageAsync(IMailboxSession session, int index, int bufferSize)
+    {
+        var content = new byte[session.GetSize(index)];
+        var buffer = new byte[bufferSize];
+        long offset = 0;
+        while (true)
+        {
+            var read = await session.ReadAsync(index, offset, buffer, CancellationToken.None);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.AsSpan(0, read).CopyTo(content.AsSpan((int)offset));
+            offset += read;
+        }
+
+        Assert.Equal(content.Length, offset);
+        return content;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still being closed by the device; the temp directory is left for the OS to clean.
+        }
+    }
+}
