@@ -42,6 +42,12 @@ internal static class JsonReport
                 json.WriteNumber(key, count);
             }
             json.WriteEndObject();
+            json.WriteStartObject("notes");
+            foreach (var (key, count) in m.Notes)
+            {
+                json.WriteNumber(key, count);
+            }
+            json.WriteEndObject();
             json.WriteEndObject();
         }
         json.WriteEndArray();

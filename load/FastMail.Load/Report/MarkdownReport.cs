@@ -34,6 +34,13 @@ internal static class MarkdownReport
                 md.AppendLine(c, $"| {metric} | {key} | {count} |");
             }
         }
+        foreach (var m in run.Metrics)
+        {
+            foreach (var (note, count) in m.Notes)
+            {
+                md.AppendLine(c, $"- {m.Name}: {note} {count}");
+            }
+        }
         if (run.ServerCpuSeconds is { } cpu)
         {
             md.AppendLine();
@@ -63,6 +70,10 @@ internal static class MarkdownReport
         var line = new StringBuilder("RESULT");
         line.Append(c, $" scenario={run.Scenario} ok={run.TotalOk} errors={run.TotalFailed} seconds={run.MeasuredWindow.TotalSeconds:0.000}");
         line.Append(c, $" ops_per_s={run.TotalThroughput:0.0} p50_ms={all.PercentileMs(50):0.###} p99_ms={all.PercentileMs(99):0.###} max_ms={all.MaxMs:0.###}");
+        if (all.Notes.TryGetValue("checksum-verified", out var verified) || all.Errors.ContainsKey("corrupt-message"))
+        {
+            line.Append(c, $" verified={verified} corrupt={all.Errors.GetValueOrDefault("corrupt-message")}");
+        }
         if (run.ServerCpuSeconds is { } cpu)
         {
             line.Append(c, $" cpu_s={cpu:0.00} cpu_ms_per_op={run.CpuMsPerOp ?? 0:0.000} rss_kib={run.ServerRssKibEnd}");

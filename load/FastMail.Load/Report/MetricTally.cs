@@ -27,6 +27,9 @@ internal sealed class MetricTally
 
     public Dictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Counted facts that are not errors, such as how many retrieved messages passed the checksum.</summary>
+    public Dictionary<string, long> Notes { get; } = new(StringComparer.Ordinal);
+
     public void RecordOk(TimeSpan latency)
     {
         Ok++;
@@ -42,8 +45,14 @@ internal sealed class MetricTally
     /// <summary>An error beside a success (e.g. a failed QUIT after the message was accepted).</summary>
     public void CountError(string error) => Errors[error] = Errors.GetValueOrDefault(error) + 1;
 
+    public void CountNote(string note) => Notes[note] = Notes.GetValueOrDefault(note) + 1;
+
     public void Add(MetricTally other)
     {
+        foreach (var (key, count) in other.Notes)
+        {
+            Notes[key] = Notes.GetValueOrDefault(key) + count;
+        }
         Histogram.Add(other.Histogram);
         Ok += other.Ok;
         Failed += other.Failed;

@@ -13,8 +13,11 @@ internal enum OpStatus
     Idle,
 }
 
-/// <summary>The result of one operation: how it ended, and the error key when it failed.</summary>
-internal readonly record struct OpResult(OpStatus Status, string? Error = null)
+/// <summary>
+/// The result of one operation: how it ended, the error key when it failed (or a secondary error
+/// beside a success), and an optional note counted for the report (e.g. "verified").
+/// </summary>
+internal readonly record struct OpResult(OpStatus Status, string? Error = null, string? Note = null)
 {
     public static OpResult Ok => new(OpStatus.Ok);
 }

@@ -57,7 +57,12 @@ internal sealed class Pop3DrainWorker : IScenarioWorker
             await _connection.RetrAsync(number, _message, cancellationToken);
             var verdict = _options.Verify ? MessageVerifier.Verify(_message.WrittenSpan) : VerifyResult.Foreign;
             await _connection.DeleAsync(number, cancellationToken);
-            result = verdict == VerifyResult.Corrupt ? new OpResult(OpStatus.Failed, "corrupt-message") : OpResult.Ok;
+            result = verdict switch
+            {
+                VerifyResult.Corrupt => new OpResult(OpStatus.Failed, "corrupt-message"),
+                VerifyResult.Intact => new OpResult(OpStatus.Ok, Note: "checksum-verified"),
+                _ => new OpResult(OpStatus.Ok, Note: _options.Verify ? "not-generated-by-load" : "not-verified"),
+            };
             if (_next >= _numbers.Count || _next >= _perSession)
             {
                 await CloseAsync(quit: true, cancellationToken);

@@ -107,6 +107,10 @@ internal sealed class Simulation
                     {
                         tally.CountError(secondary);
                     }
+                    if (result.Note is { } note)
+                    {
+                        tally.CountNote(note);
+                    }
                 }
                 else
                 {
