@@ -32,6 +32,11 @@ internal static class Program
             options.Concurrency = options.Users.Length;
         }
 
+        if (options.Scenario == "mixed" && options.Concurrency - WorkerFactory.MixedSenders(options) > options.Users.Length)
+        {
+            Console.Error.WriteLine("mixed: more drainers than --users; drainers sharing a mailbox may be refused with [IN-USE]");
+        }
+
         var probe = new ServerProbe(options.ServerPids);
         RunResult result;
         if (options.Scenario == "connections")

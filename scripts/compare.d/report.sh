@@ -71,6 +71,13 @@ generated_block() {
     echo
     results_table
     echo
+    local server
+    for server in fastmail reference; do
+        if [[ -n "${ERRORS[$server]:-}" ]]; then
+            echo "Errors during the runs ($([[ $server == fastmail ]] && echo FastMail || echo Postfix/Dovecot)): ${ERRORS[$server]} (see the compare output)."
+            echo
+        fi
+    done
     echo "Machine:"
     echo
     machine_facts

@@ -60,7 +60,7 @@ internal sealed class Simulation
         }
         var endCpu = _probe.Enabled ? _probe.CpuSeconds() : 0;
         var endRss = _probe.Enabled ? _probe.RssKib() : 0;
-        var start = windowStart.IsCompleted ? await windowStart : (Cpu: endCpu, Rss: endRss);
+        var start = windowStart.IsCompletedSuccessfully ? windowStart.Result : (Cpu: endCpu, Rss: endRss);
 
         var last = TimeSpan.FromTicks(Interlocked.Read(ref _lastCompletionTicks));
         var window = last > clock.WarmupEnd ? last - clock.WarmupEnd : TimeSpan.Zero;
