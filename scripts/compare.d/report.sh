@@ -68,6 +68,7 @@ generated_block() {
     echo "Median of $ROUNDS rounds per cell, servers interleaved (FastMail, Postfix/Dovecot, FastMail, ...),"
     echo "concurrency 16, everything on 127.0.0.1. CPU is the server's user+sys time over the run"
     echo "(all its processes, exited children included) divided by the messages (or logins) done."
+    echo "ratio = FastMail / Postfix-Dovecot: above 1 is better for msg/s, below 1 is better for CPU ms/msg."
     echo
     results_table
     echo
