@@ -34,6 +34,10 @@ internal static class MarkdownReport
                 md.AppendLine(c, $"| {metric} | {key} | {count} |");
             }
         }
+        if (run.Metrics.Any(m => m.Notes.Count > 0))
+        {
+            md.AppendLine();
+        }
         foreach (var m in run.Metrics)
         {
             foreach (var (note, count) in m.Notes)
