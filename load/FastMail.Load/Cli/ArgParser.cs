@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FastMail.Load.Cli;
+
+/// <summary>Hand-written parser of <c>--name value</c> pairs; the scenario may come first without a name.</summary>
+internal static class ArgParser
+{
+    public const string Usage = """
+        usage: FastMail.Load [--scenario] <smtp-send|pop3-drain|pop3-login|mixed|connections> [options]
+          --host 127.0.0.1        loopback only; anything else is refused
+          --port N                default 2525 for SMTP scenarios, 1110 for POP3 ones
+          --pop3-port 1110        mixed: the POP3 port (--port is the SMTP one)
+          --concurrency 16        closed model: workers; open model: cap on operations in flight;
+                                  connections: how many idle connections to hold
+          --duration 10s          measured time (after the warm-up)
+          --warmup 2s             run but not counted
+          --rate 500              open model: operations per second, latency measured from the intended start
+          --count 1000000         hard cap on operations started
+          --size 1k               generated message size (smtp-send, mixed)
+          --recipients 1          RCPT TO per message
+          --per-connection 1      messages per SMTP connection / RETRs per POP3 session (POP3 default: all)
+          --from a@d  --to u1@d,u2@d   envelope; recipients are used in rotation
+          --users u1,u2 --password pw  POP3 logins; worker i uses user i mod count
+          --server-pid PID[,PID]  sample CPU time (with descendants) and RSS of the server
+          --no-verify             pop3-drain: skip the checksum check
+          --timeout 30s           per protocol step
+          --label text            stored in the report
+          --reports DIR           default load/reports; --no-report writes none
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions { CommandLine = string.Join(' ', args) };
+        int? port = null;
+        var pop3Port = 1110;
+        var i = 0;
+        if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            options.Scenario = args[0];
+            i = 1;
+        }
+        for (; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (!name.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"unexpected argument '{name}'");
+            }
+            name = name[2..];
+            switch (name)
+            {
+                case "no-verify": options.Verify = false; continue;
+                case "no-report": options.WriteReport = false; continue;
+                case "help": throw new ArgumentException("");
+            }
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"--{name} needs a value");
+            }
+            var value = args[++i];
+            switch (name)
+            {
+                case "scenario": options.Scenario = value; break;
+                case "host": options.Host = ParseLoopback(value); break;
+                case "port": port = ValueParsers.ParseInt(name, value, 1, 65535); break;
+                case "pop3-port": pop3Port = ValueParsers.ParseInt(name, value, 1, 65535); break;
+                case "concurrency": options.Concurrency = ValueParsers.ParseInt(name, value, 1, 60000); break;
+                case "duration": options.Duration = ValueParsers.ParseDuration(value); break;
+                case "warmup": options.Warmup = ValueParsers.ParseDuration(value); break;
+                case "rate": options.Rate = ParseRate(value); break;
+                case "count": options.Count = ValueParsers.ParseInt(name, value, 1, int.MaxValue); break;
+                case "size": options.Size = ValueParsers.ParseSize(value); break;
+                case "recipients": options.Recipients = ValueParsers.ParseInt(name, value, 1, 1000); break;
+                case "per-connection": options.PerConnection = ValueParsers.ParseInt(name, value, 0, int.MaxValue); break;
+                case "from": options.From = value; break;
+                case "to": options.To = ValueParsers.ParseList(value); break;
+                case "users": options.Users = ValueParsers.ParseList(value); break;
+                case "password": options.Password = value; break;
+                case "server-pid": options.ServerPids = ValueParsers.ParseList(value).Select(p => ValueParsers.ParseInt(name, p, 1, int.MaxValue)).ToArray(); break;
+                case "timeout": options.Timeout = ValueParsers.ParseDuration(value); break;
+                case "helo": options.HeloName = value; break;
+                case "label": options.Label = value; break;
+                case "reports": options.ReportsDirectory = value; break;
+                default: throw new ArgumentException($"unknown option --{name}");
+            }
+        }
+        Validate(options, port, pop3Port);
+        return options;
+    }
+
+    private static void Validate(LoadOptions options, int? port, int pop3Port)
+    {
+        var pop3 = options.Scenario is "pop3-drain" or "pop3-login";
+        switch (options.Scenario)
+        {
+            case "smtp-send" or "pop3-drain" or "pop3-login" or "mixed" or "connections": break;
+            case "": throw new ArgumentException("no scenario given");
+            default: throw new ArgumentException($"unknown scenario '{options.Scenario}'");
+        }
+        options.Port = port ?? (pop3 ? 1110 : 2525);
+        options.Pop3Port = pop3 ? options.Port : pop3Port;
+        if (options.Duration <= TimeSpan.Zero || options.Duration > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException("--duration must be in (0, 1h]: every run is bounded in time");
+        }
+        if (options.Scenario is "smtp-send" or "mixed" && options.To.Length == 0)
+        {
+            throw new ArgumentException("--to is required for smtp-send and mixed");
+        }
+        if (options.Scenario is "pop3-drain" or "pop3-login" or "mixed" && options.Users.Length == 0)
+        {
+            throw new ArgumentException("--users is required for POP3 scenarios");
+        }
+        if (options.Scenario == "mixed" && options.Concurrency < 2)
+        {
+            throw new ArgumentException("mixed needs --concurrency of at least 2 (senders and drainers)");
+        }
+    }
+
+    private static double ParseRate(string value)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || rate <= 0 || rate > 1_000_000)
+        {
+            throw new ArgumentException($"--rate wants operations per second in (0, 1e6], got '{value}'");
+        }
+        return rate;
+    }
+
+    /// <summary>The runner generates real traffic: it may only ever target this machine.</summary>
+    public static IPAddress ParseLoopback(string value)
+    {
+        IPAddress address;
+        if (string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (!IPAddress.TryParse(value, out address!))
+        {
+            throw new ArgumentException($"--host must be a loopback IP address, got '{value}'");
+        }
+        if (!IPAddress.IsLoopback(address) || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            throw new ArgumentException($"refusing to target {address}: only loopback addresses (127.0.0.0/8, ::1) are allowed");
+        }
+        return address;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+
+namespace FastMail.Load.Report;
+
+/// <summary>Writes a run as JSON by hand (Utf8JsonWriter), so no reflection-based serializer is involved.</summary>
+internal static class JsonReport
+{
+    private static readonly double[] Percentiles = [50, 90, 99, 99.9];
+
+    public static void Write(RunResult run, Stream stream)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("scenario", run.Scenario);
+        json.WriteString("label", run.Label);
+        json.WriteString("model", run.Model);
+        json.WriteString("commandLine", run.CommandLine);
+        json.WriteString("startedAt", run.StartedAt);
+        json.WriteNumber("measuredSeconds", run.MeasuredWindow.TotalSeconds);
+        json.WriteNumber("ok", run.TotalOk);
+        json.WriteNumber("errors", run.TotalFailed);
+        json.WriteNumber("opsPerSecond", run.TotalThroughput);
+        json.WriteStartArray("metrics");
+        foreach (var m in run.Metrics)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", m.Name);
+            json.WriteNumber("ok", m.Ok);
+            json.WriteNumber("errors", m.Failed);
+            json.WriteNumber("opsPerSecond", run.Throughput(m));
+            json.WriteStartObject("latencyMs");
+            foreach (var p in Percentiles)
+            {
+                json.WriteNumber("p" + p.ToString(System.Globalization.CultureInfo.InvariantCulture), m.PercentileMs(p));
+            }
+            json.WriteNumber("max", m.MaxMs);
+            json.WriteNumber("mean", m.MeanMs);
+            json.WriteEndObject();
+            json.WriteStartObject("errorCounts");
+            foreach (var (key, count) in m.Errors)
+            {
+                json.WriteNumber(key, count);
+            }
+            json.WriteEndObject();
+            json.WriteStartObject("notes");
+            foreach (var (key, count) in m.Notes)
+            {
+                json.WriteNumber(key, count);
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        if (run.ServerCpuSeconds is { } cpu)
+        {
+            json.WriteNumber("serverCpuSeconds", cpu);
+            if (run.CpuMsPerOp is { } per)
+            {
+                json.WriteNumber("serverCpuMsPerOp", per);
+            }
+            json.WriteNumber("serverRssKibStart", run.ServerRssKibStart ?? 0);
+            json.WriteNumber("serverRssKibEnd", run.ServerRssKibEnd ?? 0);
+        }
+        if (run.ConnectionsHeld is { } held)
+        {
+            json.WriteNumber("connectionsHeld", held);
+        }
+        json.WriteEndObject();
+    }
+}

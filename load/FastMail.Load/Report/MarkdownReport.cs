@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace FastMail.Load.Report;
+
+/// <summary>Renders a run as a markdown page: setup, one latency row per metric, errors, server cost.</summary>
+internal static class MarkdownReport
+{
+    public static string Render(RunResult run)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine(c, $"# Load run: {run.Scenario}{(run.Label.Length > 0 ? $" ({run.Label})" : "")}");
+        md.AppendLine();
+        md.AppendLine(c, $"- started: {run.StartedAt:yyyy-MM-dd HH:mm:ss} UTC");
+        md.AppendLine(c, $"- model: {run.Model}");
+        md.AppendLine(c, $"- measured window: {run.MeasuredWindow.TotalSeconds:0.000} s (warm-up excluded)");
+        md.AppendLine(c, $"- command: `FastMail.Load {run.CommandLine}`");
+        md.AppendLine();
+        md.AppendLine("| metric | ok | errors | op/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in run.Metrics)
+        {
+            md.AppendLine(c, $"| {m.Name} | {m.Ok} | {m.Failed} | {run.Throughput(m):0.0} | {m.PercentileMs(50):0.###} | {m.PercentileMs(90):0.###} | {m.PercentileMs(99):0.###} | {m.PercentileMs(99.9):0.###} | {m.MaxMs:0.###} |");
+        }
+        var errors = run.Metrics.SelectMany(m => m.Errors.Select(e => (Metric: m.Name, e.Key, e.Value))).ToList();
+        if (errors.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("| metric | error | count |");
+            md.AppendLine("|---|---|---:|");
+            foreach (var (metric, key, count) in errors.OrderByDescending(e => e.Value))
+            {
+                md.AppendLine(c, $"| {metric} | {key} | {count} |");
+            }
+        }
+        if (run.Metrics.Any(m => m.Notes.Count > 0))
+        {
+            md.AppendLine();
+        }
+        foreach (var m in run.Metrics)
+        {
+            foreach (var (note, count) in m.Notes)
+            {
+                md.AppendLine(c, $"- {m.Name}: {note} {count}");
+            }
+        }
+        if (run.ServerCpuSeconds is { } cpu)
+        {
+            md.AppendLine();
+            md.AppendLine(c, $"- server CPU over the window: {cpu:0.00} s user+sys{(run.CpuMsPerOp is { } per ? $", {per:0.000} ms per successful operation" : "")}");
+            md.AppendLine(c, $"- server RSS: {run.ServerRssKibStart} KiB at window start, {run.ServerRssKibEnd} KiB at the end");
+        }
+        if (run.ConnectionsHeld is { } held)
+        {
+            md.AppendLine(c, $"- idle connections held: {held}");
+            if (run.ServerRssKibStart is { } before && run.ServerRssKibEnd is { } plateau && held > 0)
+            {
+                md.AppendLine(c, $"- server RSS per idle connection: {(plateau - before) / (double)held:0.0} KiB");
+            }
+        }
+        return md.ToString();
+    }
+
+    /// <summary>One machine-readable line (key=value) for scripts such as scripts/compare.</summary>
+    public static string ResultLine(RunResult run)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var all = new MetricTally("all");
+        foreach (var m in run.Metrics)
+        {
+            all.Add(m);
+        }
+        var line = new StringBuilder("RESULT");
+        line.Append(c, $" scenario={run.Scenario} ok={run.TotalOk} errors={run.TotalFailed} seconds={run.MeasuredWindow.TotalSeconds:0.000}");
+        line.Append(c, $" ops_per_s={run.TotalThroughput:0.0} p50_ms={all.PercentileMs(50):0.###} p99_ms={all.PercentileMs(99):0.###} max_ms={all.MaxMs:0.###}");
+        if (all.Notes.TryGetValue("checksum-verified", out var verified) || all.Errors.ContainsKey("corrupt-message"))
+        {
+            line.Append(c, $" verified={verified} corrupt={all.Errors.GetValueOrDefault("corrupt-message")}");
+        }
+        if (run.ServerCpuSeconds is { } cpu)
+        {
+            line.Append(c, $" cpu_s={cpu:0.00} cpu_ms_per_op={run.CpuMsPerOp ?? 0:0.000} rss_kib={run.ServerRssKibEnd}");
+        }
+        if (run.ConnectionsHeld is { } held)
+        {
+            line.Append(c, $" held={held} rss_before_kib={run.ServerRssKibStart}");
+        }
+        return line.ToString();
+    }
+}

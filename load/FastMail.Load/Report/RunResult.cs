@@ -1,0 +1,42 @@
+namespace FastMail.Load.Report;
+
+/// <summary>Everything a report shows about one finished run.</summary>
+internal sealed class RunResult
+{
+    public required string Scenario { get; init; }
+
+    public required string Label { get; init; }
+
+    public required string Model { get; init; }
+
+    public required string CommandLine { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>From the end of the warm-up to the last measured completion.</summary>
+    public required TimeSpan MeasuredWindow { get; init; }
+
+    public required IReadOnlyList<MetricTally> Metrics { get; init; }
+
+    /// <summary>Server CPU seconds (user+sys, descendants included) over the measured window; null without --server-pid.</summary>
+    public double? ServerCpuSeconds { get; init; }
+
+    public long? ServerRssKibStart { get; init; }
+
+    public long? ServerRssKibEnd { get; init; }
+
+    /// <summary>connections scenario: idle connections held at the plateau, and the greeting failures.</summary>
+    public long? ConnectionsHeld { get; init; }
+
+    public long TotalOk => Metrics.Sum(m => m.Ok);
+
+    public long TotalFailed => Metrics.Sum(m => m.Failed);
+
+    public double Throughput(MetricTally metric) =>
+        MeasuredWindow.TotalSeconds <= 0 ? 0 : metric.Ok / MeasuredWindow.TotalSeconds;
+
+    public double TotalThroughput => MeasuredWindow.TotalSeconds <= 0 ? 0 : TotalOk / MeasuredWindow.TotalSeconds;
+
+    /// <summary>Server CPU milliseconds per successful operation.</summary>
+    public double? CpuMsPerOp => ServerCpuSeconds is { } cpu && TotalOk > 0 ? cpu * 1000 / TotalOk : null;
+}
