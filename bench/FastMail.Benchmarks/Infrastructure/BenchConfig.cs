@@ -1,0 +1,45 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
+
+namespace FastMail.Benchmarks.Infrastructure;
+
+/// <summary>The two ways benchmarks run: a measurement run (scripts/bench) and the allocation budget check (scripts/bench-check).</summary>
+internal static class BenchConfig
+{
+    /// <summary>
+    /// Measurement run: the job comes from the command line (<c>--job short</c> or the default job), results are exported as
+    /// GitHub markdown (copied into docs/BENCHMARKS.md) and JSON (read by scripts/bench-check).
+    /// </summary>
+    public static IConfig Standard() =>
+        ManualConfig.CreateMinimumViable()
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumn(StatisticColumn.OperationsPerSecond, new GigabytesPerSecondColumn())
+            .AddExporter(MarkdownExporter.GitHub, Json)
+            .WithOptions(ConfigOptions.DisableLogFile);
+
+    /// <summary>
+    /// Budget check: only <see cref="Categories.Budget"/> benchmarks, in process (no per-benchmark project build) with
+    /// short 100 ms iterations. Timings from it mean little; the allocation figures are exact per operation because
+    /// every budgeted benchmark reaches a steady state within its first warmup iteration.
+    /// </summary>
+    public static IConfig Check() =>
+        Standard()
+            .AddJob(Job.Default
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithLaunchCount(1)
+                .WithWarmupCount(2)
+                .WithIterationCount(3)
+                .WithIterationTime(TimeInterval.FromMilliseconds(100))
+                .WithId("Check"))
+            .AddFilter(new AnyCategoriesFilter([Categories.Budget]));
+
+    // "-report.json": brief (no per-iteration measurements), indented so a person can read it too.
+    private static readonly IExporter Json = JsonExporter.Custom(fileNameSuffix: "", indentJson: true, excludeMeasurements: true);
+}

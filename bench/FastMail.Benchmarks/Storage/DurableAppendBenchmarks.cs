@@ -1,0 +1,81 @@
+using BenchmarkDotNet.Attributes;
+using FastMail.Benchmarks.Infrastructure;
+using FastMail.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastMail.Benchmarks.Storage;
+
+/// <summary>
+/// Durable appends on the real FasterMailStore: <see cref="Writers"/> concurrent writers each write a message and await
+/// its commit (the 250 after DATA waits for exactly this), sharing fsyncs through the group commit. One operation is one
+/// durable message, so Mean is the time per message across all writers and Op/s is messages per second.
+/// Compare with <see cref="FsyncPerMessageBenchmarks"/>, the one-fsync-per-message baseline.
+/// </summary>
+[MemoryDiagnoser]
+[InvocationCount(1)] // one invocation per iteration: each iteration gets a fresh store, so disk use stays bounded
+[BenchmarkCategory(Categories.Storage, Categories.Budget)]
+public class DurableAppendBenchmarks
+{
+    private const int MessagesPerInvoke = 512;
+    private static readonly string[] Mailboxes = ["bench"];
+
+    private byte[] _body = [];
+    private Task[] _writers = [];
+    private TempDirectory? _directory;
+    private FasterMailStore? _store;
+
+    /// <summary>Concurrent writers; the budget check runs 16 only (the allocation per message does not depend on it).</summary>
+    [ParamsSource(nameof(WriterCounts))]
+    public int Writers { get; set; }
+
+    /// <summary>Message size in bytes (1 KB, 100 KB).</summary>
+    [Params(1024, 100 * 1024)]
+    public int Size { get; set; }
+
+    public static IEnumerable<int> WriterCounts => BenchMode.IsCheck ? [16] : [1, 16, 64];
+
+    [GlobalSetup]
+    public void GlobalSetup()
+    {
+        _body = SampleMessages.Stored(Size);
+        _writers = new Task[Writers];
+    }
+
+    [IterationSetup]
+    public void OpenStore()
+    {
+        _directory = new TempDirectory("append");
+        _store = FasterMailStore.Open(new StorageOptions { DataDirectory = _directory.Path }, NullLogger.Instance);
+    }
+
+    [IterationCleanup]
+    public void CloseStore()
+    {
+        _store!.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _directory!.Dispose();
+    }
+
+    [Benchmark(OperationsPerInvoke = MessagesPerInvoke)]
+    public Task Append()
+    {
+        var perWriter = MessagesPerInvoke / Writers;
+        for (var i = 0; i < _writers.Length; i++)
+        {
+            _writers[i] = WriteMessagesAsync(perWriter);
+        }
+
+        return Task.WhenAll(_writers);
+    }
+
+    private async Task WriteMessagesAsync(int count)
+    {
+        // Start on the thread pool like a session would, not inline on the benchmark thread.
+        await Task.Yield();
+        for (var i = 0; i < count; i++)
+        {
+            using var writer = _store!.BeginMessage();
+            writer.Write(_body);
+            await writer.CommitAsync(Mailboxes, CancellationToken.None);
+        }
+    }
+}
