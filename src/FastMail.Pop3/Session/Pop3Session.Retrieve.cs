@@ -56,6 +56,7 @@ internal sealed partial class Pop3Session
             var stuffer = default(ByteStuffer);
             var top = new TopFilter(bodyLines);
             long offset = 0;
+            var unflushed = 0;
             while (true)
             {
                 var read = await mailbox.ReadAsync(index, offset, chunk, _shutdown);
@@ -72,10 +73,16 @@ internal sealed partial class Pop3Session
                     break;
                 }
 
-                // A full chunk means more may follow: hand this one to the client before reading on.
-                if (read == chunk.Length && !await FlushAsync())
+                // Hand every chunk's worth to the client before reading on, however the store splits its reads:
+                // memory stays bounded by the chunk, and a small message still leaves in the batch's single flush.
+                unflushed += send;
+                if (unflushed >= ChunkSize)
                 {
-                    return;
+                    unflushed = 0;
+                    if (!await FlushAsync())
+                    {
+                        return;
+                    }
                 }
             }
 

@@ -1,4 +1,3 @@
-using FastMail.Core.Services;
 using FastMail.Pop3;
 using FastMail.Tests.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -79,7 +78,7 @@ public sealed class Pop3UpdateTests
     {
         var store = new InMemoryMailStore();
         store.Add("motriles", Pop3TestHost.FirstMessage);
-        var failing = new FailingDeletesStore(store);
+        var failing = new FaultyMailStore(store) { FailDeletes = true };
         var handler = new Pop3SessionHandler(new Pop3Options(), new FakeDirectory().AddUser("motriles", "jose"), failing, NullLogger.Instance);
         await using var script = new SessionScript(pipe => handler.RunAsync(pipe, null, CancellationToken.None));
         await script.ExpectLine(Pop3TestHost.Greeting);
@@ -96,42 +95,5 @@ public sealed class Pop3UpdateTests
         await script.ExpectClosed();
         Assert.Single(store.Messages("motriles"));
         Assert.True(failing.Released);
-    }
-
-    /// <summary>A store whose mailbox sessions fail to commit deletions, to prove QUIT never claims success it did not get.</summary>
-    private sealed class FailingDeletesStore(IMailStore inner) : IMailStore
-    {
-        public bool Released { get; private set; }
-
-        public IMessageWriter BeginMessage() => inner.BeginMessage();
-
-        public async ValueTask<IMailboxSession?> TryOpenMailboxAsync(string mailbox, CancellationToken cancellationToken)
-        {
-            var session = await inner.TryOpenMailboxAsync(mailbox, cancellationToken);
-            return session is null ? null : new FailingSession(session, this);
-        }
-
-        private sealed class FailingSession(IMailboxSession inner, FailingDeletesStore owner) : IMailboxSession
-        {
-            public string Mailbox => inner.Mailbox;
-
-            public int Count => inner.Count;
-
-            public long GetSize(int index) => inner.GetSize(index);
-
-            public long GetId(int index) => inner.GetId(index);
-
-            public ValueTask<int> ReadAsync(int index, long offset, Memory<byte> destination, CancellationToken cancellationToken) =>
-                inner.ReadAsync(index, offset, destination, cancellationToken);
-
-            public ValueTask CommitDeletesAsync(ReadOnlyMemory<int> indexes, CancellationToken cancellationToken) =>
-                throw new IOException("disk full");
-
-            public async ValueTask DisposeAsync()
-            {
-                owner.Released = true;
-                await inner.DisposeAsync();
-            }
-        }
     }
 }
