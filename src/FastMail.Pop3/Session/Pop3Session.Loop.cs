@@ -11,6 +11,8 @@ namespace FastMail.Pop3.Session;
 /// <summary>The connection loop: greeting, drain every complete command, flush once, repeat; timeouts and shutdown.</summary>
 internal sealed partial class Pop3Session
 {
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     public async Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
     {
         _input = connection.Input;
@@ -118,22 +120,39 @@ internal sealed partial class Pop3Session
         await FlushAsync();
     }
 
-    /// <summary>Flushes the replies; false when the client is gone or stopped reading for the whole idle timeout.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FlushAsync()
+    /// <summary>
+    /// Flushes the replies; false when the client is gone or stopped reading for the whole idle timeout.
+    /// A flush that completes at once takes no async state machine, so the steady state allocates nothing.
+    /// </summary>
+    private ValueTask<bool> FlushAsync()
     {
         ArmTimer();
-        FlushResult result;
         _flushing = true;
+        var flush = _output.FlushAsync();
+        if (flush.IsCompletedSuccessfully)
+        {
+            _flushing = false;
+            return new ValueTask<bool>(OnFlushed(flush.Result));
+        }
+
+        return AwaitFlushAsync(flush);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> AwaitFlushAsync(ValueTask<FlushResult> flush)
+    {
         try
         {
-            result = await _output.FlushAsync();
+            return OnFlushed(await flush);
         }
         finally
         {
             _flushing = false;
         }
+    }
 
+    private bool OnFlushed(FlushResult result)
+    {
         if (result.IsCanceled || result.IsCompleted)
         {
             _connectionLost = true;
@@ -146,8 +165,10 @@ internal sealed partial class Pop3Session
 
     private void ArmTimer()
     {
+        // Zero, negative or beyond what a timer can hold (about 49 days) means no idle limit.
         var timeout = _options.IdleTimeout;
-        _timer!.Change(timeout > TimeSpan.Zero ? timeout : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var due = timeout > TimeSpan.Zero && timeout < MaxTimerDue ? timeout : Timeout.InfiniteTimeSpan;
+        _timer!.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     private void OnIdleTimeout()

@@ -22,7 +22,7 @@ internal sealed partial class Pop3Session
         _output.Write(Pop3Replies.OkPrefix);
         _output.WriteNumber(_mailbox!.GetSize(index));
         _output.Write(Pop3Replies.OctetsLine);
-        return SendMessageAsync(index, bodyLines: -1);
+        return SendMessageAsync(new MessageStream(index, bodyLines: -1));
     }
 
     private ValueTask Top(ReadOnlySpan<byte> arguments)
@@ -42,55 +42,92 @@ internal sealed partial class Pop3Session
         }
 
         _output.Write(Pop3Replies.TopFollows);
-        return SendMessageAsync(index, bodyLines);
+        return SendMessageAsync(new MessageStream(index, bodyLines));
     }
 
-    /// <summary>Streams message <paramref name="index"/> (all of it, or TOP's part when <paramref name="bodyLines"/> ≥ 0) and the terminator.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendMessageAsync(int index, int bodyLines)
+    /// <summary>
+    /// Streams the message through a pooled chunk. Runs synchronously while the store and the output complete at once
+    /// (no state machine, no allocation); the first read or flush that has to wait hands over to an async continuation.
+    /// </summary>
+    private ValueTask SendMessageAsync(MessageStream stream)
     {
-        var mailbox = _mailbox!;
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var handedOver = false;
         try
         {
-            var stuffer = default(ByteStuffer);
-            var top = new TopFilter(bodyLines);
-            long offset = 0;
-            var unflushed = 0;
             while (true)
             {
-                var read = await mailbox.ReadAsync(index, offset, chunk, _shutdown);
-                if (read == 0)
+                var read = _mailbox!.ReadAsync(stream.Index, stream.Offset, chunk, _shutdown);
+                if (!read.IsCompletedSuccessfully)
                 {
-                    break;
+                    handedOver = true;
+                    return ContinueAfterReadAsync(stream, chunk, read);
                 }
 
-                offset += read;
-                var send = bodyLines < 0 ? read : top.Take(chunk.AsSpan(0, read));
-                stuffer.Write(chunk.AsSpan(0, send), _output);
-                if (bodyLines >= 0 && top.IsDone)
+                if (stream.Accept(read.Result, chunk, _output))
                 {
-                    break;
+                    stream.Complete(_output);
+                    return default;
                 }
 
-                // Hand every chunk's worth to the client before reading on, however the store splits its reads:
-                // memory stays bounded by the chunk, and a small message still leaves in the batch's single flush.
-                unflushed += send;
-                if (unflushed >= ChunkSize)
+                if (stream.TakeFlushDue())
                 {
-                    unflushed = 0;
-                    if (!await FlushAsync())
+                    var flush = FlushAsync();
+                    if (!flush.IsCompletedSuccessfully)
                     {
-                        return;
+                        handedOver = true;
+                        return ContinueAfterFlushAsync(stream, chunk, flush);
+                    }
+
+                    if (!flush.Result)
+                    {
+                        return default;
                     }
                 }
             }
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+    }
 
-            stuffer.Complete(_output);
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ContinueAfterReadAsync(MessageStream stream, byte[] chunk, ValueTask<int> pendingRead)
+    {
+        try
+        {
+            var read = await pendingRead;
+            while (!stream.Accept(read, chunk, _output))
+            {
+                if (stream.TakeFlushDue() && !await FlushAsync())
+                {
+                    return;
+                }
+
+                read = await _mailbox!.ReadAsync(stream.Index, stream.Offset, chunk, _shutdown);
+            }
+
+            stream.Complete(_output);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ContinueAfterFlushAsync(MessageStream stream, byte[] chunk, ValueTask<bool> pendingFlush)
+    {
+        if (!await pendingFlush)
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+            return;
+        }
+
+        await ContinueAfterReadAsync(stream, chunk, _mailbox!.ReadAsync(stream.Index, stream.Offset, chunk, _shutdown));
     }
 }

@@ -57,12 +57,12 @@ internal sealed partial class Pop3Session
         return default;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteListingAsync(bool uniqueIds)
+    /// <summary>Writes the scan or unique-id lines from message index <paramref name="start"/> on, and the terminator.</summary>
+    private ValueTask WriteListingAsync(bool uniqueIds, int start = 0)
     {
         var mailbox = _mailbox!;
         var lines = 0;
-        for (var index = 0; index < _marks.MessageCount; index++)
+        for (var index = start; index < _marks.MessageCount; index++)
         {
             if (_marks.IsDeleted(index))
             {
@@ -70,13 +70,34 @@ internal sealed partial class Pop3Session
             }
 
             _output.WritePair(index + 1, uniqueIds ? mailbox.GetId(index) : mailbox.GetSize(index));
-            if (++lines % ListingLinesPerFlush == 0 && !await FlushAsync())
+            if (++lines == ListingLinesPerFlush)
             {
-                return;
+                var flush = FlushAsync();
+                if (!flush.IsCompletedSuccessfully)
+                {
+                    return ContinueListingAsync(flush, uniqueIds, index + 1);
+                }
+
+                if (!flush.Result)
+                {
+                    return default;
+                }
+
+                lines = 0;
             }
         }
 
         _output.Write(Pop3Replies.Terminator);
+        return default;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ContinueListingAsync(ValueTask<bool> flush, bool uniqueIds, int next)
+    {
+        if (await flush)
+        {
+            await WriteListingAsync(uniqueIds, next);
+        }
     }
 
     private void Dele(ReadOnlySpan<byte> arguments)
