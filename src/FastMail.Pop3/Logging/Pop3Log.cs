@@ -1,0 +1,47 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Pop3.Logging;
+
+/// <summary>Source-generated log messages of the POP3 service: AOT-safe, free when the level is off. Event ids 3000-3099.</summary>
+internal static partial class Pop3Log
+{
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Debug, Message = "POP3 session started from {Remote}")]
+    public static partial void SessionStarted(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "POP3 session from {Remote} ended")]
+    public static partial void SessionEnded(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "POP3 login to {Mailbox} from {Remote}")]
+    public static partial void LoggedIn(ILogger logger, string mailbox, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "POP3 authentication failed from {Remote}")]
+    public static partial void AuthenticationFailed(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "POP3 mailbox {Mailbox} is locked by another session; refused {Remote}")]
+    public static partial void MailboxInUse(ILogger logger, string mailbox, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "POP3 removed {Count} messages from {Mailbox}")]
+    public static partial void DeletesCommitted(ILogger logger, int count, string mailbox);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Error, Message = "POP3 could not remove {Count} messages from {Mailbox}")]
+    public static partial void CommitFailed(ILogger logger, Exception exception, int count, string mailbox);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Error, Message = "POP3 could not open mailbox {Mailbox}")]
+    public static partial void OpenFailed(ILogger logger, Exception exception, string mailbox);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Error, Message = "POP3 authentication service failed for {Remote}")]
+    public static partial void DirectoryFailed(ILogger logger, Exception exception, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Information, Message = "POP3 session from {Remote} idle too long, closing")]
+    public static partial void IdleTimeout(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "POP3 session from {Remote} made too many errors, closing")]
+    public static partial void TooManyErrors(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Warning, Message = "POP3 session from {Remote} failed")]
+    public static partial void SessionFailed(ILogger logger, Exception exception, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6012, Level = LogLevel.Warning, Message = "POP3 could not release mailbox {Mailbox}")]
+    public static partial void ReleaseFailed(ILogger logger, Exception exception, string mailbox);
+}

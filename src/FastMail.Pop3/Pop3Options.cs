@@ -1,0 +1,39 @@
+namespace FastMail.Pop3;
+
+/// <summary>Settings of the POP3 service (RFC 1939, RFC 2449). One instance per listener; copied when the handler is created.</summary>
+public sealed class Pop3Options
+{
+    /// <summary>
+    /// The host name used in the APOP greeting timestamp (RFC 1939 7: <c>&lt;pid.clock@host&gt;</c>).
+    /// Default: <see cref="Environment.MachineName"/>. Only its ASCII form is used; set it to the public name of the server.
+    /// </summary>
+    public string HostName { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// Whether APOP (RFC 1939 7) is offered: the greeting carries a timestamp and the APOP command is accepted.
+    /// Default: false. APOP rests on MD5 and needs a reversible secret per account; enable it only for old clients
+    /// that cannot use USER/PASS over TLS.
+    /// </summary>
+    public bool EnableApop { get; set; }
+
+    /// <summary>
+    /// How long a session may make no progress (no command received, no reply bytes accepted by the client) before
+    /// it is closed without entering UPDATE (nothing is removed). Default: 10 minutes, the minimum RFC 1939 3 allows.
+    /// Shorter frees locked mailboxes sooner but breaks RFC-conforming clients that idle.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Longest command line accepted, in octets including CRLF. Default: 255, the limit of RFC 2449 4.
+    /// Longer lines are answered <c>-ERR Line too long</c> and discarded without being buffered. Raising it costs
+    /// that many bytes per pooled session.
+    /// </summary>
+    public int MaxCommandLineLength { get; set; } = 255;
+
+    /// <summary>
+    /// Number of <c>-ERR</c> replies after which the session is closed; the reply to the last one is
+    /// <c>-ERR Too many errors, closing</c>. Default: 10. Lower stops password guessing and garbage sooner;
+    /// higher is kinder to people learning POP3 over telnet. Zero or less disables the limit.
+    /// </summary>
+    public int MaxErrors { get; set; } = 10;
+}

@@ -1,0 +1,58 @@
+using System.IO.Pipelines;
+using System.Net;
+using FastMail.Core.Services;
+using FastMail.Pop3.Session;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
+
+namespace FastMail.Pop3;
+
+/// <summary>
+/// Runs POP3 sessions (RFC 1939, RFC 2449) over connections the transport hands in. One per listener; thread-safe.
+/// Per-connection state is pooled, so steady-state sessions allocate nothing per command.
+/// </summary>
+public sealed class Pop3SessionHandler
+{
+    private readonly ObjectPool<Pop3Session> _pool;
+
+    public Pop3SessionHandler(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCommandLineLength, 8, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.HostName, nameof(options));
+
+        // A copy: later changes to the caller's options cannot reach sessions sized for the old values.
+        var snapshot = new Pop3Options
+        {
+            HostName = options.HostName,
+            EnableApop = options.EnableApop,
+            IdleTimeout = options.IdleTimeout,
+            MaxCommandLineLength = options.MaxCommandLineLength,
+            MaxErrors = options.MaxErrors,
+        };
+        var policy = new Pop3SessionPolicy(snapshot, directory, store, logger, time ?? TimeProvider.System);
+        _pool = new DefaultObjectPool<Pop3Session>(policy, maximumRetained: 1024);
+    }
+
+    /// <summary>
+    /// Serves one connection from greeting to close. Returns when the session ends (QUIT, hang-up, timeout, too many
+    /// errors, or <paramref name="shutdown"/>); never throws for anything the client or the store does. Completes
+    /// both sides of <paramref name="connection"/>.
+    /// </summary>
+    public async Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var session = _pool.Get();
+        try
+        {
+            await session.RunAsync(connection, remote, shutdown);
+        }
+        finally
+        {
+            _pool.Return(session);
+        }
+    }
+}

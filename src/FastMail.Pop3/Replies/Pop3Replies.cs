@@ -1,0 +1,83 @@
+namespace FastMail.Pop3.Replies;
+
+/// <summary>
+/// Every fixed POP3 reply, pre-encoded with its CRLF. Bracketed codes are RFC 2449 8 response codes
+/// ([IN-USE], [SYS/TEMP]) and RFC 3206 4 ([AUTH]), advertised by RESP-CODES and AUTH-RESP-CODE in CAPA.
+/// </summary>
+internal static class Pop3Replies
+{
+    public static ReadOnlySpan<byte> Greeting => "+OK FastMail POP3 server ready"u8;
+
+    public static ReadOnlySpan<byte> CrLf => "\r\n"u8;
+
+    public static ReadOnlySpan<byte> Ok => "+OK\r\n"u8;
+
+    public static ReadOnlySpan<byte> OkPrefix => "+OK "u8;
+
+    public static ReadOnlySpan<byte> Terminator => ".\r\n"u8;
+
+    // RFC 2449 5: one capability per line, terminated like any multi-line reply.
+    public static ReadOnlySpan<byte> Capabilities =>
+        "+OK Capability list follows\r\nTOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nIMPLEMENTATION FastMail\r\n.\r\n"u8;
+
+    public static ReadOnlySpan<byte> PasswordRequired => "+OK Password required\r\n"u8;
+
+    public static ReadOnlySpan<byte> MailboxReady => "+OK Mailbox locked and ready, "u8;
+
+    public static ReadOnlySpan<byte> MessagesOpen => " messages ("u8;
+
+    public static ReadOnlySpan<byte> OctetsClose => " octets)\r\n"u8;
+
+    public static ReadOnlySpan<byte> OctetsLine => " octets\r\n"u8;
+
+    public static ReadOnlySpan<byte> MaildropHas => "+OK Maildrop has "u8;
+
+    public static ReadOnlySpan<byte> MessageWord => "+OK Message "u8;
+
+    public static ReadOnlySpan<byte> DeletedLine => " deleted\r\n"u8;
+
+    public static ReadOnlySpan<byte> TopFollows => "+OK Top of message follows\r\n"u8;
+
+    public static ReadOnlySpan<byte> UniqueIdsFollow => "+OK Unique-ID listing follows\r\n"u8;
+
+    public static ReadOnlySpan<byte> SigningOff => "+OK FastMail POP3 server signing off\r\n"u8;
+
+    public static ReadOnlySpan<byte> SigningOffDeleted => "+OK FastMail POP3 server signing off ("u8;
+
+    public static ReadOnlySpan<byte> MessagesDeletedClose => " messages deleted)\r\n"u8;
+
+    public static ReadOnlySpan<byte> UnknownCommand => "-ERR Unknown command\r\n"u8;
+
+    public static ReadOnlySpan<byte> WrongState => "-ERR Command not valid in this state\r\n"u8;
+
+    public static ReadOnlySpan<byte> SyntaxError => "-ERR Syntax error in arguments\r\n"u8;
+
+    public static ReadOnlySpan<byte> NoSuchMessage => "-ERR no such message\r\n"u8;
+
+    public static ReadOnlySpan<byte> AlreadyDeletedPrefix => "-ERR message "u8;
+
+    public static ReadOnlySpan<byte> AlreadyDeletedSuffix => " already deleted\r\n"u8;
+
+    public static ReadOnlySpan<byte> PassWithoutUser => "-ERR PASS must directly follow USER\r\n"u8;
+
+    // RFC 3206 4: [AUTH] says the credentials were wrong; the text never tells which part (contract 6).
+    public static ReadOnlySpan<byte> InvalidCredentials => "-ERR [AUTH] Invalid user name or password\r\n"u8;
+
+    public static ReadOnlySpan<byte> MailboxInUse => "-ERR [IN-USE] Mailbox is locked by another session\r\n"u8;
+
+    public static ReadOnlySpan<byte> MailboxUnavailable => "-ERR [SYS/TEMP] Mailbox unavailable, try again later\r\n"u8;
+
+    public static ReadOnlySpan<byte> ApopNotEnabled => "-ERR APOP is not enabled\r\n"u8;
+
+    public static ReadOnlySpan<byte> AuthNotSupported => "-ERR AUTH is not supported, use USER and PASS\r\n"u8;
+
+    public static ReadOnlySpan<byte> CommitFailed => "-ERR [SYS/TEMP] Could not remove the deleted messages, none were removed\r\n"u8;
+
+    public static ReadOnlySpan<byte> LineTooLong => "-ERR Line too long\r\n"u8;
+
+    public static ReadOnlySpan<byte> TooManyErrors => "-ERR Too many errors, closing\r\n"u8;
+
+    public static ReadOnlySpan<byte> Timeout => "-ERR [SYS/TEMP] Timeout, closing\r\n"u8;
+
+    public static ReadOnlySpan<byte> ShuttingDown => "-ERR [SYS/TEMP] Server shutting down\r\n"u8;
+}

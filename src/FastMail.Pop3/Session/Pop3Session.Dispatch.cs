@@ -1,0 +1,106 @@
+using System.Buffers;
+using FastMail.Pop3.Logging;
+using FastMail.Pop3.Parsing;
+using FastMail.Pop3.Replies;
+
+namespace FastMail.Pop3.Session;
+
+/// <summary>Routes one command line to its handler after the state table allowed it; error replies and their count.</summary>
+internal sealed partial class Pop3Session
+{
+    private ValueTask ExecuteAsync(int length)
+    {
+        var line = _line.AsSpan(0, length);
+        var verb = VerbParser.Parse(line, out var arguments);
+
+        // RFC 1939 7: PASS is valid only immediately after USER, so any other command forgets the user name.
+        var pendingUser = _userLength;
+        _userLength = -1;
+
+        if (!Pop3StateTable.IsAllowed(_state, verb))
+        {
+            WriteError(verb == Pop3Verb.Unknown ? Pop3Replies.UnknownCommand : Pop3Replies.WrongState);
+            return default;
+        }
+
+        switch (verb)
+        {
+            case Pop3Verb.Capa:
+                _output.Write(Pop3Replies.Capabilities);
+                return default;
+            case Pop3Verb.Quit:
+                return _state == Pop3State.Transaction ? EnterUpdateAsync() : QuitAuthorization();
+            case Pop3Verb.User:
+                User(arguments);
+                return default;
+            case Pop3Verb.Pass:
+                return Pass(pendingUser, length - arguments.Length, arguments.Length);
+            case Pop3Verb.Apop:
+                return Apop(arguments);
+            case Pop3Verb.Auth:
+                WriteError(Pop3Replies.AuthNotSupported);
+                return default;
+            case Pop3Verb.Stat:
+                Stat();
+                return default;
+            case Pop3Verb.List:
+                return List(arguments);
+            case Pop3Verb.Uidl:
+                return Uidl(arguments);
+            case Pop3Verb.Dele:
+                Dele(arguments);
+                return default;
+            case Pop3Verb.Noop:
+                _output.Write(Pop3Replies.Ok);
+                return default;
+            case Pop3Verb.Rset:
+                Rset();
+                return default;
+            case Pop3Verb.Retr:
+                return Retr(arguments);
+            case Pop3Verb.Top:
+                return Top(arguments);
+            default:
+                WriteError(Pop3Replies.UnknownCommand);
+                return default;
+        }
+    }
+
+    private void WriteGreeting()
+    {
+        _output.Write(Pop3Replies.Greeting);
+        if (_options.EnableApop)
+        {
+            // RFC 1939 7: the timestamp the client's APOP digest covers, fresh for every connection.
+            _timestampLength = ApopTimestamp.Write(_timestamp, _hostName, _time);
+            _output.Write(" "u8);
+            _output.Write(_timestamp.AsSpan(0, _timestampLength));
+        }
+
+        _output.Write(Pop3Replies.CrLf);
+    }
+
+    /// <summary>Writes an -ERR reply, or the closing one when this error reaches <see cref="Pop3Options.MaxErrors"/>.</summary>
+    private void WriteError(ReadOnlySpan<byte> reply)
+    {
+        if (!CountError())
+        {
+            _output.Write(reply);
+        }
+    }
+
+    /// <summary>Counts an error; when it is one too many, writes the closing reply and returns true (the caller writes nothing).</summary>
+    private bool CountError()
+    {
+        _errors++;
+        if (_options.MaxErrors > 0 && _errors >= _options.MaxErrors)
+        {
+            Pop3Log.TooManyErrors(_logger, _remote);
+            _output.Write(Pop3Replies.TooManyErrors);
+            _closing = true;
+            return true;
+        }
+
+        return false;
+    }
+}

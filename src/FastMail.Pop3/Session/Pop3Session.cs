@@ -1,0 +1,82 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Text;
+using FastMail.Core.Services;
+using FastMail.Pop3.Parsing;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Pop3.Session;
+
+/// <summary>
+/// One POP3 connection's state machine (RFC 1939). Pooled by <see cref="Pop3SessionHandler"/>: everything a
+/// connection needs is allocated once per session object and cleared by <see cref="Reset"/> before reuse.
+/// The partial files hold the read loop, the dispatcher, and one file per state's commands.
+/// </summary>
+internal sealed partial class Pop3Session
+{
+    private readonly Pop3Options _options;
+    private readonly IDirectory _directory;
+    private readonly IMailStore _store;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly byte[] _hostName;
+    private readonly CommandLineReader _lineReader;
+    private readonly byte[] _line;
+    private readonly byte[] _user;
+    private readonly byte[] _timestamp;
+    private readonly DeletionMarks _marks = new();
+
+    private PipeReader _input = null!;
+    private PipeWriter _output = null!;
+    private IPEndPoint? _remote;
+    private CancellationToken _shutdown;
+    private ITimer? _timer;
+    private IMailboxSession? _mailbox;
+    private Pop3State _state;
+    private int _userLength = -1;
+    private int _timestampLength;
+    private int _errors;
+    private bool _closing;
+    private bool _connectionLost;
+    private volatile bool _flushing;
+    private volatile bool _timedOut;
+    private volatile bool _shuttingDown;
+
+    public Pop3Session(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider time)
+    {
+        _options = options;
+        _directory = directory;
+        _store = store;
+        _logger = logger;
+        _time = time;
+        _hostName = Encoding.ASCII.GetBytes(options.HostName);
+        _lineReader = new CommandLineReader(options.MaxCommandLineLength);
+        _line = new byte[options.MaxCommandLineLength];
+        _user = new byte[options.MaxCommandLineLength];
+        _timestamp = options.EnableApop ? new byte[ApopTimestamp.MaxLengthWithoutHost + _hostName.Length] : [];
+    }
+
+    /// <summary>Clears every trace of the last connection, secrets included, so the object can serve the next one.</summary>
+    public void Reset()
+    {
+        _input = null!;
+        _output = null!;
+        _remote = null;
+        _shutdown = default;
+        _timer = null;
+        _mailbox = null;
+        _marks.Reset();
+        _lineReader.Reset();
+        _state = Pop3State.Authorization;
+        _userLength = -1;
+        _timestampLength = 0;
+        _errors = 0;
+        _closing = false;
+        _connectionLost = false;
+        _flushing = false;
+        _timedOut = false;
+        _shuttingDown = false;
+        Array.Clear(_line);
+        Array.Clear(_user);
+    }
+}
