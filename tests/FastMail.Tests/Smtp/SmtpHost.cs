@@ -1,5 +1,4 @@
 using System.Net;
-using FastMail.Core.Services;
 using FastMail.Smtp;
 using FastMail.Tests.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,13 +10,14 @@ internal sealed class SmtpHost
 {
     public const string HostName = "mx.example.com";
 
-    public SmtpHost(Action<SmtpOptions>? configure = null, IMailStore? store = null, TimeProvider? time = null)
+    public SmtpHost(Action<SmtpOptions>? configure = null)
     {
         Directory = new FakeDirectory("example.com").AddDomain("example.org").AddUser("motriles", "pw").AddUser("bob", "pw");
         Options = new SmtpOptions { HostName = HostName };
         configure?.Invoke(Options);
         Store = new InMemoryMailStore();
-        Handler = new SmtpSessionHandler(Options, Directory, Directory, store ?? Store, NullLogger.Instance, time);
+        Recorder = new RecordingMailStore(Store);
+        Handler = new SmtpSessionHandler(Options, Directory, Directory, Recorder, NullLogger.Instance);
     }
 
     public FakeDirectory Directory { get; }
@@ -25,6 +25,9 @@ internal sealed class SmtpHost
     public SmtpOptions Options { get; }
 
     public InMemoryMailStore Store { get; }
+
+    /// <summary>The store the handler sees: <see cref="Store"/> with counters and failure injection.</summary>
+    public RecordingMailStore Recorder { get; }
 
     public SmtpSessionHandler Handler { get; }
 
