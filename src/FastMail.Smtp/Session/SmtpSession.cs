@@ -32,6 +32,7 @@ internal sealed partial class SmtpSession
 
     private PipeReader? _input;
     private PipeWriter? _output;
+    private ITimer? _timer;
     private IPEndPoint? _remote;
     private int _remoteLiteralLength;
     private CancellationToken _shutdown;
@@ -83,6 +84,7 @@ internal sealed partial class SmtpSession
         SmtpLog.SessionStarted(_context.Logger, remote);
 
         var timer = _context.Time.CreateTimer(s_onTimer, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = timer;
         var registration = shutdown.UnsafeRegister(s_onShutdown, this);
         try
         {
@@ -110,6 +112,7 @@ internal sealed partial class SmtpSession
         ResetTransaction();
         _input = null;
         _output = null;
+        _timer = null;
         _remote = null;
         _remoteLiteralLength = 0;
         _shutdown = default;
@@ -125,7 +128,7 @@ internal sealed partial class SmtpSession
         var input = _input!;
         var output = Output;
         output.Write(_context.Replies.Greeting);
-        if ((await output.FlushAsync()).IsCompleted)
+        if (!await FlushAsync())
         {
             return;
         }
@@ -138,7 +141,7 @@ internal sealed partial class SmtpSession
             if (!inData && _shutdown.IsCancellationRequested)
             {
                 output.Write(_context.Replies.ShuttingDown);
-                await output.FlushAsync();
+                await FlushAsync();
                 return;
             }
 
@@ -156,7 +159,7 @@ internal sealed partial class SmtpSession
                 {
                     SmtpLog.TimedOut(_context.Logger, _remote);
                     output.Write(_context.Replies.Timeout);
-                    await output.FlushAsync();
+                    await FlushAsync();
                     return;
                 }
 
@@ -170,11 +173,11 @@ internal sealed partial class SmtpSession
                 if (result.IsCompleted)
                 {
                     // The client hung up; whatever it sent last still gets its answers, a half message is dropped.
-                    await output.FlushAsync();
+                    await FlushAsync();
                     return;
                 }
 
-                if ((await output.FlushAsync()).IsCompleted)
+                if (!await FlushAsync())
                 {
                     return;
                 }
@@ -186,18 +189,40 @@ internal sealed partial class SmtpSession
             input.AdvanceTo(buffer.Start);
             if (action == ProcessResult.Close)
             {
-                await output.FlushAsync();
+                await FlushAsync();
                 return;
             }
 
             // Replies before the message are sent before awaiting the store; the 250 follows durable storage.
-            await output.FlushAsync();
-            await CommitMessageAsync();
-            if (buffer.IsEmpty)
+            if (!await FlushAsync())
             {
-                await output.FlushAsync();
+                return;
+            }
+
+            await CommitMessageAsync();
+            if (buffer.IsEmpty && !await FlushAsync())
+            {
+                return;
             }
         }
+    }
+
+    /// <summary>
+    /// Sends the buffered replies. A client that stops reading gets no longer than the command timeout before the
+    /// session ends. False when the session cannot go on (the client is gone, or the flush timed out).
+    /// </summary>
+    private async ValueTask<bool> FlushAsync()
+    {
+        _timedOut = false;
+        _timer!.Change(_context.CommandTimeout, Timeout.InfiniteTimeSpan);
+        var result = await Output.FlushAsync();
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (result.IsCanceled)
+        {
+            SmtpLog.TimedOut(_context.Logger, _remote);
+        }
+
+        return !result.IsCompleted && !result.IsCanceled;
     }
 
     /// <summary>Answers every complete command in <paramref name="buffer"/>, advancing it past what was used.</summary>
@@ -331,6 +356,7 @@ internal sealed partial class SmtpSession
     {
         _timedOut = true;
         _input?.CancelPendingRead();
+        _output?.CancelPendingFlush();
     }
 
     private void OnShutdown()

@@ -131,7 +131,6 @@ public sealed class SmtpDataTests
         Assert.Equal(1, store.Disposed);
         Assert.Empty(host.Store.Messages("bob"));
         Assert.Equal(0, host.Store.CommitCount);
-        Assert.Equal(0, host.Store.CommitCount);
     }
 
     [Fact]

@@ -116,6 +116,25 @@ public sealed class SmtpDialogueTests
     }
 
     [Fact]
+    public async Task PipelinedBatchIsAnsweredWithOneFlush()
+    {
+        var host = new SmtpHost();
+        CountingPipe? counting = null;
+        await using var script = new TestKit.SessionScript(pipe => host.Handler.RunAsync(counting = new CountingPipe(pipe), SmtpHost.Remote, default));
+        await script.Expect("220 ");
+        Assert.Equal(1, counting!.Flushes);
+
+        await script.SendRaw("EHLO a.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nRCPT TO:<motriles@example.com>\r\nNOOP\r\nRSET\r\n");
+        await script.ExpectSmtpMultiline("250");
+        for (var i = 0; i < 5; i++)
+        {
+            await script.Expect("250 ");
+        }
+
+        Assert.Equal(2, counting.Flushes);
+    }
+
+    [Fact]
     public async Task PipelinedCommandsSplitAcrossWritesAreAnsweredInOrder()
     {
         var host = new SmtpHost();

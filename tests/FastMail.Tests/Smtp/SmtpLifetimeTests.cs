@@ -31,6 +31,15 @@ public sealed class SmtpLifetimeTests
     }
 
     [Fact]
+    public async Task ClientThatNeverReadsItsRepliesIsDisconnectedAfterTheTimeout()
+    {
+        var host = new SmtpHost(o => o.CommandTimeout = TimeSpan.FromMilliseconds(300));
+        await using var script = await host.Connect();
+        await script.SendRaw(string.Concat(Enumerable.Repeat("NOOP\r\n", 10_000)));
+        await script.Session.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task ShutdownWhileWaitingForACommandGets421()
     {
         using var shutdown = new CancellationTokenSource();
