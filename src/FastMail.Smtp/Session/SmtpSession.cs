@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using FastMail.Core.Services;
 using FastMail.Smtp.Data;
 using FastMail.Smtp.Logging;
@@ -211,6 +212,7 @@ internal sealed partial class SmtpSession
     /// Sends the buffered replies. A client that stops reading gets no longer than the command timeout before the
     /// session ends. False when the session cannot go on (the client is gone, or the flush timed out).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FlushAsync()
     {
         _timedOut = false;
