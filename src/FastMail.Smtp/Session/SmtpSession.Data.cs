@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
+using FastMail.Core.Services;
 using FastMail.Smtp.Logging;
 using FastMail.Smtp.Replies;
 
@@ -138,29 +138,22 @@ internal sealed partial class SmtpSession
         return Reply(refusal);
     }
 
-    // Pooled builder: awaiting the store's group commit costs no allocation per message in steady state.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask CommitMessageAsync()
+    /// <summary>Answers the end of DATA once the store's commit finished: 250 only when the message is durable.</summary>
+    private void EndCommit(IMessageWriter message, long storeId, Exception? failure)
     {
-        var message = _message!;
-        _message = null;
-        try
+        message.Dispose();
+        if (failure is null)
         {
-            // Not cancelled by shutdown: a message already received is finished (RFC 5321 4.1.1.4 ends with 250 or an error).
-            var storeId = await message.CommitAsync(_mailboxes, CancellationToken.None);
             SmtpLog.MessageAccepted(_context.Logger, _queueId, _remote, _messageSize, _mailboxes.Count, storeId);
             ReplyWriter.WriteQueued(Output, _queueId);
         }
-        catch (Exception exception)
+        else
         {
-            SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
+            SmtpLog.StoreFailed(_context.Logger, failure, _queueId, _remote);
             Output.Write(SmtpReplies.StoreFailed);
         }
-        finally
-        {
-            message.Dispose();
-            ResetTransaction();
-        }
+
+        ResetTransaction();
     }
 
     /// <summary>Disposes an uncommitted message: the store discards it (nothing half-written becomes visible).</summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Runtime.CompilerServices;
 using FastMail.Core.Services;
 using FastMail.Smtp.Data;
 using FastMail.Smtp.Logging;
@@ -129,7 +128,7 @@ internal sealed partial class SmtpSession
         var input = _input!;
         var output = Output;
         output.Write(_context.Replies.Greeting);
-        if (!await FlushAsync())
+        if (!EndFlush(await BeginFlush()))
         {
             return;
         }
@@ -142,7 +141,7 @@ internal sealed partial class SmtpSession
             if (!inData && _shutdown.IsCancellationRequested)
             {
                 output.Write(_context.Replies.ShuttingDown);
-                await FlushAsync();
+                EndFlush(await BeginFlush());
                 return;
             }
 
@@ -160,7 +159,7 @@ internal sealed partial class SmtpSession
                 {
                     SmtpLog.TimedOut(_context.Logger, _remote);
                     output.Write(_context.Replies.Timeout);
-                    await FlushAsync();
+                    EndFlush(await BeginFlush());
                     return;
                 }
 
@@ -174,11 +173,11 @@ internal sealed partial class SmtpSession
                 if (result.IsCompleted)
                 {
                     // The client hung up; whatever it sent last still gets its answers, a half message is dropped.
-                    await FlushAsync();
+                    EndFlush(await BeginFlush());
                     return;
                 }
 
-                if (!await FlushAsync())
+                if (!EndFlush(await BeginFlush()))
                 {
                     return;
                 }
@@ -190,18 +189,33 @@ internal sealed partial class SmtpSession
             input.AdvanceTo(buffer.Start);
             if (action == ProcessResult.Close)
             {
-                await FlushAsync();
+                EndFlush(await BeginFlush());
                 return;
             }
 
             // Replies before the message are sent before awaiting the store; the 250 follows durable storage.
-            if (!await FlushAsync())
+            if (!EndFlush(await BeginFlush()))
             {
                 return;
             }
 
-            await CommitMessageAsync();
-            if (buffer.IsEmpty && !await FlushAsync())
+            // Not cancelled by shutdown: a message already received is finished. Awaited here rather than in a
+            // helper, so a commit costs no async state machine of its own.
+            var message = _message!;
+            _message = null;
+            Exception? failure = null;
+            long storeId = 0;
+            try
+            {
+                storeId = await message.CommitAsync(_mailboxes, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+
+            EndCommit(message, storeId, failure);
+            if (buffer.IsEmpty && !EndFlush(await BeginFlush()))
             {
                 return;
             }
@@ -209,16 +223,21 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>
-    /// Sends the buffered replies. A client that stops reading gets no longer than the command timeout before the
-    /// session ends. False when the session cannot go on (the client is gone, or the flush timed out).
+    /// Starts sending the buffered replies; await it and pass the result to <see cref="EndFlush"/>. A client that stops
+    /// reading gets no longer than the command timeout. Not an async method, so a flush that completes at once
+    /// costs no state machine (Debug builds allocate one per async call).
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FlushAsync()
+    private ValueTask<FlushResult> BeginFlush()
     {
         _timedOut = false;
         _timer!.Change(_context.CommandTimeout, Timeout.InfiniteTimeSpan);
-        var result = await Output.FlushAsync();
-        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        return Output.FlushAsync();
+    }
+
+    /// <summary>False when the session cannot go on: the client is gone, or the flush timed out.</summary>
+    private bool EndFlush(FlushResult result)
+    {
+        _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (result.IsCanceled)
         {
             SmtpLog.TimedOut(_context.Logger, _remote);
