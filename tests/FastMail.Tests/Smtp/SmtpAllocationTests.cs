@@ -26,7 +26,6 @@ public sealed class SmtpAllocationTests
     public async Task SteadyStateSessionAllocatesNothingPerCommandOrMessage(string text, string expectedReplies)
     {
         var batch = System.Text.Encoding.ASCII.GetBytes(text);
-
         var inline = new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
         var toServer = new Pipe(inline);
         var toClient = new Pipe(inline);
@@ -55,7 +54,8 @@ public sealed class SmtpAllocationTests
         Assert.True(toClient.Reader.TryRead(out var last));
         Assert.Contains(expectedReplies, System.Text.Encoding.Latin1.GetString(last.Buffer.ToArray()), StringComparison.Ordinal);
         toClient.Reader.AdvanceTo(last.Buffer.End);
-                Assert.Equal(0, allocated);
+        Assert.True(replies >= 1200L * expectedReplies.Length, "every round trip was answered");
+        Assert.Equal(0, allocated);
 
         await toServer.Writer.CompleteAsync();
         await session;
