@@ -186,6 +186,8 @@ internal sealed partial class SmtpSession
             }
 
             // Stopped early: the rest of the buffer is unexamined, so the next read returns it at once.
+            // (Read its length first: after AdvanceTo the sequence's segments may be recycled.)
+            var moreBuffered = !buffer.IsEmpty;
             input.AdvanceTo(buffer.Start);
             if (action == ProcessResult.Close)
             {
@@ -214,8 +216,9 @@ internal sealed partial class SmtpSession
                 failure = exception;
             }
 
+            // Pipelined commands behind the message add their replies to this one before the next flush.
             EndCommit(message, storeId, failure);
-            if (buffer.IsEmpty && !EndFlush(await BeginFlush()))
+            if (!moreBuffered && !EndFlush(await BeginFlush()))
             {
                 return;
             }
