@@ -1,0 +1,83 @@
+namespace FastMail.Smtp.Replies;
+
+/// <summary>
+/// Every fixed SMTP reply, pre-encoded with its CRLF. Enhanced status codes (RFC 3463, advertised through
+/// ENHANCEDSTATUSCODES, RFC 2034) are on every reply except the greeting and the EHLO/HELO answers, as RFC 2034 says.
+/// Replies that name the host or an address are composed by <see cref="ReplyWriter"/>.
+/// </summary>
+internal static class SmtpReplies
+{
+    public static ReadOnlySpan<byte> Ok => "250 2.0.0 Ok\r\n"u8;
+
+    public static ReadOnlySpan<byte> SenderOk => "250 2.1.0 Ok\r\n"u8;
+
+    public static ReadOnlySpan<byte> RecipientOk => "250 2.1.5 Ok\r\n"u8;
+
+    public static ReadOnlySpan<byte> StartData => "354 End data with <CR><LF>.<CR><LF>\r\n"u8;
+
+    public static ReadOnlySpan<byte> Bye => "221 2.0.0 Bye\r\n"u8;
+
+    // RFC 5321 3.5.3: 252 when the server will not verify; never tells whether a user exists (DESIGN contract 6).
+    public static ReadOnlySpan<byte> CannotVerify => "252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery\r\n"u8;
+
+    public static ReadOnlySpan<byte> Help => "214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT\r\n"u8;
+
+    // Queue id and CRLF follow.
+    public static ReadOnlySpan<byte> QueuedAsPrefix => "250 2.0.0 Ok: queued as "u8;
+
+    public static ReadOnlySpan<byte> LineTooLong => "500 5.5.2 Line too long\r\n"u8;
+
+    public static ReadOnlySpan<byte> UnknownCommand => "500 5.5.1 Error: command not recognized\r\n"u8;
+
+    public static ReadOnlySpan<byte> NeedMail => "503 5.5.1 Error: need MAIL command\r\n"u8;
+
+    public static ReadOnlySpan<byte> NeedRcpt => "503 5.5.1 Error: need RCPT command\r\n"u8;
+
+    public static ReadOnlySpan<byte> NestedMail => "503 5.5.1 Error: nested MAIL command\r\n"u8;
+
+    public static ReadOnlySpan<byte> HeloSyntax => "501 5.5.4 Syntax: HELO hostname\r\n"u8;
+
+    public static ReadOnlySpan<byte> EhloSyntax => "501 5.5.4 Syntax: EHLO hostname\r\n"u8;
+
+    public static ReadOnlySpan<byte> MailSyntax => "501 5.5.4 Syntax: MAIL FROM:<address>\r\n"u8;
+
+    public static ReadOnlySpan<byte> RcptSyntax => "501 5.5.4 Syntax: RCPT TO:<address>\r\n"u8;
+
+    public static ReadOnlySpan<byte> DataSyntax => "501 5.5.4 Syntax: DATA\r\n"u8;
+
+    public static ReadOnlySpan<byte> RsetSyntax => "501 5.5.4 Syntax: RSET\r\n"u8;
+
+    public static ReadOnlySpan<byte> QuitSyntax => "501 5.5.4 Syntax: QUIT\r\n"u8;
+
+    public static ReadOnlySpan<byte> VrfySyntax => "501 5.5.4 Syntax: VRFY address\r\n"u8;
+
+    public static ReadOnlySpan<byte> BadSenderAddress => "501 5.1.7 Bad sender address syntax\r\n"u8;
+
+    public static ReadOnlySpan<byte> BadRecipientAddress => "501 5.1.7 Bad recipient address syntax\r\n"u8;
+
+    public static ReadOnlySpan<byte> BadParameterSyntax => "501 5.5.4 Bad parameter syntax\r\n"u8;
+
+    public static ReadOnlySpan<byte> UnsupportedParameter => "555 5.5.4 Unsupported option\r\n"u8;
+
+    public static ReadOnlySpan<byte> MessageTooBig => "552 5.3.4 Message size exceeds fixed limit\r\n"u8;
+
+    public static ReadOnlySpan<byte> TooManyRecipients => "452 4.5.3 Too many recipients\r\n"u8;
+
+    // RFC 5321 2.3.8: CR and LF appear only together as CRLF; a bare one is how SMTP smuggling works (CVE-2023-51764).
+    public static ReadOnlySpan<byte> BareLineBreak => "554 5.6.11 Message contains bare CR or LF (RFC 5321 2.3.8)\r\n"u8;
+
+    public static ReadOnlySpan<byte> StoreFailed => "451 4.3.0 Error: could not store message, try again later\r\n"u8;
+
+    // Address (without brackets) goes between prefix and suffix.
+    public static ReadOnlySpan<byte> UserUnknownPrefix => "550 5.1.1 <"u8;
+
+    public static ReadOnlySpan<byte> UserUnknownSuffix => ">: Recipient address rejected: User unknown\r\n"u8;
+
+    public static ReadOnlySpan<byte> RelayDeniedPrefix => "554 5.7.1 <"u8;
+
+    public static ReadOnlySpan<byte> RelayDeniedSuffix => ">: Relay access denied\r\n"u8;
+
+    public static ReadOnlySpan<byte> RelayUnavailablePrefix => "553 5.7.1 <"u8;
+
+    public static ReadOnlySpan<byte> RelayUnavailableSuffix => ">: relaying to other domains is not available yet (outbound relay comes in a later release)\r\n"u8;
+}

@@ -1,0 +1,17 @@
+namespace FastMail.Smtp.Session;
+
+/// <summary>Why the synchronous processing of the receive buffer stopped.</summary>
+internal enum ProcessResult : byte
+{
+    /// <summary>Keep going with the next command in the buffer.</summary>
+    Continue,
+
+    /// <summary>The buffer holds no further complete command: flush the replies and read.</summary>
+    NeedMoreData,
+
+    /// <summary>A message is complete: flush, await the store's commit, then answer.</summary>
+    Commit,
+
+    /// <summary>QUIT or 421: flush and end the session.</summary>
+    Close,
+}

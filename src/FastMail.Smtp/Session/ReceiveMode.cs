@@ -1,0 +1,17 @@
+namespace FastMail.Smtp.Session;
+
+/// <summary>How incoming bytes are read (Stalwart's receive states); kept apart from <see cref="TransactionState"/>.</summary>
+internal enum ReceiveMode : byte
+{
+    /// <summary>Command lines.</summary>
+    Command,
+
+    /// <summary>The rest of an over-long command line is discarded up to its LF (the 500 was already sent).</summary>
+    DrainLine,
+
+    /// <summary>Message text after 354, streamed into the store.</summary>
+    Data,
+
+    /// <summary>Message text read to its terminator and discarded (over the size limit, or the store failed).</summary>
+    DrainData,
+}

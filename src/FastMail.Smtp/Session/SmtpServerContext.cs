@@ -1,0 +1,70 @@
+using System.Text;
+using FastMail.Core.Services;
+using FastMail.Smtp.Replies;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Smtp.Session;
+
+/// <summary>What every session of one listener shares: a snapshot of the options, the services, pre-encoded replies.</summary>
+internal sealed class SmtpServerContext
+{
+    public SmtpServerContext(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider time)
+    {
+        if (options.MaxCommandLineLength < 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxCommandLineLength must be at least 64 (RFC 5321 asks for 512).");
+        }
+
+        if (options.MaxMessageSize <= 0 || options.MaxRecipients <= 0 || options.MaxErrors <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxMessageSize, MaxRecipients and MaxErrors must be positive.");
+        }
+
+        Directory = directory;
+        RelayPolicy = relayPolicy;
+        Store = store;
+        Logger = logger;
+        Time = time;
+        Strict = options.StrictAddresses;
+        MaxMessageSize = options.MaxMessageSize;
+        MaxRecipients = options.MaxRecipients;
+        MaxLineLength = options.MaxCommandLineLength;
+        MaxErrors = options.MaxErrors;
+        CommandTimeout = options.CommandTimeout;
+        DataTimeout = options.DataTimeout;
+        Replies = new HostReplies(options);
+        PrimaryDomain = Encoding.UTF8.GetBytes(directory.PrimaryDomain);
+    }
+
+    public IDirectory Directory { get; }
+
+    public IRelayPolicy RelayPolicy { get; }
+
+    public IMailStore Store { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider Time { get; }
+
+    public bool Strict { get; }
+
+    public long MaxMessageSize { get; }
+
+    public int MaxRecipients { get; }
+
+    public int MaxLineLength { get; }
+
+    public int MaxErrors { get; }
+
+    public TimeSpan CommandTimeout { get; }
+
+    public TimeSpan DataTimeout { get; }
+
+    public HostReplies Replies { get; }
+
+    /// <summary>Domain that qualifies an unqualified address in lenient mode.</summary>
+    public byte[] PrimaryDomain { get; }
+
+    /// <summary>Room for one address once qualified: the whole command line plus "@" and the primary domain.</summary>
+    public int MaxAddressLength => MaxLineLength + 1 + PrimaryDomain.Length;
+}

@@ -1,0 +1,166 @@
+using System.Buffers;
+using FastMail.Core.Services;
+using FastMail.Smtp.Logging;
+using FastMail.Smtp.Replies;
+
+namespace FastMail.Smtp.Session;
+
+/// <summary>
+/// DATA (RFC 5321 4.1.1.4): trace headers, the message text streamed into the store in chunks, and the reply after
+/// the terminator. Nothing is visible in a mailbox until the store's commit completes (DESIGN contracts 1 and 2).
+/// </summary>
+internal sealed partial class SmtpSession
+{
+    private ProcessResult StartData(ReadOnlySpan<byte> arguments)
+    {
+        if (!arguments.IsEmpty)
+        {
+            return Error(SmtpReplies.DataSyntax);
+        }
+
+        _queueId = QueueIds.Next();
+        _messageSize = 0;
+        _dataFailure = DataFailure.None;
+        _scanner.Reset();
+        try
+        {
+            _message = _context.Store.BeginMessage();
+            var length = TraceHeaders.Write(_dataOut, new TraceHeaders.Fields(
+                _senderIsNull ? default : _sender.Span,
+                _helo.Span,
+                _remoteLiteral.AsSpan(0, _remoteLiteralLength),
+                _context.Replies.HostName,
+                _extended,
+                _queueId,
+                _recipientCount == 1 ? _firstRecipient.Span : default,
+                _context.Time.GetUtcNow()));
+            _message.Write(_dataOut.AsSpan(0, length));
+        }
+        catch (Exception exception)
+        {
+            SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
+            AbortMessage();
+            return Reply(SmtpReplies.StoreFailed);
+        }
+
+        _mode = ReceiveMode.Data;
+        return Reply(SmtpReplies.StartData);
+    }
+
+    /// <summary>Feeds the buffer through the scanner into the store. True once the terminator was consumed.</summary>
+    private bool ScanData(ref ReadOnlySequence<byte> buffer)
+    {
+        long consumed = 0;
+        var done = false;
+        foreach (var segment in buffer)
+        {
+            var span = segment.Span;
+            while (!span.IsEmpty && !done)
+            {
+                done = _scanner.Scan(span, _dataOut, out var used, out var written);
+                span = span[used..];
+                consumed += used;
+                if (written > 0)
+                {
+                    Deliver(_dataOut.AsSpan(0, written));
+                }
+            }
+
+            if (done)
+            {
+                break;
+            }
+        }
+
+        buffer = buffer.Slice(consumed);
+        return done;
+    }
+
+    private void Deliver(ReadOnlySpan<byte> text)
+    {
+        _messageSize += text.Length;
+        if (_message is null)
+        {
+            return;
+        }
+
+        if (_messageSize > _context.MaxMessageSize)
+        {
+            // Keep reading to the terminator, store nothing, answer 552 after it (RFC 1870 6.3).
+            _dataFailure = DataFailure.TooBig;
+            _mode = ReceiveMode.DrainData;
+            AbortMessage();
+            return;
+        }
+
+        try
+        {
+            _message.Write(text);
+        }
+        catch (Exception exception)
+        {
+            SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
+            _dataFailure = DataFailure.StoreFailed;
+            _mode = ReceiveMode.DrainData;
+            AbortMessage();
+        }
+    }
+
+    /// <summary>After the terminator: either the message goes to the store, or it is refused and the session goes on.</summary>
+    private ProcessResult FinishData()
+    {
+        _mode = ReceiveMode.Command;
+        ReadOnlySpan<byte> refusal;
+        string reason;
+        if (_dataFailure == DataFailure.TooBig)
+        {
+            refusal = SmtpReplies.MessageTooBig;
+            reason = "over the size limit";
+        }
+        else if (_dataFailure == DataFailure.StoreFailed)
+        {
+            refusal = SmtpReplies.StoreFailed;
+            reason = "store failed";
+        }
+        else if (_scanner.SawBareLineBreak)
+        {
+            refusal = SmtpReplies.BareLineBreak;
+            reason = "bare CR or LF";
+        }
+        else
+        {
+            return ProcessResult.Commit;
+        }
+
+        SmtpLog.MessageRejected(_context.Logger, _queueId, _remote, reason);
+        AbortMessage();
+        ResetTransaction();
+        return Reply(refusal);
+    }
+
+    /// <summary>Answers the end of DATA once the store's commit finished: 250 only when the message is durable.</summary>
+    private void EndCommit(IMessageWriter message, long storeId, Exception? failure)
+    {
+        message.Dispose();
+        if (failure is null)
+        {
+            SmtpLog.MessageAccepted(_context.Logger, _queueId, _remote, _messageSize, _mailboxes.Count, storeId);
+            ReplyWriter.WriteQueued(Output, _queueId);
+        }
+        else
+        {
+            SmtpLog.StoreFailed(_context.Logger, failure, _queueId, _remote);
+            Output.Write(SmtpReplies.StoreFailed);
+        }
+
+        ResetTransaction();
+    }
+
+    /// <summary>Disposes an uncommitted message: the store discards it (nothing half-written becomes visible).</summary>
+    private void AbortMessage()
+    {
+        var message = _message;
+        _message = null;
+        message?.Dispose();
+    }
+}

@@ -1,0 +1,59 @@
+using System.IO.Pipelines;
+using System.Net;
+using FastMail.Core.Services;
+using FastMail.Smtp.Session;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
+
+namespace FastMail.Smtp;
+
+/// <summary>
+/// Runs SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES) over connections the
+/// transport hands in as pipes. One instance per listener; thread-safe. Per-connection state (line and data buffers)
+/// is pooled, so a connection costs no allocation beyond its async state once the pool is warm.
+/// </summary>
+public sealed class SmtpSessionHandler
+{
+    private readonly ObjectPool<SmtpSession> _pool;
+
+    public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(relayPolicy);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(logger);
+        var context = new SmtpServerContext(options, directory, relayPolicy, store, logger, time ?? TimeProvider.System);
+        _pool = new DefaultObjectPool<SmtpSession>(new SessionPolicy(context), Environment.ProcessorCount * 64);
+    }
+
+    /// <summary>
+    /// Runs one session: greeting, commands, messages, until QUIT, 421, timeout, or the client hangs up.
+    /// Completes both sides of <paramref name="connection"/> before returning, and never throws for what a client does.
+    /// <paramref name="shutdown"/> ends a session waiting for a command with 421 4.3.2; a message being received may finish.
+    /// </summary>
+    public async Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var session = _pool.Get();
+        try
+        {
+            await session.RunAsync(connection, remote, shutdown);
+        }
+        finally
+        {
+            _pool.Return(session);
+        }
+    }
+
+    private sealed class SessionPolicy(SmtpServerContext context) : IPooledObjectPolicy<SmtpSession>
+    {
+        public SmtpSession Create() => new(context);
+
+        public bool Return(SmtpSession session)
+        {
+            session.Reset();
+            return true;
+        }
+    }
+}

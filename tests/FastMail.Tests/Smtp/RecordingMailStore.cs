@@ -1,0 +1,53 @@
+using FastMail.Core.Services;
+
+namespace FastMail.Tests.Smtp;
+
+/// <summary>Wraps a store to count writers begun, committed and disposed, and to inject storage failures.</summary>
+internal sealed class RecordingMailStore(IMailStore inner) : IMailStore
+{
+    private int _begun;
+    private int _disposed;
+
+    public int Begun => Volatile.Read(ref _begun);
+
+    public int Disposed => Volatile.Read(ref _disposed);
+
+    /// <summary>When set, CommitAsync throws this instead of committing.</summary>
+    public Exception? CommitFailure { get; set; }
+
+    /// <summary>When set, Write throws once the message passes this many bytes.</summary>
+    public long? WriteFailureAfter { get; set; }
+
+    public IMessageWriter BeginMessage()
+    {
+        Interlocked.Increment(ref _begun);
+        return new Writer(this, inner.BeginMessage());
+    }
+
+    public ValueTask<IMailboxSession?> TryOpenMailboxAsync(string mailbox, CancellationToken cancellationToken) =>
+        inner.TryOpenMailboxAsync(mailbox, cancellationToken);
+
+    private sealed class Writer(RecordingMailStore owner, IMessageWriter inner) : IMessageWriter
+    {
+        public long Length => inner.Length;
+
+        public void Write(ReadOnlySpan<byte> data)
+        {
+            if (inner.Length + data.Length > owner.WriteFailureAfter)
+            {
+                throw new IOException("disk full");
+            }
+
+            inner.Write(data);
+        }
+
+        public ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken) =>
+            owner.CommitFailure is { } failure ? ValueTask.FromException<long>(failure) : inner.CommitAsync(mailboxes, cancellationToken);
+
+        public void Dispose()
+        {
+            Interlocked.Increment(ref owner._disposed);
+            inner.Dispose();
+        }
+    }
+}

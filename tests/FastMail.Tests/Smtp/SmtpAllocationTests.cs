@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipelines;
+using System.Net;
+using FastMail.Core.Services;
+using FastMail.Smtp;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastMail.Tests.Smtp;
+
+/// <summary>
+/// DESIGN hot-path rule: no allocation per command in steady state. With inline pipe schedulers the session runs
+/// synchronously inside the client's flush, on the test thread, so the thread's allocation counter sees all of it.
+/// </summary>
+public sealed class SmtpAllocationTests
+{
+    [Theory]
+    [InlineData("EHLO client.example.net\r\nMAIL FROM:<a@example.net> SIZE=1000 BODY=8BITMIME\r\nRCPT TO:<bob@example.com>\r\nRCPT TO: bob\r\nRCPT TO:<x@elsewhere.net>\r\nVRFY bob\r\nBOGUS\r\nHELP\r\nRSET\r\nNOOP\r\n", "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n554 5.7.1 <x@elsewhere.net>: Relay access denied\r\n252 2.5.2 ")]
+    [InlineData("MAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nSubject: hi\r\n\r\nhello\r\n..dot\r\n.\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as ")]
+    [InlineData("NOOP\r\n", "250 2.0.0 Ok\r\n")]
+    [InlineData("BOGUS\r\n", "500 5.5.1 Error: command not recognized\r\n")]
+    [InlineData("EHLO x\r\n", "250 HELP\r\n")]
+    [InlineData("MAIL FROM:<a@example.net>\r\nRSET\r\n", "250 2.1.0 Ok\r\n250 2.0.0 Ok\r\n")]
+    [InlineData("MAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nRSET\r\n", "250 2.1.5 Ok\r\n250 2.0.0 Ok\r\n")]
+    [InlineData("MAIL FROM:<a@example.net>\r\nRCPT TO:<x@elsewhere.net>\r\nRSET\r\n", "554 5.7.1 <x@elsewhere.net>: Relay access denied\r\n250 2.0.0 Ok\r\n")]
+    public async Task SteadyStateSessionAllocatesNothingPerCommandOrMessage(string text, string expectedReplies)
+    {
+        var batch = System.Text.Encoding.ASCII.GetBytes(text);
+        var inline = new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+        var toServer = new Pipe(inline);
+        var toClient = new Pipe(inline);
+        var directory = new ZeroAllocationDirectory();
+        var handler = new SmtpSessionHandler(
+            new SmtpOptions { HostName = "mx.example.com", MaxErrors = int.MaxValue }, directory, directory, new DiscardingStore(), NullLogger.Instance);
+        var session = handler.RunAsync(new Connection(toServer.Reader, toClient.Writer), new IPEndPoint(IPAddress.Loopback, 2525), default);
+
+        var replies = 0L;
+        for (var i = 0; i < 200; i++)
+        {
+            await toServer.Writer.WriteAsync(batch);
+            replies += TakeReplies(toClient.Reader);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            await toServer.Writer.WriteAsync(batch);
+            replies += TakeReplies(toClient.Reader);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        await toServer.Writer.WriteAsync(batch);
+        Assert.True(toClient.Reader.TryRead(out var last));
+        Assert.Contains(expectedReplies, System.Text.Encoding.Latin1.GetString(last.Buffer.ToArray()), StringComparison.Ordinal);
+        toClient.Reader.AdvanceTo(last.Buffer.End);
+        Assert.True(replies >= 1200L * expectedReplies.Length, "every round trip was answered");
+        Assert.Equal(0, allocated);
+
+        await toServer.Writer.CompleteAsync();
+        await session;
+    }
+
+    // Not async: in Debug builds every async call allocates its state machine, which would be counted here.
+    private static long TakeReplies(PipeReader replies)
+    {
+        Assert.True(replies.TryRead(out var result));
+        var length = result.Buffer.Length;
+        Assert.True(result.Buffer.PositionOf((byte)'\n') is not null);
+        replies.AdvanceTo(result.Buffer.End);
+        return length;
+    }
+
+    /// <summary>A store that keeps nothing and answers at once, so only the session's own allocations are counted.</summary>
+    private sealed class DiscardingStore : IMailStore, IMessageWriter
+    {
+        public long Length { get; private set; }
+
+        public IMessageWriter BeginMessage()
+        {
+            Length = 0;
+            return this;
+        }
+
+        public ValueTask<IMailboxSession?> TryOpenMailboxAsync(string mailbox, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IMailboxSession?>(null);
+
+        public void Write(ReadOnlySpan<byte> data) => Length += data.Length;
+
+        public ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(mailboxes.Count == 1 && ReferenceEquals(mailboxes[0], "bob") ? 1L : throw new InvalidOperationException("wrong mailboxes"));
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class Connection(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+
+    /// <summary>A directory that answers from spans without allocating, as the real one promises.</summary>
+    private sealed class ZeroAllocationDirectory : IDirectory, IRelayPolicy
+    {
+        private const string Bob = "bob";
+
+        public string PrimaryDomain => "example.com";
+
+        public bool IsLocalDomain(ReadOnlySpan<byte> domain) => System.Text.Ascii.EqualsIgnoreCase(domain, "example.com"u8);
+
+        public bool TryFindMailbox(ReadOnlySpan<byte> localPart, [NotNullWhen(true)] out string? mailbox)
+        {
+            mailbox = System.Text.Ascii.EqualsIgnoreCase(localPart, "bob"u8) ? Bob : null;
+            return mailbox is not null;
+        }
+
+        public ValueTask<string?> AuthenticateAsync(ReadOnlyMemory<byte> user, ReadOnlyMemory<byte> password, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<string?>(null);
+
+        public bool TryApop(ReadOnlySpan<byte> user, ReadOnlySpan<byte> timestamp, ReadOnlySpan<byte> digestHex, [NotNullWhen(true)] out string? mailbox)
+        {
+            mailbox = null;
+            return false;
+        }
+
+        public bool MayRelay(IPAddress? remote, string? authenticatedUser) => false;
+    }
+}

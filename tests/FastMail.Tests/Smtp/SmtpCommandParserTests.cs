@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Text;
+using FastMail.Smtp.Parsing;
+
+namespace FastMail.Tests.Smtp;
+
+public sealed class SmtpCommandParserTests
+{
+    [Theory]
+    [InlineData("MAIL FROM:<a@b.c>\r\nRCPT", "MAIL FROM:<a@b.c>")]
+    [InlineData("noop\nQUIT\r\n", "noop")]
+    [InlineData("\r\n", "")]
+    [InlineData("EHLO x\r\r\n", "EHLO x\r")]
+    public void ReadLineFindsTheFirstLineAtEverySplitPoint(string input, string expected)
+    {
+        var bytes = Segments.Latin1(input);
+        foreach (var sequence in Segments.AllSplits(bytes))
+        {
+            var status = SmtpCommandParser.TryReadLine(sequence, 512, new byte[512], out var line, out var next);
+            Assert.Equal(LineStatus.Complete, status);
+            Assert.Equal(expected, Encoding.Latin1.GetString(line));
+            Assert.Equal(input.IndexOf('\n') + 1, sequence.Slice(0, next).Length);
+        }
+    }
+
+    [Fact]
+    public void ReadLineNeedsMoreDataWhenLineIsIncomplete()
+    {
+        foreach (var sequence in Segments.AllSplits(Segments.Latin1("MAIL FROM:<a@b.c>\r")))
+        {
+            Assert.Equal(LineStatus.NeedMoreData, SmtpCommandParser.TryReadLine(sequence, 512, new byte[512], out _, out _));
+        }
+    }
+
+    [Fact]
+    public void ReadLineAcceptsALineOfExactlyTheLimitIncludingCrlf()
+    {
+        var input = Segments.Latin1(new string('a', 510) + "\r\n");
+        foreach (var sequence in Segments.AllSplits(input))
+        {
+            Assert.Equal(LineStatus.Complete, SmtpCommandParser.TryReadLine(sequence, 512, new byte[512], out var line, out _));
+            Assert.Equal(510, line.Length);
+        }
+    }
+
+    [Fact]
+    public void ReadLineReportsTooLongOnceTheLimitPassesWithoutLineEnd()
+    {
+        var input = Segments.Latin1(new string('a', 511) + "\r\n");
+        foreach (var sequence in Segments.AllSplits(input))
+        {
+            Assert.Equal(LineStatus.TooLong, SmtpCommandParser.TryReadLine(sequence, 512, new byte[512], out _, out _));
+        }
+    }
+
+    [Fact]
+    public void ReadLineDoesNotLookPastTheLimitEvenWhenALineEndFollows()
+    {
+        var sequence = Segments.Create(Segments.Latin1(new string('a', 600)), "\r\n"u8.ToArray());
+        Assert.Equal(LineStatus.TooLong, SmtpCommandParser.TryReadLine(sequence, 512, new byte[512], out _, out _));
+    }
+
+    [Fact]
+    public void SkipLineDiscardsUpToAndIncludingTheLineFeed()
+    {
+        foreach (var sequence in Segments.AllSplits(Segments.Latin1("xxxx\r\nNOOP\r\n")))
+        {
+            var buffer = sequence;
+            Assert.True(SmtpCommandParser.TrySkipLine(ref buffer));
+            Assert.Equal("NOOP\r\n", Encoding.Latin1.GetString(buffer.ToArray()));
+        }
+    }
+
+    [Fact]
+    public void SkipLineDiscardsEverythingWhenNoLineFeedArrivedYet()
+    {
+        var buffer = Segments.Create(Segments.Latin1("xxxx"), Segments.Latin1("yyyy"));
+        Assert.False(SmtpCommandParser.TrySkipLine(ref buffer));
+        Assert.True(buffer.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData("HELO x", "Helo", "x")]
+    [InlineData("ehlo", "Ehlo", "")]
+    [InlineData("EhLo  mail.example.com  ", "Ehlo", "mail.example.com")]
+    [InlineData("mail from: motriles", "Mail", "from: motriles")]
+    [InlineData("RCPT TO:<a@b>", "Rcpt", "TO:<a@b>")]
+    [InlineData("DATA", "Data", "")]
+    [InlineData("rset", "Rset", "")]
+    [InlineData("NOOP hello", "Noop", "hello")]
+    [InlineData("QUIT", "Quit", "")]
+    [InlineData("VRFY bob", "Vrfy", "bob")]
+    [InlineData("help", "Help", "")]
+    [InlineData("HELP\tDATA", "Help", "DATA")]
+    public void ParseVerbRecognisesEveryVerbInAnyCase(string line, string verb, string arguments)
+    {
+        Assert.Equal(Enum.Parse<SmtpVerb>(verb), SmtpCommandParser.ParseVerb(Segments.Latin1(line), out var args));
+        Assert.Equal(arguments, Encoding.Latin1.GetString(args));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("HEL")]
+    [InlineData("HELOX")]
+    [InlineData("MAILFROM:<a@b>")]
+    [InlineData("EXPN list")]
+    [InlineData("STARTTLS")]
+    [InlineData("h\u00c5lo")]
+    [InlineData("\u0008ELO x")]
+    public void ParseVerbRejectsAnythingElse(string line)
+    {
+        Assert.Equal(SmtpVerb.Unknown, SmtpCommandParser.ParseVerb(Segments.Latin1(line), out _));
+    }
+}

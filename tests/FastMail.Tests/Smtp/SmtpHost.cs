@@ -1,0 +1,54 @@
+using System.Net;
+using FastMail.Smtp;
+using FastMail.Tests.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastMail.Tests.Smtp;
+
+/// <summary>An SMTP handler over the TestKit fakes: users motriles and bob at example.com (and example.org).</summary>
+internal sealed class SmtpHost
+{
+    public const string HostName = "mx.example.com";
+
+    public SmtpHost(Action<SmtpOptions>? configure = null)
+    {
+        Directory = new FakeDirectory("example.com").AddDomain("example.org").AddUser("motriles", "pw").AddUser("bob", "pw");
+        Options = new SmtpOptions { HostName = HostName };
+        configure?.Invoke(Options);
+        Store = new InMemoryMailStore();
+        Recorder = new RecordingMailStore(Store);
+        Handler = new SmtpSessionHandler(Options, Directory, Directory, Recorder, NullLogger.Instance);
+    }
+
+    public FakeDirectory Directory { get; }
+
+    public SmtpOptions Options { get; }
+
+    public InMemoryMailStore Store { get; }
+
+    /// <summary>The store the handler sees: <see cref="Store"/> with counters and failure injection.</summary>
+    public RecordingMailStore Recorder { get; }
+
+    public SmtpSessionHandler Handler { get; }
+
+    public static IPEndPoint Remote { get; } = new(IPAddress.Parse("192.0.2.7"), 40000);
+
+    /// <summary>Starts a session and reads the greeting.</summary>
+    public async Task<SessionScript> Connect(CancellationToken shutdown = default)
+    {
+        var script = new SessionScript(pipe => Handler.RunAsync(pipe, Remote, shutdown));
+        Assert.Equal($"220 {HostName} ESMTP FastMail", await script.ReadLine());
+        return script;
+    }
+
+    /// <summary>Starts a session already past EHLO and MAIL FROM.</summary>
+    public async Task<SessionScript> ConnectWithSender()
+    {
+        var script = await Connect();
+        await script.Send("EHLO client.example.net");
+        await script.ExpectSmtpMultiline("250");
+        await script.Send("MAIL FROM:<sender@example.net>");
+        await script.Expect("250 2.1.0");
+        return script;
+    }
+}
