@@ -35,7 +35,7 @@ internal static class BenchConfig
             .AddJob(Job.Default
                 .WithToolchain(InProcessEmitToolchain.Instance)
                 .WithLaunchCount(1)
-                .WithWarmupCount(2)
+                .WithWarmupCount(6)
                 .WithIterationCount(3)
                 .WithIterationTime(TimeInterval.FromMilliseconds(100))
                 .WithEvaluateOverhead(false)

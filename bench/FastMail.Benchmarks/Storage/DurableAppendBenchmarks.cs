@@ -12,11 +12,10 @@ namespace FastMail.Benchmarks.Storage;
 /// Compare with <see cref="FsyncPerMessageBenchmarks"/>, the one-fsync-per-message baseline.
 /// </summary>
 [MemoryDiagnoser]
-[InvocationCount(1)] // one invocation per iteration: each iteration gets a fresh store, so disk use stays bounded
 [BenchmarkCategory(Categories.Storage, Categories.Budget)]
 public class DurableAppendBenchmarks
 {
-    private const int MessagesPerInvoke = 512;
+    private const int MessagesPerInvoke = 256;
     private static readonly string[] Mailboxes = ["bench"];
 
     private byte[] _body = [];
@@ -24,32 +23,34 @@ public class DurableAppendBenchmarks
     private TempDirectory? _directory;
     private FasterMailStore? _store;
 
-    /// <summary>Concurrent writers; the budget check runs 16 only (the allocation per message does not depend on it).</summary>
+    /// <summary>
+    /// Concurrent writers: 1, 16, 64. The budget check runs 1 only: one commit per message is deterministic, while how many
+    /// writers share a commit (and so each message's share of its allocation) depends on timing.
+    /// </summary>
     [ParamsSource(nameof(WriterCounts))]
     public int Writers { get; set; }
 
-    /// <summary>Message size in bytes (1 KB, 100 KB).</summary>
-    [Params(1024, 100 * 1024)]
+    /// <summary>Message size in bytes: 1 KB, 100 KB (the budget check: 1 KB; the allocation per message does not depend on the size).</summary>
+    [ParamsSource(nameof(Sizes))]
     public int Size { get; set; }
 
-    public static IEnumerable<int> WriterCounts => BenchMode.IsCheck ? [16] : [1, 16, 64];
+    public static IEnumerable<int> WriterCounts => BenchMode.IsCheck ? [1] : [1, 16, 64];
+
+    public static IEnumerable<int> Sizes => BenchMode.IsCheck ? [1024] : [1024, 100 * 1024];
 
     [GlobalSetup]
-    public void GlobalSetup()
+    public void Setup()
     {
         _body = SampleMessages.Stored(Size);
         _writers = new Task[Writers];
-    }
-
-    [IterationSetup]
-    public void OpenStore()
-    {
         _directory = new TempDirectory("append");
-        _store = FasterMailStore.Open(new StorageOptions { DataDirectory = _directory.Path }, NullLogger.Instance);
+        var options = new StorageOptions { DataDirectory = _directory.Path };
+        _store = FasterMailStore.Open(options, NullLogger.Instance);
+        StoreWarmup.Run(_store, options);
     }
 
-    [IterationCleanup]
-    public void CloseStore()
+    [GlobalCleanup]
+    public void Cleanup()
     {
         _store!.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _directory!.Dispose();
