@@ -76,7 +76,8 @@ public sealed partial class SaslServer
         var attributes = bare;
         if (!ScramSyntax.TryTakeAttribute(ref attributes, (byte)'n', out var escapedUser)
             || !ScramSyntax.TryTakeAttribute(ref attributes, (byte)'r', out var clientNonce, last: true)
-            || !ScramSyntax.IsValidNonce(clientNonce))
+            || !ScramSyntax.IsValidNonce(clientNonce)
+            || !ScramSyntax.IsValidExtensionList(attributes, bare[^1]))
         {
             return Complete(SaslStatus.MalformedInput);
         }

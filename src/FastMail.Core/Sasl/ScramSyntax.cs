@@ -97,4 +97,18 @@ internal static class ScramSyntax
         message = message[(comma + 1)..];
         return true;
     }
+
+    /// <summary>
+    /// What follows the nonce: nothing, or extensions (attr-val = ALPHA "=" value, RFC 5802 section 7), which are ignored.
+    /// A trailing ',' with nothing after it is malformed.
+    /// </summary>
+    public static bool IsValidExtensionList(ReadOnlySpan<byte> rest, byte lastByteOfMessage)
+    {
+        if (rest.IsEmpty)
+        {
+            return lastByteOfMessage != (byte)',';
+        }
+
+        return rest.Length >= 2 && char.IsAsciiLetter((char)rest[0]) && rest[1] == (byte)'=';
+    }
 }
