@@ -106,6 +106,11 @@ public sealed partial class SaslServer
                 _ => ScramAcknowledge(response.Span),
             };
         }
+        catch
+        {
+            Reset(); // a cancelled or failed credential check ends the exchange; the session decides what to answer
+            throw;
+        }
         finally
         {
             CryptographicOperations.ZeroMemory(_decoded.AsSpan(0, length));

@@ -36,13 +36,16 @@ public sealed class SaslPlainTests
         Assert.Equal(SaslStatus.Succeeded, step.Status);
     }
 
-    [Fact]
-    public async Task PlainFailsForAWrongPassword()
+    [Theory]
+    [InlineData("\0motriles\0secret 1")]
+    [InlineData("\0nobody\0Secret 1")]
+    [InlineData("nobody\0nobody\0Secret 1")]
+    public async Task PlainFailsTheSameWayForAWrongPasswordAndAnUnknownUser(string message)
     {
         var server = NewServer(_credentials);
         server.Start(SaslMechanism.Plain);
 
-        var step = await server.StepAsync(Line("\0motriles\0secret 1"), default);
+        var step = await server.StepAsync(Line(message), default);
 
         Assert.Equal(SaslStatus.Failed, step.Status);
         Assert.Null(step.AuthenticatedUser);

@@ -159,6 +159,7 @@ public sealed class SaslServerTests
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await server.StepAsync(Line("\0a\0b"), cts.Token));
+        Assert.False(server.InProgress);
     }
 
     private sealed class CancellingCredentials : FastMail.Core.Services.ISaslCredentials
