@@ -1,0 +1,71 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using FastMail.Transport.Diagnostics;
+using FastMail.Transport.Tls;
+
+namespace FastMail.Transport;
+
+public sealed partial class TransportConnection
+{
+    private TlsDuplexPipe? _tls;
+
+    /// <summary>True once a TLS session is established (implicit TLS, or after <see cref="UpgradeToTlsAsync"/>).</summary>
+    public bool IsTls => _tls is not null;
+
+    /// <summary>The negotiated TLS protocol; <see cref="SslProtocols.None"/> without TLS.</summary>
+    public SslProtocols TlsProtocol => _tls?.Protocol ?? SslProtocols.None;
+
+    /// <summary>The negotiated cipher suite; null without TLS.</summary>
+    public TlsCipherSuite? TlsCipherSuite => _tls?.CipherSuite;
+
+    /// <summary>
+    /// STARTTLS (RFC 3207) / STLS (RFC 2595): runs the server handshake over this connection, after which
+    /// <see cref="Input"/> and <see cref="Output"/> carry decrypted bytes and <see cref="IsTls"/> is true.
+    /// The transport sends close_notify and closes the TLS session when the handler returns.
+    /// The caller's contract is that of <see cref="TlsPipe.UpgradeAsync"/>: reply sent and flushed, and
+    /// every byte buffered before the call consumed unexecuted. On failure the connection is unusable
+    /// and the handler should return.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">TLS is already on.</exception>
+    public async Task UpgradeToTlsAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken)
+    {
+        if (_tls is not null)
+        {
+            throw new InvalidOperationException("TLS is already established on this connection.");
+        }
+
+        _tls = await TlsPipe.UpgradeAsync(new PlaintextPipe(_input.Reader, _output.Writer), options, cancellationToken);
+        _logger.TlsEstablished(_listenerName, Id, _tls.Protocol, _tls.CipherSuite);
+    }
+
+    /// <summary>Implicit TLS: false (logged at debug) when the client fails or does not finish the handshake in time.</summary>
+    private async Task<bool> TryImplicitHandshakeAsync(SslServerAuthenticationOptions options, CancellationToken shutdown)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        deadline.CancelAfter(_handshakeTimeout);
+        try
+        {
+            await UpgradeToTlsAsync(options, deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !shutdown.IsCancellationRequested)
+        {
+            _logger.TlsHandshakeTimedOut(_listenerName, Id, RemoteEndPoint);
+        }
+        catch (Exception exception)
+        {
+            // Whatever the client sent (plaintext, garbage, an old protocol, a reset), it costs the
+            // client its connection and nothing else.
+            _logger.TlsHandshakeFailed(_listenerName, Id, RemoteEndPoint, exception);
+        }
+
+        return false;
+    }
+
+    private sealed class PlaintextPipe(System.IO.Pipelines.PipeReader input, System.IO.Pipelines.PipeWriter output) : System.IO.Pipelines.IDuplexPipe
+    {
+        public System.IO.Pipelines.PipeReader Input => input;
+
+        public System.IO.Pipelines.PipeWriter Output => output;
+    }
+}
