@@ -143,6 +143,10 @@ public sealed partial class TransportConnection : IDuplexPipe
         {
             // Encrypts what the handler left buffered and says close_notify; never throws.
             await _tls.DisposeAsync();
+            if (_tls.BrokenBy is { } broken)
+            {
+                _logger.TlsStreamBroken(_listenerName, Id, broken);
+            }
         }
 
         _input.Reader.Complete();

@@ -65,4 +65,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(1017, LogLevel.Debug, "{Listener} connection {ConnectionId} from {RemoteEndPoint} did not complete the TLS handshake in time; closing")]
     public static partial void TlsHandshakeTimedOut(this ILogger logger, string listener, long connectionId, IPEndPoint? remoteEndPoint);
+
+    [LoggerMessage(1018, LogLevel.Debug, "{Listener} connection {ConnectionId} TLS stream broken by the peer (corrupt record, alert or reset); input ended")]
+    public static partial void TlsStreamBroken(this ILogger logger, string listener, long connectionId, Exception exception);
 }

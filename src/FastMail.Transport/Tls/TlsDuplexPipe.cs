@@ -9,6 +9,8 @@ namespace FastMail.Transport.Tls;
 /// <see cref="TlsPipe.UpgradeAsync"/>. <see cref="Input"/> yields what the peer sent (completed when the
 /// peer closes); <see cref="Output"/> encrypts what the handler flushes, with the plaintext pipe's
 /// backpressure, and its flush reports completion once the peer can no longer be reached.
+/// Neither side throws for what the peer does: a broken TLS stream ends <see cref="Input"/> (see
+/// <see cref="BrokenBy"/>) and makes <see cref="Output"/> flushes report completion.
 /// Dispose it when done: that sends what is buffered and the TLS close_notify alert (RFC 8446 6.1),
 /// and leaves the plaintext pipes open for their owner to complete.
 /// </summary>
@@ -25,7 +27,7 @@ public sealed class TlsDuplexPipe : IDuplexPipe, IAsyncDisposable
     internal TlsDuplexPipe(SslStream ssl, DuplexPipeStream transport)
     {
         _ssl = ssl;
-        Input = PipeReader.Create(ssl, s_readerOptions);
+        Input = new TlsPipeReader(PipeReader.Create(ssl, s_readerOptions), exception => BrokenBy = exception);
         Output = new TlsPipeWriter(PipeWriter.Create(ssl, s_writerOptions), transport);
         Protocol = ssl.SslProtocol;
         CipherSuite = ssl.NegotiatedCipherSuite;
@@ -44,6 +46,12 @@ public sealed class TlsDuplexPipe : IDuplexPipe, IAsyncDisposable
     public TlsCipherSuite CipherSuite { get; }
 
     /// <summary>
+    /// Why <see cref="Input"/> ended early, if it did: a corrupt record, a fatal alert or a reset ends the
+    /// input as a completed read (like a reset on a plaintext connection) and the cause is kept here for the log.
+    /// </summary>
+    public Exception? BrokenBy { get; private set; }
+
+    /// <summary>
     /// Completes both decrypted pipes, sending what is still buffered in <see cref="Output"/>, then
     /// the close_notify alert. Never throws (a peer that is gone cannot be told goodbye). Idempotent.
     /// </summary>
@@ -59,9 +67,10 @@ public sealed class TlsDuplexPipe : IDuplexPipe, IAsyncDisposable
             await Output.CompleteAsync();
             await _ssl.ShutdownAsync();
         }
-        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception)
         {
-            // The peer reset or the connection was aborted: nothing more can be said.
+            // The peer reset, sent garbage, or the connection was aborted: nothing more can be said,
+            // and a client's behaviour must not surface as an exception here.
         }
 
         await Input.CompleteAsync();

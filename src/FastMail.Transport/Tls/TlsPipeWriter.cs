@@ -1,4 +1,6 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 
 namespace FastMail.Transport.Tls;
 
@@ -10,6 +12,8 @@ namespace FastMail.Transport.Tls;
 /// </summary>
 internal sealed class TlsPipeWriter(PipeWriter inner, DuplexPipeStream transport) : PipeWriter
 {
+    private static readonly FlushResult s_ended = new(isCanceled: false, isCompleted: true);
+
     public override void Advance(int bytes) => inner.Advance(bytes);
 
     public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
@@ -28,7 +32,16 @@ internal sealed class TlsPipeWriter(PipeWriter inner, DuplexPipeStream transport
 
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
-        var flushing = inner.FlushAsync(cancellationToken);
+        ValueTask<FlushResult> flushing;
+        try
+        {
+            flushing = inner.FlushAsync(cancellationToken);
+        }
+        catch (Exception exception) when (IsBrokenStream(exception))
+        {
+            return new ValueTask<FlushResult>(s_ended);
+        }
+
         if (flushing.IsCompletedSuccessfully)
         {
             return new ValueTask<FlushResult>(Adjust(flushing.Result));
@@ -37,8 +50,22 @@ internal sealed class TlsPipeWriter(PipeWriter inner, DuplexPipeStream transport
         return AwaitAsync(flushing);
     }
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<FlushResult> AwaitAsync(ValueTask<FlushResult> flushing) => Adjust(await flushing);
+    // A TLS session broken by the peer (or by a read that failed) cannot send any more: the same
+    // answer as a flush to a plaintext connection whose peer has gone.
+    private static bool IsBrokenStream(Exception exception) => exception is IOException or AuthenticationException;
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<FlushResult> AwaitAsync(ValueTask<FlushResult> flushing)
+    {
+        try
+        {
+            return Adjust(await flushing);
+        }
+        catch (Exception exception) when (IsBrokenStream(exception))
+        {
+            return s_ended;
+        }
+    }
 
     private FlushResult Adjust(FlushResult result)
         => transport.PeerGone && !result.IsCompleted ? new FlushResult(result.IsCanceled, isCompleted: true) : result;

@@ -170,6 +170,41 @@ public sealed class ImplicitTlsTests
         Assert.True(await completed.Task.WaitAsync(timeout.Token));
     }
 
+    [Fact]
+    public async Task GarbageAfterTheHandshakeEndsTheHandlersInputWithoutAnExceptionLikeAReset()
+    {
+        using var timeout = Timeout();
+        var logger = new CapturingLogger();
+        var ended = new TaskCompletionSource<(bool Completed, long Length)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var listener = Start(async (connection, _) =>
+        {
+            while (true)
+            {
+                var read = await connection.Input.ReadAsync(CancellationToken.None);
+                connection.Input.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    ended.TrySetResult((true, read.Buffer.Length));
+                    return;
+                }
+            }
+        }, o => o.Tls = ServerOptions(), logger);
+
+        using var client = await ConnectAsync(listener, timeout.Token);
+        await using var ssl = await AuthenticateAsClientAsync(client.GetStream(), SslProtocols.Tls13, timeout.Token);
+
+        // An application-data record whose ciphertext is random: it cannot authenticate.
+        byte[] forged = [0x17, 0x03, 0x03, 0x00, 0x20, .. RandomBytes(32, seed: 5)];
+        await client.GetStream().WriteAsync(forged, timeout.Token);
+
+        var (completed, length) = await ended.Task.WaitAsync(timeout.Token);
+        Assert.True(completed);
+        Assert.Equal(0, length);
+        await EventuallyAsync(() => listener.ActiveConnections == 0, timeout.Token);
+        Assert.False(logger.Has(1009));
+        Assert.True(logger.Has(1018));
+    }
+
     private static async Task<byte[]> ReadAllAsync(Stream stream, int length, CancellationToken cancellationToken)
     {
         var buffer = new byte[length];
