@@ -81,8 +81,9 @@ public sealed class ListenerOptions
     public SslServerAuthenticationOptions? Tls { get; set; }
 
     /// <summary>
-    /// How long an implicit-TLS client has to complete its handshake before the connection is closed
-    /// (the handler is never called for it). Default 10 s. Shorter frees slots held by clients that
+    /// How long a client has to complete its TLS handshake: with implicit TLS the connection is then
+    /// closed and the handler is never called for it; after STARTTLS/STLS
+    /// (<see cref="TransportConnection.UpgradeToTlsAsync"/>) the upgrade throws. Default 10 s. Shorter frees slots held by clients that
     /// connect and say nothing; longer is kinder to very slow links. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);

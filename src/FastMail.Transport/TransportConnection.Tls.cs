@@ -24,9 +24,13 @@ public sealed partial class TransportConnection
     /// The transport sends close_notify and closes the TLS session when the handler returns.
     /// The caller's contract is that of <see cref="TlsPipe.UpgradeAsync"/>: reply sent and flushed, and
     /// every byte buffered before the call consumed unexecuted. On failure the connection is unusable
-    /// and the handler should return.
+    /// and the handler should return. The handshake is bounded by the listener's
+    /// <see cref="ListenerOptions.HandshakeTimeout"/> as well as by <paramref name="cancellationToken"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">TLS is already on.</exception>
+    /// <exception cref="AuthenticationException">The handshake failed (see <see cref="TlsPipe.UpgradeAsync"/>).</exception>
+    /// <exception cref="IOException">The peer closed or reset the connection during the handshake.</exception>
+    /// <exception cref="OperationCanceledException">The handshake timeout passed or <paramref name="cancellationToken"/> fired.</exception>
     public async Task UpgradeToTlsAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken)
     {
         if (_tls is not null)
@@ -34,21 +38,21 @@ public sealed partial class TransportConnection
             throw new InvalidOperationException("TLS is already established on this connection.");
         }
 
-        _tls = await TlsPipe.UpgradeAsync(new PlaintextPipe(_input.Reader, _output.Writer), options, cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_handshakeTimeout);
+        _tls = await TlsPipe.UpgradeAsync(new PlaintextPipe(_input.Reader, _output.Writer), options, deadline.Token);
         _logger.TlsEstablished(_listenerName, Id, _tls.Protocol, _tls.CipherSuite);
     }
 
     /// <summary>Implicit TLS: false (logged at debug) when the client fails or does not finish the handshake in time.</summary>
     private async Task<bool> TryImplicitHandshakeAsync(SslServerAuthenticationOptions options, CancellationToken shutdown)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        deadline.CancelAfter(_handshakeTimeout);
         try
         {
-            await UpgradeToTlsAsync(options, deadline.Token);
+            await UpgradeToTlsAsync(options, shutdown);
             return true;
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !shutdown.IsCancellationRequested)
+        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
         {
             _logger.TlsHandshakeTimedOut(_listenerName, Id, RemoteEndPoint);
         }

@@ -218,4 +218,28 @@ public sealed class StartTlsTests
         Assert.IsAssignableFrom<OperationCanceledException>(await outcome.Task.WaitAsync(timeout.Token));
         Assert.Empty(await client.ReadToEndAsync(timeout.Token));
     }
+
+    [Fact]
+    public async Task TheConnectionUpgradeIsBoundedByTheListenersHandshakeTimeout()
+    {
+        using var timeout = Timeout();
+        var outcome = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var listener = Start(async (connection, _) =>
+        {
+            try
+            {
+                await connection.UpgradeToTlsAsync(ServerOptions(), CancellationToken.None);
+                outcome.TrySetResult(null);
+            }
+            catch (Exception exception)
+            {
+                outcome.TrySetResult(exception);
+            }
+        }, o => o.HandshakeTimeout = TimeSpan.FromMilliseconds(200));
+
+        using var client = await ConnectAsync(listener, timeout.Token);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(await outcome.Task.WaitAsync(timeout.Token));
+        Assert.Empty(await client.ReadToEndAsync(timeout.Token));
+    }
 }
