@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Authentication;
 using FastMail.Transport.Diagnostics;
@@ -66,10 +67,11 @@ public sealed partial class TransportConnection
         return false;
     }
 
-    private sealed class PlaintextPipe(System.IO.Pipelines.PipeReader input, System.IO.Pipelines.PipeWriter output) : System.IO.Pipelines.IDuplexPipe
+    /// <summary>The socket-side pipes, whatever <see cref="Input"/> and <see cref="Output"/> point at now.</summary>
+    private sealed class PlaintextPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {
-        public System.IO.Pipelines.PipeReader Input => input;
+        public PipeReader Input => input;
 
-        public System.IO.Pipelines.PipeWriter Output => output;
+        public PipeWriter Output => output;
     }
 }
