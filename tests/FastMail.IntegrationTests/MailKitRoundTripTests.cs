@@ -66,7 +66,7 @@ public sealed class MailKitRoundTripTests : IAsyncLifetime
 
         var parsed = MimeMessage.Load(new MemoryStream(stored));
         Assert.Equal(body, parsed.TextBody);
-        Assert.Equal(1, (await pop.GetMessageUidsAsync()).Count);
+        Assert.Single(await pop.GetMessageUidsAsync());
         await pop.DeleteMessageAsync(0);
         await pop.DisconnectAsync(quit: true);
 
