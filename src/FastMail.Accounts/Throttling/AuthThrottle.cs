@@ -1,3 +1,4 @@
+using FastMail.Core.Services;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +12,7 @@ namespace FastMail.Accounts.Throttling;
 /// it fails the attempt without checking the password, with the same reply as a wrong password.
 /// Thread-safe (one lock, held for dictionary work only); memory bounded by <see cref="AuthThrottleOptions.MaxTrackedKeys"/>.
 /// </summary>
-public sealed class AuthThrottle
+public sealed class AuthThrottle : IAuthThrottle
 {
     private readonly AuthThrottleOptions _options;
     private readonly TimeProvider _time;
