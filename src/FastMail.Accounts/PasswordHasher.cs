@@ -109,7 +109,7 @@ public static class PasswordHasher
     private static string Format(int iterations, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> key) =>
         string.Create(CultureInfo.InvariantCulture, $"{Prefix}{iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(key)}");
 
-    private static bool TryParse(string? hash, out int iterations, Span<byte> salt, out int saltLength, Span<byte> key)
+    internal static bool TryParse(string? hash, out int iterations, Span<byte> salt, out int saltLength, Span<byte> key)
     {
         iterations = 0;
         saltLength = 0;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 
 namespace FastMail.Transport;
 
@@ -68,6 +69,37 @@ public sealed class ListenerOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Implicit TLS (SMTPS on 465, RFC 8314 3.3; POP3S on 995): when set, every connection completes a
+    /// TLS handshake before its handler runs, and the handler's <see cref="TransportConnection.Input"/> and
+    /// <see cref="TransportConnection.Output"/> carry decrypted bytes. Default null: plaintext (STARTTLS,
+    /// if any, is the session's business). <see cref="SslServerAuthenticationOptions.EnabledSslProtocols"/>
+    /// left at its default becomes TLS 1.2 | 1.3; older protocols are refused at <see cref="SocketListener.Start"/>.
+    /// On a TLS listener a refused connection is closed without <see cref="BusyReply"/>: plaintext would
+    /// be garbage to a client expecting a ServerHello, and a handshake per refusal would feed the flood.
+    /// </summary>
+    public SslServerAuthenticationOptions? Tls { get; set; }
+
+    /// <summary>
+    /// How long a client has to complete its TLS handshake: with implicit TLS the connection is then
+    /// closed and the handler is never called for it; after STARTTLS/STLS
+    /// (<see cref="TransportConnection.UpgradeToTlsAsync"/>) the upgrade throws. Default 10 s. Shorter frees slots held by clients that
+    /// connect and say nothing; longer is kinder to very slow links. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// New connections accepted per remote IP address per minute (a token bucket: a burst of this many,
+    /// refilled evenly over the minute). Default 120. Past it a connection gets <see cref="BusyReply"/> and
+    /// is closed before any handler runs. Slows a host that reconnects in a loop (dictionary attacks,
+    /// broken clients); a busy relay host or a NAT gateway may need more. 0 turns the limit off.
+    /// Loopback is not exempt.
+    /// </summary>
+    public int MaxConnectionRatePerIp { get; set; } = 120;
+
+    /// <summary>The clock of the rate limit; tests replace it to step through a minute instantly.</summary>
+    internal TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>A private copy, so changing the options after Start changes nothing.</summary>
     internal ListenerOptions Snapshot() => (ListenerOptions)MemberwiseClone();
 
@@ -79,6 +111,18 @@ public sealed class ListenerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxReadBufferSize);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxWriteBufferSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(Backlog, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxConnectionRatePerIp);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (HandshakeTimeout <= TimeSpan.Zero && HandshakeTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "Must be positive, or infinite.");
+        }
+
+        if (Tls is not null)
+        {
+            global::FastMail.Transport.Tls.TlsProtocolPolicy.Apply(Tls);
+        }
+
         if (CloseTimeout < TimeSpan.Zero && CloseTimeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(CloseTimeout), CloseTimeout, "Must be zero or more, or infinite.");

@@ -73,10 +73,18 @@ public sealed partial class SocketListener
             return;
         }
 
+        // Every attempt spends from the rate allowance, including those the concurrency limits refuse:
+        // a host reconnecting in a loop is slowed whether or not slots are free.
+        if (!_rateLimiter.TryAcquire(remote.Address))
+        {
+            Refuse(socket, remote, "MaxConnectionRatePerIp");
+            return;
+        }
+
         var verdict = _limiter.TryAcquire(remote.Address);
         if (verdict != LimitResult.Accepted)
         {
-            Refuse(socket, remote, verdict);
+            Refuse(socket, remote, verdict == LimitResult.TotalLimit ? "MaxConnections" : "MaxConnectionsPerIp");
             return;
         }
 
@@ -110,12 +118,13 @@ public sealed partial class SocketListener
         }
     }
 
-    private void Refuse(Socket socket, IPEndPoint remote, LimitResult verdict)
+    private void Refuse(Socket socket, IPEndPoint remote, string limit)
     {
-        _logger.ConnectionRefused(_options.Name, remote, verdict == LimitResult.TotalLimit ? "MaxConnections" : "MaxConnectionsPerIp");
+        _logger.ConnectionRefused(_options.Name, remote, limit);
         try
         {
-            if (!_options.BusyReply.IsEmpty)
+            // Not on a TLS listener: the client expects a ServerHello, not plaintext (see ListenerOptions.Tls).
+            if (!_options.BusyReply.IsEmpty && _options.Tls is null)
             {
                 // A few bytes into a fresh connection's empty send buffer: this does not block.
                 socket.Send(_options.BusyReply.Span);

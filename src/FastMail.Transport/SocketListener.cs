@@ -23,6 +23,7 @@ public sealed partial class SocketListener : IAsyncDisposable
     private readonly Socket _listenSocket;
     private readonly Func<Socket, CancellationToken, ValueTask<Socket>> _accept;
     private readonly ConnectionLimiter _limiter;
+    private readonly ConnectionRateLimiter _rateLimiter;
     private readonly ConcurrentDictionary<long, TransportConnection> _live = new();
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly CancellationTokenSource _shutdown = new();
@@ -39,6 +40,7 @@ public sealed partial class SocketListener : IAsyncDisposable
         _logger = logger;
         _listenSocket = listenSocket;
         _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
+        _rateLimiter = new ConnectionRateLimiter(options.MaxConnectionRatePerIp, options.TimeProvider);
         LocalEndPoint = (IPEndPoint)listenSocket.LocalEndPoint!;
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using FastMail.Transport.Diagnostics;
 using FastMail.Transport.Sockets;
@@ -25,6 +26,8 @@ public sealed partial class TransportConnection : IDuplexPipe
     private readonly SocketAwaitableEventArgs _sendArgs = new();
     private readonly ILogger _logger;
     private readonly string _listenerName;
+    private readonly SslServerAuthenticationOptions? _implicitTls;
+    private readonly TimeSpan _handshakeTimeout;
     private int _aborted;
     private volatile ReceiveState _receiveState;
     private volatile SendState _sendState;
@@ -34,6 +37,8 @@ public sealed partial class TransportConnection : IDuplexPipe
         _socket = socket;
         _logger = logger;
         _listenerName = options.Name;
+        _implicitTls = options.Tls;
+        _handshakeTimeout = options.HandshakeTimeout;
         Id = Interlocked.Increment(ref s_lastId);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
@@ -63,11 +68,11 @@ public sealed partial class TransportConnection : IDuplexPipe
     /// <summary>The local address and port the peer connected to.</summary>
     public IPEndPoint? LocalEndPoint { get; }
 
-    /// <summary>Bytes from the peer.</summary>
-    public PipeReader Input => _input.Reader;
+    /// <summary>Bytes from the peer (decrypted, once TLS is on).</summary>
+    public PipeReader Input => _tls?.Input ?? _input.Reader;
 
-    /// <summary>Bytes to the peer.</summary>
-    public PipeWriter Output => _output.Writer;
+    /// <summary>Bytes to the peer (encrypted on the way, once TLS is on).</summary>
+    public PipeWriter Output => _tls?.Output ?? _output.Writer;
 
     /// <summary>What the receive loop is doing now (diagnostics only).</summary>
     public ReceiveState ReceiveState => _receiveState;
@@ -93,34 +98,35 @@ public sealed partial class TransportConnection : IDuplexPipe
     }
 
     /// <summary>
-    /// Runs the connection to its end: both socket loops, the handler, then the close. Never throws.
+    /// Runs the connection to its end: both socket loops, the implicit TLS handshake if configured,
+    /// the handler, then the close. Never throws.
     /// </summary>
     internal async Task RunAsync(ConnectionHandler handler, TimeSpan closeTimeout, CancellationToken shutdown)
     {
         var receiving = ReceiveLoopAsync();
         var sending = SendLoopAsync();
-        try
+        if (_implicitTls is null || await TryImplicitHandshakeAsync(_implicitTls, shutdown))
         {
-            await handler(this, shutdown);
-        }
-        catch (Exception exception)
-        {
-            _logger.HandlerFailed(_listenerName, Id, exception);
+            try
+            {
+                await handler(this, shutdown);
+            }
+            catch (Exception exception)
+            {
+                _logger.HandlerFailed(_listenerName, Id, exception);
+            }
         }
 
-        // The handler is done with both pipes (completing twice is harmless): what it wrote is
-        // sent, then the send loop ends.
-        _input.Reader.Complete();
-        _output.Writer.Complete();
+        var finishing = FinishOutputAsync(sending);
         try
         {
-            await sending.WaitAsync(closeTimeout, CancellationToken.None);
+            await finishing.WaitAsync(closeTimeout, CancellationToken.None);
         }
         catch (TimeoutException)
         {
             _logger.CloseTimedOut(_listenerName, Id);
             Abort();
-            await sending;
+            await finishing;
         }
 
         CloseSocket();
@@ -128,6 +134,24 @@ public sealed partial class TransportConnection : IDuplexPipe
         _receiveArgs.Dispose();
         _sendArgs.Dispose();
         _logger.ConnectionClosed(_listenerName, Id);
+    }
+
+    /// <summary>The handler is done with both pipes (completing twice is harmless): what it wrote is sent, then the send loop ends.</summary>
+    private async Task FinishOutputAsync(Task sending)
+    {
+        if (_tls is not null)
+        {
+            // Encrypts what the handler left buffered and says close_notify; never throws.
+            await _tls.DisposeAsync();
+            if (_tls.BrokenBy is { } broken)
+            {
+                _logger.TlsStreamBroken(_listenerName, Id, broken);
+            }
+        }
+
+        _input.Reader.Complete();
+        _output.Writer.Complete();
+        await sending;
     }
 
     private void CloseSocket()

@@ -6,27 +6,27 @@ namespace FastMail.Smtp.Logging;
 /// <summary>SMTP session events; ids are stable (1xxx = SMTP), so operators can filter on them.</summary>
 internal static partial class SmtpLog
 {
-    [LoggerMessage(1001, LogLevel.Debug, "SMTP session from {Remote} started")]
+    [LoggerMessage(5001, LogLevel.Debug, "SMTP session from {Remote} started")]
     public static partial void SessionStarted(ILogger logger, IPEndPoint? remote);
 
-    [LoggerMessage(1002, LogLevel.Debug, "SMTP session from {Remote} ended")]
+    [LoggerMessage(5002, LogLevel.Debug, "SMTP session from {Remote} ended")]
     public static partial void SessionEnded(ILogger logger, IPEndPoint? remote);
 
-    [LoggerMessage(1003, LogLevel.Information, "Message {QueueId:X16} from {Remote} accepted: {Size} octets for {Mailboxes} mailbox(es), store id {StoreId}")]
+    [LoggerMessage(5003, LogLevel.Information, "Message {QueueId:X16} from {Remote} accepted: {Size} octets for {Mailboxes} mailbox(es), store id {StoreId}")]
     public static partial void MessageAccepted(ILogger logger, long queueId, IPEndPoint? remote, long size, int mailboxes, long storeId);
 
-    [LoggerMessage(1004, LogLevel.Information, "Message {QueueId:X16} from {Remote} rejected: {Reason}")]
+    [LoggerMessage(5004, LogLevel.Information, "Message {QueueId:X16} from {Remote} rejected: {Reason}")]
     public static partial void MessageRejected(ILogger logger, long queueId, IPEndPoint? remote, string reason);
 
-    [LoggerMessage(1005, LogLevel.Error, "Message {QueueId:X16} from {Remote} could not be stored")]
+    [LoggerMessage(5005, LogLevel.Error, "Message {QueueId:X16} from {Remote} could not be stored")]
     public static partial void StoreFailed(ILogger logger, Exception exception, long queueId, IPEndPoint? remote);
 
-    [LoggerMessage(1006, LogLevel.Debug, "SMTP session from {Remote} ended by a connection error")]
+    [LoggerMessage(5006, LogLevel.Debug, "SMTP session from {Remote} ended by a connection error")]
     public static partial void SessionFaulted(ILogger logger, Exception exception, IPEndPoint? remote);
 
-    [LoggerMessage(1007, LogLevel.Information, "SMTP session from {Remote} timed out")]
+    [LoggerMessage(5007, LogLevel.Information, "SMTP session from {Remote} timed out")]
     public static partial void TimedOut(ILogger logger, IPEndPoint? remote);
 
-    [LoggerMessage(1008, LogLevel.Information, "SMTP session from {Remote} closed after too many errors")]
+    [LoggerMessage(5008, LogLevel.Information, "SMTP session from {Remote} closed after too many errors")]
     public static partial void TooManyErrors(ILogger logger, IPEndPoint? remote);
 }

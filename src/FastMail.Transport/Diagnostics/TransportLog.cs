@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
@@ -54,4 +56,16 @@ internal static partial class TransportLog
 
     [LoggerMessage(1014, LogLevel.Error, "{Listener} accept loop failed; no longer accepting")]
     public static partial void AcceptLoopFailed(this ILogger logger, string listener, Exception exception);
+
+    [LoggerMessage(1015, LogLevel.Debug, "{Listener} connection {ConnectionId} TLS established: {Protocol} {CipherSuite}")]
+    public static partial void TlsEstablished(this ILogger logger, string listener, long connectionId, SslProtocols protocol, TlsCipherSuite cipherSuite);
+
+    [LoggerMessage(1016, LogLevel.Debug, "{Listener} connection {ConnectionId} from {RemoteEndPoint} failed the TLS handshake; closing")]
+    public static partial void TlsHandshakeFailed(this ILogger logger, string listener, long connectionId, IPEndPoint? remoteEndPoint, Exception exception);
+
+    [LoggerMessage(1017, LogLevel.Debug, "{Listener} connection {ConnectionId} from {RemoteEndPoint} did not complete the TLS handshake in time; closing")]
+    public static partial void TlsHandshakeTimedOut(this ILogger logger, string listener, long connectionId, IPEndPoint? remoteEndPoint);
+
+    [LoggerMessage(1018, LogLevel.Debug, "{Listener} connection {ConnectionId} TLS stream broken by the peer (corrupt record, alert or reset); input ended")]
+    public static partial void TlsStreamBroken(this ILogger logger, string listener, long connectionId, Exception exception);
 }

@@ -23,6 +23,7 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey MaxConnections = new("limits.maxConnections", "1000", "Concurrent connections per listener; beyond it SMTP gets 421 4.7.0, POP3 -ERR [SYS/TEMP].");
     public static readonly ConfigKey MaxConnectionsPerIp = new("limits.maxConnectionsPerIp", "20", "Concurrent connections from one client address per listener.");
+    public static readonly ConfigKey MaxConnectionRatePerIp = new("limits.maxConnectionRatePerIp", "120", "New connections per minute from one client address per listener (0 = unlimited); beyond it 421 4.7.0.");
     public static readonly ConfigKey ShutdownGracePeriod = new("limits.shutdownGracePeriod", "10s", "On SIGTERM/SIGINT: how long an in-flight DATA may take to finish before connections are cut.");
 
     public static readonly ConfigKey AllowRelay = new("relay.allowRelay", "false", "The \"Allow Relay\" switch: when true, clients in relay.trustedNetworks may send to other domains. Never expose this to the internet with a wide network: that is an open relay.");
@@ -35,7 +36,7 @@ internal static class ConfigKeys
         HostName, PrimaryDomain, DataDirectory, LogLevel,
         SmtpListen, SmtpMaxMessageSize, SmtpMaxRecipients, SmtpMaxErrors, SmtpCommandTimeout, SmtpDataTimeout, SmtpStrictAddresses,
         Pop3Listen, Pop3IdleTimeout, Pop3EnableApop, Pop3MaxErrors,
-        MaxConnections, MaxConnectionsPerIp, ShutdownGracePeriod,
+        MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
         Pbkdf2Iterations,
     ];

@@ -26,6 +26,7 @@ internal sealed class FastMailSettings
 
     public required int MaxConnections { get; init; }
     public required int MaxConnectionsPerIp { get; init; }
+    public required int MaxConnectionRatePerIp { get; init; }
     public required TimeSpan ShutdownGracePeriod { get; init; }
 
     public required bool AllowRelay { get; init; }
@@ -55,6 +56,7 @@ internal sealed class FastMailSettings
             Pop3MaxErrors = ValueParsers.Integer(values, ConfigKeys.Pop3MaxErrors, 1, 1000),
             MaxConnections = ValueParsers.Integer(values, ConfigKeys.MaxConnections, 1, 1_000_000),
             MaxConnectionsPerIp = ValueParsers.Integer(values, ConfigKeys.MaxConnectionsPerIp, 1, 1_000_000),
+            MaxConnectionRatePerIp = ValueParsers.Integer(values, ConfigKeys.MaxConnectionRatePerIp, 0, 1_000_000),
             ShutdownGracePeriod = ValueParsers.Duration(values, ConfigKeys.ShutdownGracePeriod, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             AllowRelay = ValueParsers.Boolean(values, ConfigKeys.AllowRelay),
             TrustedNetworks = ValueParsers.Networks(values, ConfigKeys.TrustedNetworks),

@@ -118,6 +118,7 @@ internal sealed class MailServer : IAsyncDisposable
         EndPoint = endPoint,
         MaxConnections = _settings.MaxConnections,
         MaxConnectionsPerIp = _settings.MaxConnectionsPerIp,
+        MaxConnectionRatePerIp = _settings.MaxConnectionRatePerIp,
         BusyReply = busyReply,
     };
 

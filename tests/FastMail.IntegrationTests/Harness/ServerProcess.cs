@@ -35,7 +35,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         "serve", "--data-dir", dataDirectory,
         "--set", "hostName=mail." + TestServer.Domain, "--set", "primaryDomain=" + TestServer.Domain,
         "--set", "smtp.listen=127.0.0.1:0", "--set", "pop3.listen=127.0.0.1:0",
-        "--set", "limits.shutdownGracePeriod=3s",
+        "--set", "limits.shutdownGracePeriod=3s", "--set", "limits.maxConnectionRatePerIp=0", "--set", "limits.maxConnectionsPerIp=1000",
     ];
 
     public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments)

@@ -60,6 +60,7 @@ internal sealed class TestServer : IAsyncDisposable
             new("pop3.listen", "127.0.0.1:0"),
             new("accounts.pbkdf2Iterations", "1000"),
             new("limits.maxConnectionsPerIp", "1000"),
+            new("limits.maxConnectionRatePerIp", "0"),
             new("limits.shutdownGracePeriod", "2s"),
         };
         all.AddRange(overrides.Select(o => new KeyValuePair<string, string>(o.Key, o.Value)));

@@ -16,6 +16,9 @@ public sealed class ListenerOptionsTests
         Assert.Equal(512, options.Backlog);
         Assert.Equal(TimeSpan.FromSeconds(5), options.CloseTimeout);
         Assert.True(options.BusyReply.IsEmpty);
+        Assert.Null(options.Tls);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.HandshakeTimeout);
+        Assert.Equal(120, options.MaxConnectionRatePerIp);
     }
 
     [Theory]

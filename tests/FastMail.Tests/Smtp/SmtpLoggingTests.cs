@@ -1,0 +1,63 @@
+using System.Net;
+using FastMail.Smtp;
+using FastMail.Tests.TestKit;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Tests.Smtp;
+
+public sealed class SmtpLoggingTests
+{
+    [Fact]
+    public async Task AcceptedMessageIsLoggedWithItsQueueIdAndClient()
+    {
+        var logger = new ListLogger();
+        var directory = new FakeDirectory().AddUser("bob", "pw");
+        var handler = new SmtpSessionHandler(new SmtpOptions { HostName = "mx.example.com" }, directory, directory, new InMemoryMailStore(), logger);
+        await using (var script = new SessionScript(pipe => handler.RunAsync(pipe, new IPEndPoint(IPAddress.Parse("192.0.2.9"), 1234), default)))
+        {
+            await script.Expect("220 ");
+            await script.SendRaw("MAIL FROM:<>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nhi\r\n.\r\nQUIT\r\n");
+            await script.Expect("250 2.1.0");
+            await script.Expect("250 2.1.5");
+            await script.Expect("354 ");
+            var queued = await script.Expect("250 2.0.0 Ok: queued as ");
+            await script.Expect("221 ");
+            await script.Session;
+
+            var accepted = Assert.Single(logger.Entries, e => e.Id == 1003);
+            Assert.Equal(LogLevel.Information, accepted.Level);
+            Assert.StartsWith($"Message {queued[^16..]} from 192.0.2.9:1234 accepted: ", accepted.Message, StringComparison.Ordinal);
+            Assert.Contains(logger.Entries, e => e.Id == 1002);
+        }
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(int Id, LogLevel Level, string Message)> _entries = [];
+
+        public IReadOnlyList<(int Id, LogLevel Level, string Message)> Entries
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _entries.ToList();
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_gate)
+            {
+                _entries.Add((eventId.Id, logLevel, formatter(state, exception)));
+            }
+        }
+    }
+}
