@@ -21,7 +21,7 @@ internal static class BenchConfig
         ManualConfig.CreateMinimumViable()
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.OperationsPerSecond, new GigabytesPerSecondColumn())
-            .AddExporter(MarkdownExporter.GitHub, Json)
+            .AddExporter(new GitHubTableExporter(), Json)
             .WithOptions(ConfigOptions.DisableLogFile);
 
     /// <summary>
