@@ -8,7 +8,8 @@ using Microsoft.Extensions.ObjectPool;
 namespace FastMail.Pop3;
 
 /// <summary>
-/// Runs POP3 sessions (RFC 1939, RFC 2449) over connections the transport hands in. One per listener; thread-safe.
+/// Runs POP3 sessions (RFC 1939, RFC 2449; STLS RFC 2595; AUTH RFC 5034 with the optional <see cref="Pop3Security"/>)
+/// over connections the transport hands in. One per listener; thread-safe.
 /// Per-connection state is pooled, so steady-state sessions allocate nothing per command.
 /// </summary>
 public sealed class Pop3SessionHandler

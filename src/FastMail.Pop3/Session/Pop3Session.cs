@@ -96,5 +96,6 @@ internal sealed partial class Pop3Session
         _shuttingDown = false;
         Array.Clear(_line);
         Array.Clear(_user);
+        Array.Clear(_apopDigest);
     }
 }

@@ -164,4 +164,41 @@ public sealed class Pop3StlsTests
 
         await client.Expect("+OK Mailbox locked and ready, 2 messages");
     }
+
+    [Fact]
+    public async Task OnAnImplicitTlsConnectionUserWorksFromARemoteAddressAndStlsIsRefused()
+    {
+        var host = new Pop3TestHost().WithSasl().WithTutorialMailbox();
+        var handler = host.Handler;
+        await using var script = new TestKit.SessionScript(pipe => handler.RunAsync(new ImplicitTlsConnection(pipe), CancellationToken.None));
+        await script.ExpectLine(Pop3TestHost.Greeting);
+
+        await script.Send("CAPA");
+        await script.ExpectLine("+OK Capability list follows");
+        Assert.Equal(["TOP", "UIDL", "USER", "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE", "SASL PLAIN LOGIN SCRAM-SHA-256", "IMPLEMENTATION FastMail"], await script.ReadRawBody());
+        await script.Send("STLS");
+        await script.ExpectLine("-ERR TLS already active");
+        await script.Send("USER motriles");
+        await script.ExpectLine("+OK Password required");
+        await script.Send("PASS jose");
+        await script.Expect("+OK Mailbox locked and ready");
+    }
+
+    /// <summary>POP3S (RFC 8314 3.3): the transport did the handshake before the session started.</summary>
+    private sealed class ImplicitTlsConnection(System.IO.Pipelines.IDuplexPipe pipe) : Core.Services.IMailConnection
+    {
+        public System.IO.Pipelines.IDuplexPipe Transport => pipe;
+
+        public System.Net.IPEndPoint? RemoteEndPoint => Pop3TestHost.RemoteClient;
+
+        public System.Net.IPEndPoint? LocalEndPoint => null;
+
+        public bool IsSecure => true;
+
+        public bool CanStartTls => false;
+
+        public string? TlsDescription => "TLSv1.3 TLS_AES_256_GCM_SHA384";
+
+        public ValueTask StartTlsAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("already secure");
+    }
 }
