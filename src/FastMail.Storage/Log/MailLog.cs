@@ -120,8 +120,30 @@ internal sealed class MailLog : IAsyncDisposable
         return (owner, length);
     }
 
-    /// <summary>Iterates every committed record from the log's begin address (recovery).</summary>
-    public FasterLogScanIterator ScanCommitted() => _log.Scan(_log.BeginAddress, CommittedUntilAddress, name: null, recover: false);
+    /// <summary>Iterates every committed record from <paramref name="from"/> (a record start, at least the begin address).</summary>
+    public FasterLogScanIterator ScanCommitted(long from) => _log.Scan(from, CommittedUntilAddress, name: null, recover: false);
+
+    /// <summary>Runs a commit round now, whether or not anything new was appended.</summary>
+    public Task CommitNowAsync() => _committer.CommitNowAsync();
+
+    /// <summary>
+    /// Drops the log below <paramref name="address"/> (a record start): FASTER deletes whole segment files below it once
+    /// the next commit persists the new begin address, which this call runs.
+    /// </summary>
+    public async Task TruncateUntilAsync(long address)
+    {
+        _gate.Enter();
+        try
+        {
+            _log.TruncateUntil(address);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+
+        await CommitNowAsync().ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
