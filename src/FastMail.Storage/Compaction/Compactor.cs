@@ -16,7 +16,6 @@ namespace FastMail.Storage.Compaction;
 /// </summary>
 internal sealed class Compactor
 {
-    private const int BatchMessages = 256;
     private const long BatchBytes = 8 << 20;
     private readonly MailLog _log;
     private readonly MailIndex _index;
@@ -30,6 +29,9 @@ internal sealed class Compactor
         _checkpoints = checkpoints;
         _logger = logger;
     }
+
+    /// <summary>Messages copied between waits for their commit. Default 256; tests lower it to crash between batches.</summary>
+    internal int BatchMessages { get; set; } = 256;
 
     /// <summary>Test seam: runs after each batch of copies is durable and indexed, before the checkpoint and truncation.</summary>
     internal Func<int, Task>? AfterBatch { get; set; }

@@ -14,6 +14,8 @@ internal sealed class MailLog : IAsyncDisposable
     private readonly FasterLog _log;
     private readonly GroupCommitter _committer;
     private readonly UseGate _gate = new();
+    private string _path = "";
+    private int _segmentSizeBits;
 
     private MailLog(IDevice device, FasterLog log, ILogger logger)
     {
@@ -60,6 +62,8 @@ internal sealed class MailLog : IAsyncDisposable
             return new MailLog(device, log, logger)
             {
                 MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - 64,
+                _path = path,
+                _segmentSizeBits = options.SegmentSizeBits,
             };
         }
         catch
@@ -143,6 +147,39 @@ internal sealed class MailLog : IAsyncDisposable
         }
 
         await CommitNowAsync().ConfigureAwait(false);
+
+        // The commit schedules the segment deletes as an epoch action that runs when some thread next leaves the epoch,
+        // and the device deletes in the background: nudge the epoch until the files are gone (bounded), so that the
+        // space is back when compaction reports done.
+        var segment = address >> _segmentSizeBits;
+        for (var attempt = 0; attempt < 200 && HasSegmentBelow(segment); attempt++)
+        {
+            _gate.Enter();
+            try
+            {
+                // Any epoch-protected call will do; a read past the committed tail returns at once.
+                _ = _log.ReadRecordLengthAsync(long.MaxValue).AsTask().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
+    private bool HasSegmentBelow(long segment)
+    {
+        foreach (var path in Directory.EnumerateFiles(Path.GetDirectoryName(_path)!, Path.GetFileName(_path) + ".*"))
+        {
+            if (long.TryParse(Path.GetExtension(path).AsSpan(1), out var number) && number < segment)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public async ValueTask DisposeAsync()

@@ -43,7 +43,14 @@ internal static class StorageFiles
         Directory.CreateDirectory(destination);
         foreach (var file in Directory.GetFiles(source))
         {
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+            try
+            {
+                File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+            }
+            catch (FileNotFoundException)
+            {
+                // Deleted (a truncated segment) between listing and copying: a crash image would not have it either.
+            }
         }
 
         foreach (var directory in Directory.GetDirectories(source))
