@@ -56,26 +56,40 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
                 StorageLog.TailDropped(logger, dropped, log.TailAddress);
             }
 
+            var missing = TailInspector.BytesMissingBeforeTail(options.MailDirectory, log.TailAddress, options.SegmentSizeBits);
+            if (missing > 0)
+            {
+                StorageLog.TailMissing(logger, missing, log.TailAddress);
+            }
+
             var checkpoints = new CheckpointStore(options.MailDirectory, logger);
             MailIndex index;
             long checkpointedTail;
+            ReplayResult replay;
             if (checkpoints.TryLoad(log.BeginAddress, log.CommittedUntilAddress) is var (loaded, covered))
             {
                 index = loaded;
-                var records = LogReplayer.Replay(log, index, covered, fullReplay: false, logger);
-                StorageLog.RecoveredFromCheckpoint(logger, covered, records);
+                replay = LogReplayer.Replay(log, index, covered, fullReplay: false, logger);
+                StorageLog.RecoveredFromCheckpoint(logger, covered, replay.Records);
                 checkpointedTail = covered;
             }
             else
             {
                 index = new MailIndex();
-                var records = LogReplayer.Replay(log, index, log.BeginAddress, fullReplay: true, logger);
+                replay = LogReplayer.Replay(log, index, log.BeginAddress, fullReplay: true, logger);
                 // A log without a checkpoint gets one at close (or sooner), so the next start is bounded.
-                checkpointedTail = records > 0 ? -1 : log.TailAddress;
-                if (records > 0)
+                checkpointedTail = replay.Records > 0 ? -1 : log.TailAddress;
+                if (replay.Records > 0)
                 {
-                    StorageLog.RecoveredByFullReplay(logger, records);
+                    StorageLog.RecoveredByFullReplay(logger, replay.Records);
                 }
+            }
+
+            if (replay.DroppedBytes > 0)
+            {
+                // Settle the damage now: a checkpoint past it means the next start neither re-reads nor re-reports it.
+                checkpoints.Write(index.Snapshot(log.CommittedUntilAddress));
+                checkpointedTail = log.TailAddress;
             }
 
             var (messages, mailboxes) = index.Count();

@@ -38,6 +38,12 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "Background storage maintenance (checkpoint or compaction) failed; it will be retried")]
     public static partial void MaintenanceFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Recovery: damaged log record at {Address} (checksum or format); dropped the log from there to {ResumeAddress}")]
+    public static partial void DamagedRecordDropped(ILogger logger, long address, long resumeAddress);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Error, Message = "Recovery: the log file ends {Bytes} bytes before the committed tail {TailAddress}; mail in the missing part is lost")]
+    public static partial void TailMissing(ILogger logger, long bytes, long tailAddress);
+
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Recovery: dropped {Bytes} bytes of the log tail after the last intact commit at {TailAddress} (torn or corrupt entries)")]
     public static partial void TailDropped(ILogger logger, long bytes, long tailAddress);
 }

@@ -26,6 +26,8 @@ internal sealed class MailLog : IAsyncDisposable
 
     public long BeginAddress => _log.BeginAddress;
 
+    public int PageSizeBits { get; private init; }
+
     public long TailAddress => _log.TailAddress;
 
     public long CommittedUntilAddress => Volatile.Read(ref _log.CommittedUntilAddress);
@@ -63,6 +65,7 @@ internal sealed class MailLog : IAsyncDisposable
             {
                 MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - 64,
                 _path = path,
+                PageSizeBits = options.PageSizeBits,
                 _segmentSizeBits = options.SegmentSizeBits,
             };
         }

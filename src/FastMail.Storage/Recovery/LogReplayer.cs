@@ -1,4 +1,3 @@
-using System.Buffers;
 using FastMail.Storage.Index;
 using FastMail.Storage.Log;
 using Microsoft.Extensions.Logging;
@@ -13,22 +12,80 @@ namespace FastMail.Storage.Recovery;
 /// </summary>
 internal static class LogReplayer
 {
-    /// <summary>Replays every committed record from <paramref name="from"/>; returns the number of records read.</summary>
-    public static long Replay(MailLog log, MailIndex index, long from, bool fullReplay, ILogger logger)
+    /// <summary>
+    /// Replays every committed record from <paramref name="from"/>. A damaged record (bad FASTER checksum, which FASTER's
+    /// scanner checks only for pages it reads from disk, or a record this build cannot parse) is dropped with the rest
+    /// of its page, logged, and replay resumes at the next page start (entries never span pages), so damage costs the
+    /// mail in that page only and later mail stays reachable.
+    /// </summary>
+    public static ReplayResult Replay(MailLog log, MailIndex index, long from, bool fullReplay, ILogger logger)
     {
         long records = 0;
-        using var iterator = log.ScanCommitted(from);
-        while (iterator.GetNext(MemoryPool<byte>.Shared, out var owner, out var length, out var address))
+        long droppedBytes = 0;
+        var start = from;
+        var end = log.CommittedUntilAddress;
+        while (start < end)
         {
-            using (owner)
+            var damagedAt = ReplayUntilDamage(log, index, start, from, fullReplay, logger, ref records);
+            if (damagedAt < 0)
             {
-                Apply(owner.Memory.Span[..length], address, index, from, fullReplay, logger);
+                break;
+            }
+
+            var resume = Math.Min(end, ((damagedAt >> log.PageSizeBits) + 1) << log.PageSizeBits);
+            StorageLog.DamagedRecordDropped(logger, damagedAt, resume);
+            droppedBytes += resume - damagedAt;
+            start = resume;
+        }
+
+        return new ReplayResult(records, droppedBytes);
+    }
+
+    /// <summary>Replays from <paramref name="start"/>; returns -1 at the end, or the address of the first damaged record.</summary>
+    private static unsafe long ReplayUntilDamage(MailLog log, MailIndex index, long start, long from, bool fullReplay, ILogger logger, ref long records)
+    {
+        using var iterator = log.ScanCommitted(start);
+        var expected = start;
+        while (true)
+        {
+            byte* entry;
+            int length;
+            long address;
+            try
+            {
+                if (!iterator.UnsafeGetNext(out entry, out length, out address, out var next))
+                {
+                    return -1;
+                }
+
+                expected = next;
+            }
+            catch (FASTER.core.FasterException)
+            {
+                return expected;
+            }
+
+            try
+            {
+                // FASTER's per-entry header: checksum (8) then length (4), the checksum an XOR over length and payload.
+                if (FASTER.core.Utility.XorBytes(entry - sizeof(int), length + sizeof(int)) != *(ulong*)(entry - RecordFormat.FasterEntryHeaderSize))
+                {
+                    return address;
+                }
+
+                Apply(new ReadOnlySpan<byte>(entry, length), address, index, from, fullReplay, logger);
+            }
+            catch (InvalidDataException)
+            {
+                return address;
+            }
+            finally
+            {
+                iterator.UnsafeRelease();
             }
 
             records++;
         }
-
-        return records;
     }
 
     private static void Apply(ReadOnlySpan<byte> record, long address, MailIndex index, long from, bool fullReplay, ILogger logger)

@@ -2,10 +2,23 @@ namespace FastMail.Storage.Recovery;
 
 /// <summary>
 /// Measures what recovery left out: bytes in the segment files past the recovered tail (a torn write, a corrupt entry
-/// and everything after it). FASTER drops them silently; the store logs them.
+/// and everything after it), and bytes missing below it (a segment file cut short). FASTER is silent about both; the store logs them.
 /// </summary>
 internal static class TailInspector
 {
+    /// <summary>Bytes of the committed log that the tail segment file does not have (it ends before the tail).</summary>
+    public static long BytesMissingBeforeTail(string mailDirectory, long tailAddress, int segmentSizeBits)
+    {
+        var tailOffset = tailAddress & ((1L << segmentSizeBits) - 1);
+        var path = Path.Combine(mailDirectory, "mail.log." + (tailAddress >> segmentSizeBits).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (tailOffset == 0 || !File.Exists(path))
+        {
+            return 0;
+        }
+
+        return Math.Max(0, tailOffset - new FileInfo(path).Length);
+    }
+
     private const int SectorSize = 512;
 
     public static long BytesPastTail(string mailDirectory, long tailAddress, int segmentSizeBits)
