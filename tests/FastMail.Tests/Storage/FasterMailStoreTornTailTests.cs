@@ -46,6 +46,59 @@ public sealed class FasterMailStoreTornTailTests
         await RunAsync((file, _) => File.WriteAllBytes(file, []), expectSomeLoss: false);
     }
 
+    [Fact]
+    public async Task DamageInsideTheLogCostsOnlyItsPageAndLaterMailStaysReachable()
+    {
+        // Pages are 64 KiB here; a record damaged in an early page must not hide the pages after it.
+        await using var store = new TempStore(FasterMailStoreCheckpointTests.NoBackground);
+        var delivered = new List<(long Id, byte[] Content)>();
+        for (var i = 0; i < 400; i++)
+        {
+            var content = FasterMailStoreDurabilityTests.RandomBytes(900, seed: i);
+            delivered.Add((await store.DeliverAsync(content, "alice"), content));
+        }
+
+        var copy = StorageFiles.CopyDataDirectory(store.Directory);
+        try
+        {
+            var victim = delivered[40].Id;
+            var pageBits = store.Options.PageSizeBits;
+            var segmentBits = store.Options.SegmentSizeBits;
+            using (var stream = new FileStream(Path.Combine(copy, "mail", "mail.log." + (victim >> segmentBits)), FileMode.Open))
+            {
+                stream.Position = (victim & ((1L << segmentBits) - 1)) + 100;
+                var value = stream.ReadByte();
+                stream.Position--;
+                stream.WriteByte((byte)(value ^ 0x01));
+            }
+
+            var logger = new RecordingLogger();
+            await using var recovered = store.OpenCopy(copy, logger);
+            var contents = await TempStore.ContentsAsync(recovered, ["alice"]);
+
+            Assert.True(logger.Has(4012));
+            Assert.DoesNotContain("alice/" + victim, contents.Keys);
+            foreach (var (id, content) in delivered)
+            {
+                if (contents.TryGetValue("alice/" + id, out var found))
+                {
+                    Assert.Equal(content, found);
+                }
+                else
+                {
+                    // Only the damaged record's page may be missing.
+                    Assert.Equal(victim >> pageBits, id >> pageBits);
+                }
+            }
+
+            Assert.Contains("alice/" + delivered[^1].Id, contents.Keys);
+        }
+        finally
+        {
+            StorageFiles.DeleteQuietly(copy);
+        }
+    }
+
     /// <summary>
     /// Delivers mail (the last message alone in its own entry, 1000 bytes), copies the files as a crash would leave them,
     /// damages the copy's last entry, reopens it and checks what came back; then delivers more and reopens again.
