@@ -56,7 +56,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
                 StorageLog.TailDropped(logger, dropped, log.TailAddress);
             }
 
-            var missing = TailInspector.BytesMissingBeforeTail(options.MailDirectory, log.TailAddress, options.SegmentSizeBits);
+            var missing = TailInspector.BytesMissingBeforeTail(options.MailDirectory, log.BeginAddress, log.TailAddress, options.SegmentSizeBits);
             if (missing > 0)
             {
                 StorageLog.TailMissing(logger, missing, log.TailAddress);

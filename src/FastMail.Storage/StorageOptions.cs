@@ -15,10 +15,11 @@ public sealed class StorageOptions
     public int PageSizeBits { get; set; } = 22;
 
     /// <summary>
-    /// Log segment (file) size in bits. Default 30 (1 GB files). Space is later reclaimed by truncating whole segments,
-    /// so smaller segments reclaim sooner but create more files.
+    /// Log segment (file) size in bits. Default 26 (64 MB files). Compaction reclaims space by deleting whole segments, so
+    /// after everything is deleted up to one segment of dead space remains: smaller segments bound disk use closer to
+    /// the live data, larger ones create fewer files.
     /// </summary>
-    public int SegmentSizeBits { get; set; } = 30;
+    public int SegmentSizeBits { get; set; } = 26;
 
     /// <summary>
     /// In-memory part of the log in bits. Default 26 (64 MB, 16 pages of 4 MB). Must hold at least two pages; more memory

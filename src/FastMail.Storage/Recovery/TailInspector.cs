@@ -7,8 +7,14 @@ namespace FastMail.Storage.Recovery;
 internal static class TailInspector
 {
     /// <summary>Bytes of the committed log that the tail segment file does not have (it ends before the tail).</summary>
-    public static long BytesMissingBeforeTail(string mailDirectory, long tailAddress, int segmentSizeBits)
+    public static long BytesMissingBeforeTail(string mailDirectory, long beginAddress, long tailAddress, int segmentSizeBits)
     {
+        // An empty log (first start) has a tail past the log's header but nothing written yet.
+        if (tailAddress <= beginAddress)
+        {
+            return 0;
+        }
+
         var tailOffset = tailAddress & ((1L << segmentSizeBits) - 1);
         var path = Path.Combine(mailDirectory, "mail.log." + (tailAddress >> segmentSizeBits).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (tailOffset == 0 || !File.Exists(path))

@@ -20,6 +20,9 @@ public sealed class FasterMailStoreCheckpointTests
         Assert.Single(StorageFiles.Checkpoints(store.Directory));
         Assert.Contains(logger.Entries, e => e.EventId == 4007 && e.Message.Contains("replayed 0 log records", StringComparison.Ordinal));
         Assert.False(logger.Has(4008));
+
+        // Neither the first start on an empty directory nor a clean restart reports damage.
+        Assert.DoesNotContain(logger.Entries, e => e.EventId is 4011 or 4012 or 4013);
         Assert.Equal(before, await TempStore.ContentsAsync(store.Store, Mailboxes));
     }
 
