@@ -43,8 +43,9 @@ public sealed class StorageOptions
     public bool FastCommitMode { get; set; } = true;
 
     /// <summary>
-    /// Write an index checkpoint when the log has grown this many bytes since the last one. Default 64 MiB. Restart replays
-    /// at most about this much log, so smaller means faster restarts and more checkpoint writes (each writes the whole index).
+    /// Write an index checkpoint when the log has grown this many bytes since the last one, or four times the last
+    /// checkpoint's size if that is more (each checkpoint writes the whole index). Default 64 MiB. Restart replays at most
+    /// about that much log, so smaller means faster restarts and more checkpoint writes.
     /// </summary>
     public long CheckpointIntervalBytes { get; set; } = 64L << 20;
 

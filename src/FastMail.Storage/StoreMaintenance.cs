@@ -23,6 +23,7 @@ internal sealed class StoreMaintenance : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _checkpointedTail;
+    private long _checkpointSize;
     private DateTime _checkpointedAt = DateTime.UtcNow;
 
     public StoreMaintenance(MailLog log, MailIndex index, CheckpointStore checkpoints, StorageOptions options, ILogger logger, long checkpointedTail)
@@ -112,7 +113,10 @@ internal sealed class StoreMaintenance : IAsyncDisposable
 
                 var tail = _log.TailAddress;
                 var grown = tail - Volatile.Read(ref _checkpointedTail);
-                if (grown >= _options.CheckpointIntervalBytes || (grown != 0 && DateTime.UtcNow - _checkpointedAt >= _options.CheckpointInterval))
+                // A checkpoint rewrites the whole index, so with a big index wait for proportionally more log: at most
+                // about a fifth of the write bandwidth goes to checkpoints, and replay after a crash stays bounded.
+                var interval = Math.Max(_options.CheckpointIntervalBytes, 4 * Volatile.Read(ref _checkpointSize));
+                if (grown >= interval || (grown != 0 && DateTime.UtcNow - _checkpointedAt >= _options.CheckpointInterval))
                 {
                     await CheckpointAsync(_stop.Token).ConfigureAwait(false);
                 }
@@ -131,7 +135,7 @@ internal sealed class StoreMaintenance : IAsyncDisposable
     private void WriteCheckpoint()
     {
         var tail = _log.TailAddress;
-        _checkpoints.Write(_index.Snapshot(_log.CommittedUntilAddress));
+        Volatile.Write(ref _checkpointSize, _checkpoints.Write(_index.Snapshot(_log.CommittedUntilAddress)));
         MarkCheckpointed(tail);
     }
 

@@ -26,8 +26,8 @@ internal sealed class CheckpointStore
 
     public string Directory => _directory;
 
-    /// <summary>Writes <paramref name="snapshot"/> durably and deletes all but the newest two checkpoints. Returns its path.</summary>
-    public string Write(IndexSnapshot snapshot)
+    /// <summary>Writes <paramref name="snapshot"/> durably and deletes all but the newest two checkpoints. Returns its size in bytes.</summary>
+    public long Write(IndexSnapshot snapshot)
     {
         var started = Stopwatch.GetTimestamp();
         var created = !System.IO.Directory.Exists(_directory);
@@ -51,7 +51,7 @@ internal sealed class CheckpointStore
         DirectorySync.Sync(_directory);
         Prune();
         StorageLog.CheckpointWritten(_logger, path, snapshot.CoveredAddress, size, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return path;
+        return size;
     }
 
     /// <summary>
