@@ -73,6 +73,13 @@ internal static class LogReplayer
                     return address;
                 }
 
+                // Intact bytes of a layout this build does not know come from a newer build, not from damage: refuse
+                // to open rather than skip them (skipping a delete record would bring deleted mail back).
+                if (length > 0 && entry[0] != RecordFormat.Version)
+                {
+                    throw new NotSupportedException($"Log record at {address} has format version {entry[0]}; this build reads version {RecordFormat.Version}. Run the newer build.");
+                }
+
                 Apply(new ReadOnlySpan<byte>(entry, length), address, index, from, fullReplay, logger);
             }
             catch (InvalidDataException)

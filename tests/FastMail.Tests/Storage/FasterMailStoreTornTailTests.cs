@@ -99,6 +99,26 @@ public sealed class FasterMailStoreTornTailTests
         }
     }
 
+    [Fact]
+    public async Task IntactRecordOfANewerFormatRefusesToOpenInsteadOfBeingSkipped()
+    {
+        var store = new TempStore(FasterMailStoreCheckpointTests.NoBackground);
+        await store.DeliverAsync("kept\r\n", "alice");
+        var address = store.Store.Log.Append(new RawRecord([2, 3, 0, 0]));
+        await store.Store.Log.WaitForCommitAsync(address);
+        var copy = StorageFiles.CopyDataDirectory(store.Directory);
+        try
+        {
+            var error = Assert.Throws<NotSupportedException>(() => store.OpenCopy(copy));
+            Assert.Contains("format version 2", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            StorageFiles.DeleteQuietly(copy);
+            await store.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// Delivers mail (the last message alone in its own entry, 1000 bytes), copies the files as a crash would leave them,
     /// damages the copy's last entry, reopens it and checks what came back; then delivers more and reopens again.
@@ -156,5 +176,12 @@ public sealed class FasterMailStoreTornTailTests
         {
             StorageFiles.DeleteQuietly(copy);
         }
+    }
+
+    private readonly struct RawRecord(byte[] bytes) : FASTER.core.ILogEnqueueEntry
+    {
+        public int SerializedLength => bytes.Length;
+
+        public void SerializeTo(Span<byte> dest) => bytes.CopyTo(dest);
     }
 }
