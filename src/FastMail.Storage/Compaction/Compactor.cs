@@ -33,7 +33,10 @@ internal sealed class Compactor
     /// <summary>Messages copied between waits for their commit. Default 256; tests lower it to crash between batches.</summary>
     internal int BatchMessages { get; set; } = 256;
 
-    /// <summary>Test seam: runs after each batch of copies is durable and indexed, before the checkpoint and truncation.</summary>
+    /// <summary>
+    /// Test seam: runs after each batch of copies is durable and indexed (with the batch number), and once more with -1
+    /// after the checkpoint is written and before the log head is truncated.
+    /// </summary>
     internal Func<int, Task>? AfterBatch { get; set; }
 
     /// <summary>Log bytes not held by live messages.</summary>
@@ -92,6 +95,11 @@ internal sealed class Compactor
         // The checkpoint makes the new locations the recovery starting point before the originals disappear.
         var snapshot = _index.Snapshot(_log.CommittedUntilAddress);
         _checkpoints.Write(snapshot);
+        if (AfterBatch is { } afterCheckpoint)
+        {
+            await afterCheckpoint(-1).ConfigureAwait(false);
+        }
+
         var truncateTo = Math.Min(cutoff, Math.Min(snapshot.CoveredAddress, snapshot.LowestLiveAddress));
         if (truncateTo > _log.BeginAddress)
         {
