@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using FastMail.Smtp.Logging;
@@ -125,13 +126,23 @@ internal sealed partial class SmtpSession
     /// Waits <see cref="SmtpOptions.GreetingDelay"/> for the client to stay quiet. False when it talked first (it got
     /// 554 5.5.0, RFC 5321 3.1) or hung up: the session ends.
     /// </summary>
-    private async Task<bool> WaitBeforeGreetingAsync(ITimer timer)
+    private async Task<bool> WaitBeforeGreetingAsync()
     {
+        // A token of its own rather than the session timer: the timer also cancels the next flush, the greeting's.
         var input = _input!;
-        _timedOut = false;
-        timer.Change(_context.GreetingDelay, Timeout.InfiniteTimeSpan);
-        var result = await input.ReadAsync();
-        timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        ReadResult result;
+        using (var delay = new CancellationTokenSource(_context.GreetingDelay, _context.Time))
+        {
+            try
+            {
+                result = await input.ReadAsync(delay.Token);
+            }
+            catch (OperationCanceledException) when (delay.IsCancellationRequested)
+            {
+                return true; // the client kept quiet
+            }
+        }
+
         if (!result.Buffer.IsEmpty)
         {
             input.AdvanceTo(result.Buffer.End);

@@ -133,7 +133,7 @@ internal sealed partial class SmtpSession
 
     private async Task RunLoopAsync(ITimer timer)
     {
-        if (_context.GreetingDelay > TimeSpan.Zero && !await WaitBeforeGreetingAsync(timer))
+        if (_context.GreetingDelay > TimeSpan.Zero && !await WaitBeforeGreetingAsync())
         {
             return;
         }
