@@ -107,6 +107,7 @@ internal sealed partial class SmtpSession
         _tlsDescriptionLength = 0;
         _needHelo = false;
         _user = null;
+        _authAccount = null;
         _saslServer?.Reset();
         ClearAuthLine();
     }
