@@ -26,6 +26,11 @@ internal sealed class SmtpServerContext
             throw new ArgumentOutOfRangeException(nameof(options), "MinDataRate, GreetingDelay and MinDataRateGracePeriod must not be negative.");
         }
 
+        if (options.RequireAuth && security?.Sasl is null)
+        {
+            throw new ArgumentException("RequireAuth needs SASL mechanisms (SmtpSecurity.Sasl): nobody could send mail.", nameof(options));
+        }
+
         Sasl = security?.Sasl;
         Throttle = security?.Throttle;
         MaxAuthLineLength = Math.Max(security?.MaxAuthLineLength ?? 0, options.MaxCommandLineLength);
