@@ -287,4 +287,22 @@ public sealed class SmtpAuthTests
         Assert.Equal("421 4.7.0 mx.example.com Error: too many errors", await script.ReadLine());
         Assert.True(await script.IsClosed());
     }
+
+    [Fact]
+    public async Task CommandsPipelinedBehindAuthAreAnsweredInOrderAfterIt()
+    {
+        var host = new SmtpHost(o => o.RequireAuth = true, Security());
+        await using var script = await host.ConnectFrom(Loopback);
+        await script.SendRaw("EHLO client\r\nAUTH PLAIN " + Plain("bob", "secret") + "\r\nMAIL FROM:<bob@example.com>\r\nRCPT TO:<motriles@example.com>\r\n");
+        await script.ExpectSmtpMultiline("250");
+        Assert.Equal("235 2.7.0 Authentication successful", await script.ReadLine());
+        Assert.Equal("250 2.1.0 Ok", await script.ReadLine());
+        Assert.Equal("250 2.1.5 Ok", await script.ReadLine());
+    }
+
+    [Fact]
+    public void RequireAuthWithoutSaslIsAConfigurationError()
+    {
+        Assert.Throws<ArgumentException>(() => new SmtpHost(o => o.RequireAuth = true));
+    }
 }

@@ -122,4 +122,24 @@ public sealed class SmtpStartTlsTests
         await script.Send("STARTTLS");
         Assert.Equal("502 5.5.1 Error: command not implemented", await script.ReadLine());
     }
+
+    [Fact]
+    public async Task AuthenticationBeforeStartTlsIsForgottenAfterIt()
+    {
+        var host = new SmtpHost(o => o.RequireAuth = true, Security());
+        await using var client = await StreamSmtpClient.ConnectAsync(host.Handler, Loopback);
+        await client.SendAsync("EHLO client");
+        await client.ReadReplyAsync();
+        await client.SendAsync("AUTH PLAIN " + Plain("bob", "secret"));
+        Assert.Equal("235 2.7.0 Authentication successful", await client.ReadLineAsync());
+        await client.SendAsync("STARTTLS");
+        Assert.Equal("220 2.0.0 Ready to start TLS", await client.ReadLineAsync());
+        await client.UpgradeAsync();
+        await client.SendAsync("EHLO client");
+        await client.ReadReplyAsync();
+        await client.SendAsync("MAIL FROM:<bob@example.com>");
+        Assert.Equal("530 5.7.0 Authentication required", await client.ReadLineAsync());
+        await client.SendAsync("AUTH PLAIN " + Plain("bob", "secret"));
+        Assert.Equal("235 2.7.0 Authentication successful", await client.ReadLineAsync());
+    }
 }
