@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using FastMail.Smtp.Logging;
@@ -8,8 +7,7 @@ using FastMail.Smtp.Replies;
 namespace FastMail.Smtp.Session;
 
 /// <summary>
-/// STARTTLS (RFC 3207), what the connection's security allows (plaintext AUTH, the Received protocol), and the
-/// greeting delay that catches early talkers.
+/// STARTTLS (RFC 3207), and what the connection's security allows (plaintext AUTH, the Received protocol).
 /// </summary>
 internal sealed partial class SmtpSession
 {
@@ -121,39 +119,5 @@ internal sealed partial class SmtpSession
 
         var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         return IPAddress.IsLoopback(address);
-    }
-
-    /// <summary>
-    /// Waits <see cref="SmtpOptions.GreetingDelay"/> for the client to stay quiet. False when it talked first (it got
-    /// 554 5.5.0, RFC 5321 3.1) or hung up: the session ends.
-    /// </summary>
-    private async Task<bool> WaitBeforeGreetingAsync()
-    {
-        // A token of its own rather than the session timer: the timer also cancels the next flush, the greeting's.
-        var input = _input!;
-        ReadResult result;
-        using (var delay = new CancellationTokenSource(_context.GreetingDelay, _context.Time))
-        {
-            try
-            {
-                result = await input.ReadAsync(delay.Token);
-            }
-            catch (OperationCanceledException) when (delay.IsCancellationRequested)
-            {
-                return true; // the client kept quiet
-            }
-        }
-
-        if (!result.Buffer.IsEmpty)
-        {
-            input.AdvanceTo(result.Buffer.End);
-            SmtpLog.EarlyTalker(_context.Logger, _remote);
-            Output.Write(SmtpReplies.EarlyTalker);
-            EndFlush(await BeginFlush());
-            return false;
-        }
-
-        input.AdvanceTo(result.Buffer.Start);
-        return !result.IsCompleted;
     }
 }
