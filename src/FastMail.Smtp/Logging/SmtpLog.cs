@@ -33,6 +33,9 @@ internal static partial class SmtpLog
     [LoggerMessage(5009, LogLevel.Warning, "SMTP AUTH {Mechanism} from {Remote} failed (locked out: {LockedOut})")]
     public static partial void AuthenticationFailed(ILogger logger, IPEndPoint? remote, string mechanism, bool lockedOut);
 
+    [LoggerMessage(5015, LogLevel.Error, "SMTP AUTH from {Remote} could not check the credentials")]
+    public static partial void AuthenticationError(ILogger logger, Exception exception, IPEndPoint? remote);
+
     [LoggerMessage(5010, LogLevel.Information, "SMTP client {Remote} authenticated as {User} with {Mechanism}")]
     public static partial void Authenticated(ILogger logger, IPEndPoint? remote, string? user, string mechanism);
 

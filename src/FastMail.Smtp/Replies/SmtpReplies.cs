@@ -114,6 +114,9 @@ internal static class SmtpReplies
     // RFC 4954 6; the same reply whether the user exists or not (DESIGN contract 6), and during a lockout.
     public static ReadOnlySpan<byte> AuthFailed => "535 5.7.8 Authentication credentials invalid\r\n"u8;
 
+    // RFC 4954 6: the credential check itself failed (account store unavailable).
+    public static ReadOnlySpan<byte> AuthTemporaryFailure => "454 4.7.0 Temporary authentication failure\r\n"u8;
+
     public static ReadOnlySpan<byte> AuthCancelled => "501 5.0.0 Authentication cancelled\r\n"u8;
 
     public static ReadOnlySpan<byte> AuthMalformed => "501 5.5.2 Cannot decode response\r\n"u8;

@@ -141,6 +141,13 @@ internal sealed partial class SmtpSession
             Output.Write(_context.Replies.ShuttingDown);
             return ProcessResult.Close;
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The account store failed, not the client: RFC 4954 6 says try again later.
+            server.Reset();
+            SmtpLog.AuthenticationError(_context.Logger, exception, _remote);
+            return Reply(SmtpReplies.AuthTemporaryFailure);
+        }
         finally
         {
             ClearAuthLine();

@@ -305,4 +305,26 @@ public sealed class SmtpAuthTests
     {
         Assert.Throws<ArgumentException>(() => new SmtpHost(o => o.RequireAuth = true));
     }
+
+    [Fact]
+    public async Task FailingCredentialStoreGets454AndTheSessionGoesOn()
+    {
+        var host = new SmtpHost(security: new SmtpSecurity { Sasl = new FastMail.Core.Sasl.SaslServerFactory(new ThrowingCredentials()) });
+        await using var script = await host.ConnectFrom(Loopback);
+        await script.Send("EHLO client");
+        await script.ExpectSmtpMultiline("250");
+        await script.Send("AUTH PLAIN " + Plain("bob", "secret"));
+        Assert.Equal("454 4.7.0 Temporary authentication failure", await script.ReadLine());
+        await script.Send("NOOP");
+        Assert.Equal("250 2.0.0 Ok", await script.ReadLine());
+    }
+
+    private sealed class ThrowingCredentials : FastMail.Core.Services.ISaslCredentials
+    {
+        public ValueTask<string?> AuthenticateAsync(ReadOnlyMemory<byte> user, ReadOnlyMemory<byte> password, CancellationToken cancellationToken) =>
+            ValueTask.FromException<string?>(new IOException("accounts file unreadable"));
+
+        public bool TryGetScramCredentials(ReadOnlySpan<byte> user, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FastMail.Core.Sasl.ScramCredentials? credentials) =>
+            throw new IOException("accounts file unreadable");
+    }
 }
