@@ -36,4 +36,20 @@ public sealed class Pop3Options
     /// higher is kinder to people learning POP3 over telnet. Zero or less disables the limit.
     /// </summary>
     public int MaxErrors { get; set; } = 10;
+
+    /// <summary>
+    /// Whether USER/PASS and the clear-text SASL mechanisms (PLAIN, LOGIN) are accepted on a connection that is neither
+    /// encrypted nor from a loopback address. Default: false, as RFC 2595 2.2 and RFC 5034 6 advise: the password would
+    /// cross the network in the clear, so such clients must use STLS (or POP3S) first; SCRAM-SHA-256 and APOP stay
+    /// usable because they never send the password. Enable only on trusted networks with clients that cannot do TLS.
+    /// </summary>
+    public bool AllowPlaintextAuthWithoutTls { get; set; }
+
+    /// <summary>
+    /// Longest AUTH command line with an initial response, and longest SASL response line, in octets including CRLF
+    /// (RFC 5034 4: client responses are not bound by the 255-octet command limit). Default: 12 KiB + 64, enough for the
+    /// SASL server's default <c>MaxResponseLength</c> of 12 KiB after "AUTH SCRAM-SHA-256 ". Used only when SASL is
+    /// configured; costs that many bytes per pooled session. Longer lines are answered <c>-ERR Line too long</c>.
+    /// </summary>
+    public int MaxAuthLineLength { get; set; } = (12 * 1024) + 64;
 }

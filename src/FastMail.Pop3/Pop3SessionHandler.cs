@@ -8,14 +8,15 @@ using Microsoft.Extensions.ObjectPool;
 namespace FastMail.Pop3;
 
 /// <summary>
-/// Runs POP3 sessions (RFC 1939, RFC 2449) over connections the transport hands in. One per listener; thread-safe.
+/// Runs POP3 sessions (RFC 1939, RFC 2449; STLS RFC 2595; AUTH RFC 5034 with the optional <see cref="Pop3Security"/>)
+/// over connections the transport hands in. One per listener; thread-safe.
 /// Per-connection state is pooled, so steady-state sessions allocate nothing per command.
 /// </summary>
 public sealed class Pop3SessionHandler
 {
     private readonly ObjectPool<Pop3Session> _pool;
 
-    public Pop3SessionHandler(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider? time = null)
+    public Pop3SessionHandler(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider? time = null, Pop3Security? security = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(directory);
@@ -23,6 +24,7 @@ public sealed class Pop3SessionHandler
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCommandLineLength, 8, nameof(options));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.HostName, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAuthLineLength, 8, nameof(options));
 
         // A copy: later changes to the caller's options cannot reach sessions sized for the old values.
         var snapshot = new Pop3Options
@@ -32,23 +34,34 @@ public sealed class Pop3SessionHandler
             IdleTimeout = options.IdleTimeout,
             MaxCommandLineLength = options.MaxCommandLineLength,
             MaxErrors = options.MaxErrors,
+            AllowPlaintextAuthWithoutTls = options.AllowPlaintextAuthWithoutTls,
+            MaxAuthLineLength = options.MaxAuthLineLength,
         };
-        var policy = new Pop3SessionPolicy(snapshot, directory, store, logger, time ?? TimeProvider.System);
+        var services = new Pop3Security { Sasl = security?.Sasl, Throttle = security?.Throttle };
+        var policy = new Pop3SessionPolicy(snapshot, directory, store, logger, time ?? TimeProvider.System, services);
         _pool = new DefaultObjectPool<Pop3Session>(policy, maximumRetained: 1024);
+    }
+
+    /// <summary>Serves one plaintext connection without TLS: <see cref="RunAsync(IMailConnection, CancellationToken)"/> over a <see cref="PlainMailConnection"/>.</summary>
+    public Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return RunAsync(new PlainMailConnection(connection, remote), shutdown);
     }
 
     /// <summary>
     /// Serves one connection from greeting to close. Returns when the session ends (QUIT, hang-up, timeout, too many
     /// errors, or <paramref name="shutdown"/>); never throws for anything the client or the store does. Completes
-    /// both sides of <paramref name="connection"/>.
+    /// both sides of the connection's current <see cref="IMailConnection.Transport"/>.
+    /// STLS (RFC 2595) is offered when <see cref="IMailConnection.CanStartTls"/>.
     /// </summary>
-    public async Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
+    public async Task RunAsync(IMailConnection connection, CancellationToken shutdown)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var session = _pool.Get();
         try
         {
-            await session.RunAsync(connection, remote, shutdown);
+            await session.RunAsync(connection, shutdown);
         }
         finally
         {

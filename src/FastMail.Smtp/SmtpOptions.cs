@@ -59,6 +59,53 @@ public sealed class SmtpOptions
     /// </summary>
     public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// When true, MAIL FROM before a successful AUTH gets 530 5.7.0 (RFC 4954 6). Default false: port 25 takes mail
+    /// from the whole internet. Set it on the submission listener (587, RFC 6409), where every client is a local user;
+    /// it needs <see cref="SmtpSecurity.Sasl"/>, or nobody can send at all.
+    /// </summary>
+    public bool RequireAuth { get; set; }
+
+    /// <summary>
+    /// When true, the plaintext mechanisms (PLAIN, LOGIN) are offered and accepted before STARTTLS from any client.
+    /// Default false: they are then refused with 538 5.7.11 except from loopback (RFC 4954 4), since the password would
+    /// cross the network in the clear; SCRAM-SHA-256 never sends the password and stays available. Turning it on helps
+    /// only legacy clients on networks you trust.
+    /// </summary>
+    public bool AllowPlaintextAuthWithoutTls { get; set; }
+
+    /// <summary>
+    /// What happens when an unauthenticated client gives a MAIL FROM in one of the local domains (a local user's address
+    /// is the first thing a spammer forges). Default <see cref="Smtp.LocalSenderPolicy.AcceptAndMark"/>: the message is
+    /// accepted with an <c>X-FastMail-Unauthenticated-Sender: yes</c> header so filters can act on it, which keeps
+    /// forwarded mail and the classic telnet tutorial working. <see cref="Smtp.LocalSenderPolicy.Reject"/> stops forgery
+    /// at the door but also mail that legitimately comes back through mailing lists or forwarders.
+    /// The null sender <c>&lt;&gt;</c> is always accepted.
+    /// </summary>
+    public LocalSenderPolicy LocalSenderPolicy { get; set; } = LocalSenderPolicy.AcceptAndMark;
+
+    /// <summary>
+    /// How long to wait before sending the 220 greeting. Default zero (off). When positive, a client that talks before
+    /// the greeting (an early talker: RFC 5321 3.1 says clients wait for it, spam bots often do not) gets
+    /// 554 5.5.0 and is disconnected. A few seconds catch many bots but delay every honest client by as much, and hold
+    /// a connection slot meanwhile.
+    /// </summary>
+    public TimeSpan GreetingDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Lowest average rate of message data, in octets per second, measured from the 354 reply once
+    /// <see cref="MinDataRateGracePeriod"/> has passed; a slower client gets 421 4.4.2 and is disconnected.
+    /// Default 1024. It defeats slowloris clients that send one byte just inside every <see cref="DataTimeout"/>
+    /// and would hold a connection for hours. Zero turns it off; a higher value may cut off clients on very slow links.
+    /// </summary>
+    public long MinDataRate { get; set; } = 1024;
+
+    /// <summary>
+    /// How long DATA may run before <see cref="MinDataRate"/> is enforced. Default 30 seconds, so a slow start (TCP
+    /// slow start, a client composing the message on the fly) is forgiven.
+    /// </summary>
+    public TimeSpan MinDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     private static string DefaultHostName()
     {
         var name = Environment.MachineName;

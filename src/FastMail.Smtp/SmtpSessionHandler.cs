@@ -8,22 +8,22 @@ using Microsoft.Extensions.ObjectPool;
 namespace FastMail.Smtp;
 
 /// <summary>
-/// Runs SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES) over connections the
-/// transport hands in as pipes. One instance per listener; thread-safe. Per-connection state (line and data buffers)
+/// Runs SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, and STARTTLS (RFC 3207)
+/// and AUTH (RFC 4954) when the connection and <see cref="SmtpSecurity"/> allow them) over connections the transport hands in. One instance per listener; thread-safe. Per-connection state (line and data buffers)
 /// is pooled, so a connection costs no allocation beyond its async state once the pool is warm.
 /// </summary>
 public sealed class SmtpSessionHandler
 {
     private readonly ObjectPool<SmtpSession> _pool;
 
-    public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider? time = null)
+    public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider? time = null, SmtpSecurity? security = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(relayPolicy);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(logger);
-        var context = new SmtpServerContext(options, directory, relayPolicy, store, logger, time ?? TimeProvider.System);
+        var context = new SmtpServerContext(options, directory, relayPolicy, store, logger, time ?? TimeProvider.System, security);
         _pool = new DefaultObjectPool<SmtpSession>(new SessionPolicy(context), Environment.ProcessorCount * 64);
     }
 
@@ -32,13 +32,24 @@ public sealed class SmtpSessionHandler
     /// Completes both sides of <paramref name="connection"/> before returning, and never throws for what a client does.
     /// <paramref name="shutdown"/> ends a session waiting for a command with 421 4.3.2; a message being received may finish.
     /// </summary>
-    public async Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
+    public Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return RunAsync(new PlainMailConnection(connection, remote), shutdown);
+    }
+
+    /// <summary>
+    /// Runs one session over <paramref name="connection"/>, offering STARTTLS when it <see cref="IMailConnection.CanStartTls"/>;
+    /// after the handshake the session reads and writes <see cref="IMailConnection.Transport"/> anew. Completes the pipes it
+    /// last used before returning; never throws for what a client does.
+    /// </summary>
+    public async Task RunAsync(IMailConnection connection, CancellationToken shutdown)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var session = _pool.Get();
         try
         {
-            await session.RunAsync(connection, remote, shutdown);
+            await session.RunAsync(connection, shutdown);
         }
         finally
         {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FastMail.Storage;
 
-/// <summary>Source-generated log messages of the mail store (event ids 3000-3099).</summary>
+/// <summary>Source-generated log messages of the mail store (event ids 4000-4099).</summary>
 internal static partial class StorageLog
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Mail store opened at {Directory}: {Messages} messages in {Mailboxes} mailboxes, log {BeginAddress}..{TailAddress}, replayed in {ElapsedMs} ms")]
@@ -16,4 +16,34 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Delete record at {Address} names message {MessageId} that mailbox {Mailbox} does not hold")]
     public static partial void DeleteOfUnknownMessage(ILogger logger, long address, long messageId, string mailbox);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Index checkpoint {Path} written: covers the log below {CoveredAddress}, {Bytes} bytes in {ElapsedMs} ms")]
+    public static partial void CheckpointWritten(ILogger logger, string path, long coveredAddress, long bytes, long elapsedMs);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Index checkpoint {Path} is unusable; trying the previous one or a full replay")]
+    public static partial void CheckpointUnusable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Index checkpoint {Path} covers address {CoveredAddress}, outside the log {BeginAddress}..{CommittedAddress}; skipped")]
+    public static partial void CheckpointOutsideLog(ILogger logger, string path, long coveredAddress, long beginAddress, long committedAddress);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Recovery: index from checkpoint at {CoveredAddress}, replayed {Records} log records after it")]
+    public static partial void RecoveredFromCheckpoint(ILogger logger, long coveredAddress, long records);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Recovery: no usable index checkpoint; replayed the whole log, {Records} records")]
+    public static partial void RecoveredByFullReplay(ILogger logger, long records);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "Compaction moved {Messages} messages ({Bytes} bytes) from below {Cutoff}; log now begins at {BeginAddress}, in {ElapsedMs} ms")]
+    public static partial void Compacted(ILogger logger, int messages, long bytes, long cutoff, long beginAddress, long elapsedMs);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "Background storage maintenance (checkpoint or compaction) failed; it will be retried")]
+    public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Recovery: damaged log record at {Address} (checksum or format); dropped the log from there to {ResumeAddress}")]
+    public static partial void DamagedRecordDropped(ILogger logger, long address, long resumeAddress);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Error, Message = "Recovery: the log file ends {Bytes} bytes before the committed tail {TailAddress}; mail in the missing part is lost")]
+    public static partial void TailMissing(ILogger logger, long bytes, long tailAddress);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Recovery: dropped {Bytes} bytes of the log tail after the last intact commit at {TailAddress} (torn or corrupt entries)")]
+    public static partial void TailDropped(ILogger logger, long bytes, long tailAddress);
 }

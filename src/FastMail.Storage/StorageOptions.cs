@@ -15,10 +15,11 @@ public sealed class StorageOptions
     public int PageSizeBits { get; set; } = 22;
 
     /// <summary>
-    /// Log segment (file) size in bits. Default 30 (1 GB files). Space is later reclaimed by truncating whole segments,
-    /// so smaller segments reclaim sooner but create more files.
+    /// Log segment (file) size in bits. Default 26 (64 MB files). Compaction reclaims space by deleting whole segments, so
+    /// after everything is deleted up to one segment of dead space remains: smaller segments bound disk use closer to
+    /// the live data, larger ones create fewer files.
     /// </summary>
-    public int SegmentSizeBits { get; set; } = 30;
+    public int SegmentSizeBits { get; set; } = 26;
 
     /// <summary>
     /// In-memory part of the log in bits. Default 26 (64 MB, 16 pages of 4 MB). Must hold at least two pages; more memory
@@ -40,6 +41,28 @@ public sealed class StorageOptions
     /// stops at the newest surviving commit file, which after a power loss may predate acknowledged mail.
     /// </summary>
     public bool FastCommitMode { get; set; } = true;
+
+    /// <summary>
+    /// Write an index checkpoint when the log has grown this many bytes since the last one, or four times the last
+    /// checkpoint's size if that is more (each checkpoint writes the whole index). Default 64 MiB. Restart replays at most
+    /// about that much log, so smaller means faster restarts and more checkpoint writes.
+    /// </summary>
+    public long CheckpointIntervalBytes { get; set; } = 64L << 20;
+
+    /// <summary>Write an index checkpoint at least this often while the log changes. Default 5 minutes.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Compact when the log holds more than this many bytes of deleted mail. Default 64 MiB; together with
+    /// <see cref="CompactionDeadRatio"/> it bounds disk use to about twice the live mail plus this much.
+    /// </summary>
+    public long CompactionMinDeadBytes { get; set; } = 64L << 20;
+
+    /// <summary>Compact only when deleted mail is at least this share of the log. Default 0.5: each live byte is copied about once per halving.</summary>
+    public double CompactionDeadRatio { get; set; } = 0.5;
+
+    /// <summary>How often the background task checks whether to checkpoint or compact. Default 1 s; zero turns the background task off (tests).</summary>
+    public TimeSpan MaintenancePeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Most idle message writers kept for reuse. Default 64.</summary>
     public int MaxPooledWriters { get; set; } = 64;
@@ -76,6 +99,11 @@ public sealed class StorageOptions
         if (ChunkSize < 1024 || ChunkSize > PageSize / 2)
         {
             throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize, "Must be between 1 KiB and half a page.");
+        }
+
+        if (CheckpointIntervalBytes <= 0 || CompactionMinDeadBytes < 0 || CompactionDeadRatio is <= 0 or > 1 || MaintenancePeriod < TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalBytes), "Checkpoint and compaction settings must be positive (dead ratio in (0, 1]).");
         }
 
         if (MaxPooledWriters < 0)

@@ -173,7 +173,7 @@ public sealed class AotBinaryTests : IAsyncLifetime
     {
         var (exitCode, output) = await ExternalProcess.RunAsync(
             await AotBinary.GetAsync(),
-            arguments.Concat(["--data-dir", _dataDirectory, "--set", "accounts.pbkdf2Iterations=1000", "--set", "primaryDomain=" + TestServer.Domain]),
+            arguments.Concat(["--data-dir", _dataDirectory, "--set", "accounts.pbkdf2Iterations=4096", "--set", "primaryDomain=" + TestServer.Domain]),
             timeout: TimeSpan.FromSeconds(60));
         Assert.True(exitCode == 0, $"fastmail {string.Join(' ', arguments)} failed: {output}");
         return output;

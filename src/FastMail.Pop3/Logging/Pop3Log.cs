@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FastMail.Pop3.Logging;
 
-/// <summary>Source-generated log messages of the POP3 service: AOT-safe, free when the level is off. Event ids 3000-3099.</summary>
+/// <summary>Source-generated log messages of the POP3 service: AOT-safe, free when the level is off. Event ids 6000-6099.</summary>
 internal static partial class Pop3Log
 {
     [LoggerMessage(EventId = 6000, Level = LogLevel.Debug, Message = "POP3 session started from {Remote}")]
@@ -15,8 +15,9 @@ internal static partial class Pop3Log
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "POP3 login to {Mailbox} from {Remote}")]
     public static partial void LoggedIn(ILogger logger, string mailbox, IPEndPoint? remote);
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "POP3 authentication failed from {Remote}")]
-    public static partial void AuthenticationFailed(ILogger logger, IPEndPoint? remote);
+    // Warning, with the client address, for fail2ban-style monitoring; never the password, nor whether the user exists.
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "POP3 authentication failed ({Method}) from {Remote}")]
+    public static partial void AuthenticationFailed(ILogger logger, string method, IPEndPoint? remote);
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "POP3 mailbox {Mailbox} is locked by another session; refused {Remote}")]
     public static partial void MailboxInUse(ILogger logger, string mailbox, IPEndPoint? remote);
@@ -44,4 +45,13 @@ internal static partial class Pop3Log
 
     [LoggerMessage(EventId = 6012, Level = LogLevel.Warning, Message = "POP3 could not release mailbox {Mailbox}")]
     public static partial void ReleaseFailed(ILogger logger, Exception exception, string mailbox);
+
+    [LoggerMessage(EventId = 6013, Level = LogLevel.Warning, Message = "POP3 authentication refused ({Method}) from {Remote}: locked out after repeated failures")]
+    public static partial void AuthenticationLockedOut(ILogger logger, string method, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6014, Level = LogLevel.Debug, Message = "POP3 session from {Remote} started TLS: {Tls}")]
+    public static partial void TlsStarted(ILogger logger, string? tls, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6015, Level = LogLevel.Information, Message = "POP3 TLS handshake with {Remote} failed, closing")]
+    public static partial void TlsFailed(ILogger logger, Exception exception, IPEndPoint? remote);
 }

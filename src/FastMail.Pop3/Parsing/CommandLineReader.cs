@@ -32,7 +32,14 @@ internal sealed class CommandLineReader
     /// Reads one line from <paramref name="buffer"/> into <paramref name="destination"/> (at least
     /// <see cref="MaxLength"/> long) without its CR LF, and slices the consumed bytes off <paramref name="buffer"/>.
     /// </summary>
-    public LineStatus TryRead(ref ReadOnlySequence<byte> buffer, Span<byte> destination, out int length)
+    public LineStatus TryRead(ref ReadOnlySequence<byte> buffer, Span<byte> destination, out int length) =>
+        TryRead(ref buffer, destination, MaxLength, out length);
+
+    /// <summary>
+    /// As <see cref="TryRead(ref ReadOnlySequence{byte}, Span{byte}, out int)"/> with a limit for this line only (an AUTH
+    /// line or a SASL response, RFC 5034 4); <paramref name="destination"/> holds at least <paramref name="maxLength"/>.
+    /// </summary>
+    public LineStatus TryRead(ref ReadOnlySequence<byte> buffer, Span<byte> destination, int maxLength, out int length)
     {
         length = 0;
         if (_draining)
@@ -49,11 +56,11 @@ internal sealed class CommandLineReader
             return LineStatus.TooLong;
         }
 
-        var window = buffer.Length > MaxLength ? buffer.Slice(0, MaxLength) : buffer;
+        var window = buffer.Length > maxLength ? buffer.Slice(0, maxLength) : buffer;
         var lf = window.PositionOf((byte)'\n');
         if (lf is null)
         {
-            if (window.Length < MaxLength)
+            if (window.Length < maxLength)
             {
                 return LineStatus.NeedMoreData;
             }
@@ -61,7 +68,7 @@ internal sealed class CommandLineReader
             // No terminator within the limit: the line is too long. Drop what we have and drain the rest.
             buffer = buffer.Slice(window.End);
             _draining = true;
-            return TryRead(ref buffer, destination, out length);
+            return TryRead(ref buffer, destination, maxLength, out length);
         }
 
         var line = window.Slice(0, lf.Value);

@@ -1,6 +1,6 @@
 namespace FastMail.Pop3.Parsing;
 
-/// <summary>The POP3 commands this server knows (RFC 1939 and RFC 2449 CAPA; AUTH is recognised to refuse it).</summary>
+/// <summary>The POP3 commands this server knows (RFC 1939, RFC 2449 CAPA, RFC 2595 STLS, RFC 5034 AUTH).</summary>
 internal enum Pop3Verb : byte
 {
     Unknown,
@@ -18,4 +18,5 @@ internal enum Pop3Verb : byte
     Rset,
     Top,
     Uidl,
+    Stls,
 }

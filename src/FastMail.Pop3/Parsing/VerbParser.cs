@@ -24,6 +24,7 @@ internal static class VerbParser
     private const uint Noop = 'n' | ('o' << 8) | ('o' << 16) | ((uint)'p' << 24);
     private const uint Rset = 'r' | ('s' << 8) | ('e' << 16) | ((uint)'t' << 24);
     private const uint Uidl = 'u' | ('i' << 8) | ('d' << 16) | ((uint)'l' << 24);
+    private const uint Stls = 's' | ('t' << 8) | ('l' << 16) | ((uint)'s' << 24);
     private const uint Top = 't' | ('o' << 8) | ('p' << 16);
 
     /// <summary>
@@ -53,6 +54,7 @@ internal static class VerbParser
                 Noop => Pop3Verb.Noop,
                 Rset => Pop3Verb.Rset,
                 Uidl => Pop3Verb.Uidl,
+                Stls => Pop3Verb.Stls,
                 _ => Pop3Verb.Unknown,
             };
         }

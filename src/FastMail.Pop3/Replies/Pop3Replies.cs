@@ -16,9 +16,40 @@ internal static class Pop3Replies
 
     public static ReadOnlySpan<byte> Terminator => ".\r\n"u8;
 
-    // RFC 2449 5: one capability per line, terminated like any multi-line reply.
-    public static ReadOnlySpan<byte> Capabilities =>
-        "+OK Capability list follows\r\nTOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nIMPLEMENTATION FastMail\r\n.\r\n"u8;
+    // RFC 2449 5: one capability per line, terminated like any multi-line reply. USER, STLS and SASL are written
+    // between these pieces only where the client may use them (RFC 2449 6.8, RFC 2595 4, RFC 5034 3).
+    public static ReadOnlySpan<byte> CapabilitiesHead => "+OK Capability list follows\r\nTOP\r\nUIDL\r\n"u8;
+
+    public static ReadOnlySpan<byte> CapabilityUser => "USER\r\n"u8;
+
+    public static ReadOnlySpan<byte> CapabilitiesMiddle => "RESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n"u8;
+
+    public static ReadOnlySpan<byte> CapabilityStls => "STLS\r\n"u8;
+
+    public static ReadOnlySpan<byte> CapabilitySasl => "SASL"u8;
+
+    public static ReadOnlySpan<byte> CapabilitiesTail => "IMPLEMENTATION FastMail\r\n.\r\n"u8;
+
+    public static ReadOnlySpan<byte> MechanismsFollow => "+OK SASL mechanisms follow\r\n"u8;
+
+    // RFC 2595 4: the reply after which the client starts the TLS handshake.
+    public static ReadOnlySpan<byte> BeginTls => "+OK Begin TLS negotiation\r\n"u8;
+
+    public static ReadOnlySpan<byte> TlsAlreadyActive => "-ERR TLS already active\r\n"u8;
+
+    // RFC 5034 4: a server challenge is "+ " and base64 (possibly empty).
+    public static ReadOnlySpan<byte> ChallengePrefix => "+ "u8;
+
+    // RFC 2595 2.2 / RFC 5034 6: clear-text passwords only over TLS (or loopback, or when configured).
+    public static ReadOnlySpan<byte> PlaintextDisallowed => "-ERR [AUTH] Plaintext authentication disallowed without TLS\r\n"u8;
+
+    public static ReadOnlySpan<byte> AuthFailed => "-ERR [AUTH] Authentication failed\r\n"u8;
+
+    public static ReadOnlySpan<byte> AuthCancelled => "-ERR Authentication cancelled\r\n"u8;
+
+    public static ReadOnlySpan<byte> AuthMalformed => "-ERR Malformed SASL response\r\n"u8;
+
+    public static ReadOnlySpan<byte> UnknownMechanism => "-ERR Unsupported authentication mechanism\r\n"u8;
 
     public static ReadOnlySpan<byte> PasswordRequired => "+OK Password required\r\n"u8;
 

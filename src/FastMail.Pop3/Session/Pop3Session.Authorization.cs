@@ -12,9 +12,20 @@ namespace FastMail.Pop3.Session;
 internal sealed partial class Pop3Session
 {
     private const int ApopDigestLength = 32;
+    private const string PassMethod = "USER/PASS";
+    private const string ApopMethod = "APOP";
+
+    private readonly byte[] _apopDigest = new byte[ApopDigestLength];
 
     private void User(ReadOnlySpan<byte> arguments)
     {
+        if (!_plaintextAuthAllowed)
+        {
+            // RFC 2595 2.2: no clear-text password over an unencrypted network connection.
+            WriteError(Pop3Replies.PlaintextDisallowed);
+            return;
+        }
+
         var rest = arguments;
         if (!ArgumentReader.TryReadToken(ref rest, out var name) || !ArgumentReader.IsEnd(rest))
         {
@@ -43,10 +54,17 @@ internal sealed partial class Pop3Session
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AuthenticateAsync(int userLength, int passwordOffset, int passwordLength)
     {
-        string? mailbox;
+        string? mailbox = null;
+        var account = ThrottleAccount(_user.AsSpan(0, userLength));
+        var lockedOut = false;
         try
         {
-            mailbox = await _directory.AuthenticateAsync(_user.AsMemory(0, userLength), _line.AsMemory(passwordOffset, passwordLength), _shutdown);
+            lockedOut = IsLockedOut(PassMethod, account);
+            if (!lockedOut)
+            {
+                await ThrottleDelayAsync(account);
+                mailbox = await _directory.AuthenticateAsync(_user.AsMemory(0, userLength), _line.AsMemory(passwordOffset, passwordLength), _shutdown);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -61,11 +79,17 @@ internal sealed partial class Pop3Session
 
         if (mailbox is null)
         {
-            Pop3Log.AuthenticationFailed(_logger, _remote);
+            // Locked out or wrong: the same reply, so a locked-out guesser learns nothing (IAuthThrottle).
+            if (!lockedOut)
+            {
+                LoginFailed(PassMethod, account);
+            }
+
             WriteError(Pop3Replies.InvalidCredentials);
             return;
         }
 
+        LoginSucceeded(account);
         await OpenMailboxAsync(mailbox);
     }
 
@@ -85,17 +109,48 @@ internal sealed partial class Pop3Session
             return default;
         }
 
-        // The directory compares lower-case hex; clients may send either case.
-        Span<byte> lowerDigest = stackalloc byte[ApopDigestLength];
-        if (digest.Length != ApopDigestLength
-            || Ascii.ToLower(digest, lowerDigest, out _) != OperationStatus.Done
-            || !_directory.TryApop(name, _timestamp.AsSpan(0, _timestampLength), lowerDigest, out var mailbox))
+        var account = ThrottleAccount(name);
+        if (IsLockedOut(ApopMethod, account))
         {
-            Pop3Log.AuthenticationFailed(_logger, _remote);
             WriteError(Pop3Replies.InvalidCredentials);
             return default;
         }
 
+        // The directory compares lower-case hex; clients may send either case.
+        if (digest.Length != ApopDigestLength || Ascii.ToLower(digest, _apopDigest, out _) != OperationStatus.Done)
+        {
+            LoginFailed(ApopMethod, account);
+            WriteError(Pop3Replies.InvalidCredentials);
+            return default;
+        }
+
+        if (_throttle is null)
+        {
+            return CheckApop(name, account);
+        }
+
+        // The name must outlive the span across the throttle's delay.
+        name.CopyTo(_user);
+        return CheckApopAfterDelayAsync(name.Length, account);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask CheckApopAfterDelayAsync(int nameLength, string? account)
+    {
+        await ThrottleDelayAsync(account);
+        await CheckApop(_user.AsSpan(0, nameLength), account);
+    }
+
+    private ValueTask CheckApop(ReadOnlySpan<byte> name, string? account)
+    {
+        if (!_directory.TryApop(name, _timestamp.AsSpan(0, _timestampLength), _apopDigest, out var mailbox))
+        {
+            LoginFailed(ApopMethod, account);
+            WriteError(Pop3Replies.InvalidCredentials);
+            return default;
+        }
+
+        LoginSucceeded(account);
         return OpenMailboxAsync(mailbox);
     }
 

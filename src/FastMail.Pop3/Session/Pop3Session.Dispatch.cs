@@ -26,7 +26,10 @@ internal sealed partial class Pop3Session
         switch (verb)
         {
             case Pop3Verb.Capa:
-                _output.Write(Pop3Replies.Capabilities);
+                Capa();
+                return default;
+            case Pop3Verb.Stls:
+                Stls();
                 return default;
             case Pop3Verb.Quit:
                 return _state == Pop3State.Transaction ? EnterUpdateAsync() : QuitAuthorization();
@@ -38,8 +41,7 @@ internal sealed partial class Pop3Session
             case Pop3Verb.Apop:
                 return Apop(arguments);
             case Pop3Verb.Auth:
-                WriteError(Pop3Replies.AuthNotSupported);
-                return default;
+                return Auth(arguments, length - arguments.Length);
             case Pop3Verb.Stat:
                 Stat();
                 return default;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Runtime.CompilerServices;
+using FastMail.Core.Services;
 using FastMail.Pop3.Logging;
 using FastMail.Pop3.Parsing;
 using FastMail.Pop3.Replies;
@@ -13,12 +13,15 @@ internal sealed partial class Pop3Session
 {
     private static readonly TimeSpan MaxTimerDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
-    public async Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
+    public async Task RunAsync(IMailConnection connection, CancellationToken shutdown)
     {
-        _input = connection.Input;
-        _output = connection.Output;
+        var remote = connection.RemoteEndPoint;
+        _connection = connection;
+        _input = connection.Transport.Input;
+        _output = connection.Transport.Output;
         _remote = remote;
         _shutdown = shutdown;
+        _plaintextAuthAllowed = connection.IsSecure || _options.AllowPlaintextAuthWithoutTls || LoopbackAddress.Is(remote);
         _timer = _time.CreateTimer(static state => ((Pop3Session)state!).OnIdleTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var registration = shutdown.UnsafeRegister(static state => ((Pop3Session)state!).OnShutdown(), this);
         Pop3Log.SessionStarted(_logger, remote);
@@ -66,7 +69,7 @@ internal sealed partial class Pop3Session
 
             while (!_closing && !_shuttingDown)
             {
-                var status = _lineReader.TryRead(ref buffer, _line, out var length);
+                var status = _lineReader.TryRead(ref buffer, _line, LineLimit(buffer), out var length);
                 if (status == LineStatus.NeedMoreData)
                 {
                     break;
@@ -74,15 +77,42 @@ internal sealed partial class Pop3Session
 
                 if (status == LineStatus.TooLong)
                 {
+                    // A response line too long ends a SASL exchange as well (RFC 5034 4: -ERR ends it).
+                    ResetSasl();
                     WriteError(Pop3Replies.LineTooLong);
                     continue;
                 }
 
-                await ExecuteAsync(length);
+                if (_saslActive)
+                {
+                    await SaslResponseAsync(length);
+                }
+                else
+                {
+                    await ExecuteAsync(length);
+                }
+
                 if (_connectionLost)
                 {
                     return;
                 }
+
+                if (_startTls)
+                {
+                    break;
+                }
+            }
+
+            if (_startTls)
+            {
+                // RFC 2595 4 / RFC 3207 4.2: whatever the client pipelined after STLS is dropped unread, never executed.
+                _input.AdvanceTo(buffer.End);
+                if (!await StartTlsAsync())
+                {
+                    return;
+                }
+
+                continue;
             }
 
             _input.AdvanceTo(buffer.Start, buffer.End);

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using FastMail.Core.Sasl;
 using FastMail.Core.Services;
 using FastMail.Pop3.Parsing;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,12 @@ internal sealed partial class Pop3Session
     private readonly byte[] _user;
     private readonly byte[] _timestamp;
     private readonly DeletionMarks _marks = new();
+    private readonly SaslServerFactory? _saslFactory;
+    private readonly SaslServer? _sasl;
+    private readonly IAuthThrottle? _throttle;
+    private readonly int _authLineLength;
 
+    private IMailConnection _connection = null!;
     private PipeReader _input = null!;
     private PipeWriter _output = null!;
     private IPEndPoint? _remote;
@@ -36,13 +42,15 @@ internal sealed partial class Pop3Session
     private int _userLength = -1;
     private int _timestampLength;
     private int _errors;
+    private bool _plaintextAuthAllowed;
+    private bool _startTls;
     private bool _closing;
     private bool _connectionLost;
     private volatile bool _flushing;
     private volatile bool _timedOut;
     private volatile bool _shuttingDown;
 
-    public Pop3Session(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider time)
+    public Pop3Session(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider time, Pop3Security security)
     {
         _options = options;
         _directory = directory;
@@ -51,7 +59,13 @@ internal sealed partial class Pop3Session
         _time = time;
         _hostName = Encoding.ASCII.GetBytes(options.HostName);
         _lineReader = new CommandLineReader(options.MaxCommandLineLength);
-        _line = new byte[options.MaxCommandLineLength];
+        _saslFactory = security.Sasl;
+        _sasl = _saslFactory?.Create();
+        _throttle = security.Throttle;
+
+        // RFC 5034 4: AUTH lines and SASL responses may be longer than commands; the line buffer holds the longer.
+        _authLineLength = _sasl is null ? options.MaxCommandLineLength : Math.Max(options.MaxCommandLineLength, options.MaxAuthLineLength);
+        _line = new byte[_authLineLength];
         _user = new byte[options.MaxCommandLineLength];
         _timestamp = options.EnableApop ? new byte[ApopTimestamp.MaxLengthWithoutHost + _hostName.Length] : [];
     }
@@ -59,6 +73,7 @@ internal sealed partial class Pop3Session
     /// <summary>Clears every trace of the last connection, secrets included, so the object can serve the next one.</summary>
     public void Reset()
     {
+        _connection = null!;
         _input = null!;
         _output = null!;
         _remote = null;
@@ -71,6 +86,9 @@ internal sealed partial class Pop3Session
         _userLength = -1;
         _timestampLength = 0;
         _errors = 0;
+        _plaintextAuthAllowed = false;
+        _startTls = false;
+        ResetSasl();
         _closing = false;
         _connectionLost = false;
         _flushing = false;
@@ -78,5 +96,6 @@ internal sealed partial class Pop3Session
         _shuttingDown = false;
         Array.Clear(_line);
         Array.Clear(_user);
+        Array.Clear(_apopDigest);
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FastMail.Smtp.Logging;
 
-/// <summary>SMTP session events; ids are stable (1xxx = SMTP), so operators can filter on them.</summary>
+/// <summary>SMTP session events; ids are stable (5xxx = SMTP), so operators can filter on them.</summary>
 internal static partial class SmtpLog
 {
     [LoggerMessage(5001, LogLevel.Debug, "SMTP session from {Remote} started")]
@@ -29,4 +29,25 @@ internal static partial class SmtpLog
 
     [LoggerMessage(5008, LogLevel.Information, "SMTP session from {Remote} closed after too many errors")]
     public static partial void TooManyErrors(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(5009, LogLevel.Warning, "SMTP AUTH {Mechanism} from {Remote} failed (locked out: {LockedOut})")]
+    public static partial void AuthenticationFailed(ILogger logger, IPEndPoint? remote, string mechanism, bool lockedOut);
+
+    [LoggerMessage(5015, LogLevel.Error, "SMTP AUTH from {Remote} could not check the credentials")]
+    public static partial void AuthenticationError(ILogger logger, Exception exception, IPEndPoint? remote);
+
+    [LoggerMessage(5010, LogLevel.Information, "SMTP client {Remote} authenticated as {User} with {Mechanism}")]
+    public static partial void Authenticated(ILogger logger, IPEndPoint? remote, string? user, string mechanism);
+
+    [LoggerMessage(5011, LogLevel.Debug, "SMTP session from {Remote} switched to TLS: {Tls}")]
+    public static partial void TlsStarted(ILogger logger, IPEndPoint? remote, string? tls);
+
+    [LoggerMessage(5012, LogLevel.Information, "SMTP STARTTLS handshake with {Remote} failed")]
+    public static partial void TlsFailed(ILogger logger, Exception exception, IPEndPoint? remote);
+
+    [LoggerMessage(5013, LogLevel.Information, "SMTP client {Remote} talked before the greeting")]
+    public static partial void EarlyTalker(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(5014, LogLevel.Information, "SMTP client {Remote} sent message data too slowly")]
+    public static partial void DataTooSlow(ILogger logger, IPEndPoint? remote);
 }

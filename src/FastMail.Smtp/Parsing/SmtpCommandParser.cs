@@ -18,6 +18,9 @@ internal static class SmtpCommandParser
     private const uint Quit = 'q' | ('u' << 8) | ('i' << 16) | ((uint)'t' << 24);
     private const uint Vrfy = 'v' | ('r' << 8) | ('f' << 16) | ((uint)'y' << 24);
     private const uint Help = 'h' | ('e' << 8) | ('l' << 16) | ((uint)'p' << 24);
+    private const uint Auth = 'a' | ('u' << 8) | ('t' << 16) | ((uint)'h' << 24);
+    private const uint Star = 's' | ('t' << 8) | ('a' << 16) | ((uint)'r' << 24);
+    private const uint Ttls = 't' | ('t' << 8) | ('l' << 16) | ((uint)'s' << 24);
 
     /// <summary>
     /// Takes one line off the front of <paramref name="buffer"/>, looking no further than <paramref name="maxLength"/>
@@ -81,6 +84,16 @@ internal static class SmtpCommandParser
     {
         arguments = default;
 
+        // RFC 3207 4: STARTTLS is the one eight-letter verb.
+        if (line.Length >= 8
+            && (BinaryPrimitives.ReadUInt32LittleEndian(line) | 0x20202020u) == Star
+            && (BinaryPrimitives.ReadUInt32LittleEndian(line[4..]) | 0x20202020u) == Ttls
+            && (line.Length == 8 || line[8] == (byte)' ' || line[8] == (byte)'\t'))
+        {
+            arguments = line[8..].Trim(" \t"u8);
+            return SmtpVerb.StartTls;
+        }
+
         // RFC 5321 4.1.1: every verb is four letters, followed by SP and arguments or by the line end.
         if (line.Length < 4 || (line.Length > 4 && line[4] != (byte)' ' && line[4] != (byte)'\t'))
         {
@@ -99,6 +112,7 @@ internal static class SmtpCommandParser
             Quit => SmtpVerb.Quit,
             Vrfy => SmtpVerb.Vrfy,
             Help => SmtpVerb.Help,
+            Auth => SmtpVerb.Auth,
             _ => SmtpVerb.Unknown,
         };
         if (verb != SmtpVerb.Unknown && line.Length > 4)
@@ -107,6 +121,19 @@ internal static class SmtpCommandParser
         }
 
         return verb;
+    }
+
+    /// <summary>True when <paramref name="buffer"/> starts with "AUTH " in any case: its line may be longer (RFC 4954 4).</summary>
+    public static bool StartsWithAuth(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < 5)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[5];
+        buffer.Slice(0, 5).CopyTo(head);
+        return (BinaryPrimitives.ReadUInt32LittleEndian(head) | 0x20202020u) == Auth && (head[4] == (byte)' ' || head[4] == (byte)'\t');
     }
 
     private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>

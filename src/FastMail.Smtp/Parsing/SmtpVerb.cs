@@ -14,4 +14,6 @@ internal enum SmtpVerb : byte
     Quit,
     Vrfy,
     Help,
+    Auth,
+    StartTls,
 }

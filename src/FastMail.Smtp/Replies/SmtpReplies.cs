@@ -80,4 +80,55 @@ internal static class SmtpReplies
     public static ReadOnlySpan<byte> RelayUnavailablePrefix => "553 5.7.1 <"u8;
 
     public static ReadOnlySpan<byte> RelayUnavailableSuffix => ">: relaying to other domains is not available yet (outbound relay comes in a later release)\r\n"u8;
+
+    public static ReadOnlySpan<byte> InTransaction => "503 5.5.1 Error: MAIL transaction in progress\r\n"u8;
+
+    public static ReadOnlySpan<byte> NeedEhlo => "503 5.5.1 Error: send HELO/EHLO first\r\n"u8;
+
+    // RFC 3207 4: the reply that starts the handshake.
+    public static ReadOnlySpan<byte> StartTlsReady => "220 2.0.0 Ready to start TLS\r\n"u8;
+
+    public static ReadOnlySpan<byte> StartTlsSyntax => "501 5.5.4 Syntax: STARTTLS\r\n"u8;
+
+    public static ReadOnlySpan<byte> TlsAlreadyActive => "503 5.5.1 Error: TLS already active\r\n"u8;
+
+    public static ReadOnlySpan<byte> NotImplemented => "502 5.5.1 Error: command not implemented\r\n"u8;
+
+    public static ReadOnlySpan<byte> AuthNotEnabled => "503 5.5.1 Error: authentication not enabled\r\n"u8;
+
+    public static ReadOnlySpan<byte> AlreadyAuthenticated => "503 5.5.1 Error: already authenticated\r\n"u8;
+
+    public static ReadOnlySpan<byte> AuthSyntax => "501 5.5.4 Syntax: AUTH mechanism [initial-response]\r\n"u8;
+
+    // RFC 4954 4: an unknown or unavailable mechanism.
+    public static ReadOnlySpan<byte> UnknownMechanism => "504 5.5.4 Unrecognized authentication type\r\n"u8;
+
+    // RFC 4954 6: a plaintext mechanism before TLS.
+    public static ReadOnlySpan<byte> EncryptionRequired => "538 5.7.11 Encryption required for requested authentication mechanism\r\n"u8;
+
+    // Base64 challenge and CRLF follow (RFC 4954 4).
+    public static ReadOnlySpan<byte> ChallengePrefix => "334 "u8;
+
+    public static ReadOnlySpan<byte> AuthSucceeded => "235 2.7.0 Authentication successful\r\n"u8;
+
+    // RFC 4954 6; the same reply whether the user exists or not (DESIGN contract 6), and during a lockout.
+    public static ReadOnlySpan<byte> AuthFailed => "535 5.7.8 Authentication credentials invalid\r\n"u8;
+
+    // RFC 4954 6: the credential check itself failed (account store unavailable).
+    public static ReadOnlySpan<byte> AuthTemporaryFailure => "454 4.7.0 Temporary authentication failure\r\n"u8;
+
+    public static ReadOnlySpan<byte> AuthCancelled => "501 5.0.0 Authentication cancelled\r\n"u8;
+
+    public static ReadOnlySpan<byte> AuthMalformed => "501 5.5.2 Cannot decode response\r\n"u8;
+
+    // RFC 4954 6: a response longer than the buffer for the mechanism.
+    public static ReadOnlySpan<byte> AuthLineTooLong => "500 5.5.6 Authentication Exchange line is too long\r\n"u8;
+
+    // RFC 4954 6: MAIL before AUTH where AUTH is required (submission, RFC 6409).
+    public static ReadOnlySpan<byte> AuthRequired => "530 5.7.0 Authentication required\r\n"u8;
+
+    public static ReadOnlySpan<byte> LocalSenderRejected => "550 5.7.1 Sender address rejected: authentication required for local senders\r\n"u8;
+
+    // RFC 5321 3.1: the client waits for the greeting; talking first is a bot's trait.
+    public static ReadOnlySpan<byte> EarlyTalker => "554 5.5.0 Protocol error: data sent before greeting\r\n"u8;
 }

@@ -12,6 +12,12 @@ internal enum ProcessResult : byte
     /// <summary>A message is complete: flush, await the store's commit, then answer.</summary>
     Commit,
 
+    /// <summary>A SASL response (or AUTH initial response) is in the session's AUTH buffer: flush, then run the step.</summary>
+    Authenticate,
+
+    /// <summary>STARTTLS was answered 220: discard the rest of the input, flush, then run the handshake.</summary>
+    StartTls,
+
     /// <summary>QUIT or 421: flush and end the session.</summary>
     Close,
 }

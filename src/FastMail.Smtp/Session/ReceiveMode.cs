@@ -9,6 +9,9 @@ internal enum ReceiveMode : byte
     /// <summary>The rest of an over-long command line is discarded up to its LF (the 500 was already sent).</summary>
     DrainLine,
 
+    /// <summary>A client response to a 334 AUTH challenge (RFC 4954 4), up to the longer AUTH line limit.</summary>
+    SaslResponse,
+
     /// <summary>Message text after 354, streamed into the store.</summary>
     Data,
 

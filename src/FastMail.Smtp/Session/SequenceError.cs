@@ -7,4 +7,7 @@ internal enum SequenceError : byte
     NeedMail,
     NeedRcpt,
     NestedMail,
+
+    /// <summary>AUTH and STARTTLS are refused inside a mail transaction (RFC 4954 4, as Postfix does for STARTTLS).</summary>
+    InTransaction,
 }

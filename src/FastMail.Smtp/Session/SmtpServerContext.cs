@@ -1,4 +1,5 @@
 using System.Text;
+using FastMail.Core.Sasl;
 using FastMail.Core.Services;
 using FastMail.Smtp.Replies;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace FastMail.Smtp.Session;
 /// <summary>What every session of one listener shares: a snapshot of the options, the services, pre-encoded replies.</summary>
 internal sealed class SmtpServerContext
 {
-    public SmtpServerContext(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider time)
+    public SmtpServerContext(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider time, SmtpSecurity? security = null)
     {
         if (options.MaxCommandLineLength < 64)
         {
@@ -20,6 +21,25 @@ internal sealed class SmtpServerContext
             throw new ArgumentOutOfRangeException(nameof(options), "MaxMessageSize, MaxRecipients and MaxErrors must be positive.");
         }
 
+        if (options.MinDataRate < 0 || options.GreetingDelay < TimeSpan.Zero || options.MinDataRateGracePeriod < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MinDataRate, GreetingDelay and MinDataRateGracePeriod must not be negative.");
+        }
+
+        if (options.RequireAuth && security?.Sasl is null)
+        {
+            throw new ArgumentException("RequireAuth needs SASL mechanisms (SmtpSecurity.Sasl): nobody could send mail.", nameof(options));
+        }
+
+        Sasl = security?.Sasl;
+        Throttle = security?.Throttle;
+        MaxAuthLineLength = Math.Max(security?.MaxAuthLineLength ?? 0, options.MaxCommandLineLength);
+        RequireAuth = options.RequireAuth;
+        AllowPlaintextAuthWithoutTls = options.AllowPlaintextAuthWithoutTls;
+        LocalSenderPolicy = options.LocalSenderPolicy;
+        GreetingDelay = options.GreetingDelay;
+        MinDataRate = options.MinDataRate;
+        MinDataRateGracePeriod = options.MinDataRateGracePeriod;
         Directory = directory;
         RelayPolicy = relayPolicy;
         Store = store;
@@ -32,7 +52,9 @@ internal sealed class SmtpServerContext
         MaxErrors = options.MaxErrors;
         CommandTimeout = options.CommandTimeout;
         DataTimeout = options.DataTimeout;
-        Replies = new HostReplies(options);
+        var allMechanisms = Sasl is null ? "" : Encoding.ASCII.GetString(Sasl.MechanismNames.Span);
+        var secureMechanisms = Sasl is not null && Sasl.IsEnabled(SaslMechanism.ScramSha256) ? Encoding.ASCII.GetString(SaslMechanismNames.ScramSha256) : "";
+        Replies = new HostReplies(options, allMechanisms, secureMechanisms);
         PrimaryDomain = Encoding.UTF8.GetBytes(directory.PrimaryDomain);
     }
 
@@ -61,6 +83,25 @@ internal sealed class SmtpServerContext
     public TimeSpan DataTimeout { get; }
 
     public HostReplies Replies { get; }
+
+    /// <summary>AUTH mechanisms; null when AUTH is not offered.</summary>
+    public SaslServerFactory? Sasl { get; }
+
+    public IAuthThrottle? Throttle { get; }
+
+    public int MaxAuthLineLength { get; }
+
+    public bool RequireAuth { get; }
+
+    public bool AllowPlaintextAuthWithoutTls { get; }
+
+    public LocalSenderPolicy LocalSenderPolicy { get; }
+
+    public TimeSpan GreetingDelay { get; }
+
+    public long MinDataRate { get; }
+
+    public TimeSpan MinDataRateGracePeriod { get; }
 
     /// <summary>Domain that qualifies an unqualified address in lenient mode.</summary>
     public byte[] PrimaryDomain { get; }

@@ -23,7 +23,17 @@ internal sealed partial class SmtpSession
         ResetTransaction();
         _helo.Set(domain);
         _extended = extended;
-        return Reply(extended ? _context.Replies.Ehlo : _context.Replies.Helo);
+        _needHelo = false;
+        return Reply(extended ? EhloReply() : _context.Replies.Helo);
+    }
+
+    // RFC 3207 4.2: STARTTLS only while it can still be started; RFC 4954 4: AUTH with the mechanisms usable now.
+    private byte[] EhloReply()
+    {
+        var startTls = _connection!.CanStartTls;
+        return _context.Sasl is null
+            ? _context.Replies.EhloWithoutAuth(startTls)
+            : _context.Replies.EhloFor(startTls, _plaintextAuthAllowed);
     }
 
     private ProcessResult Rset(ReadOnlySpan<byte> arguments)

@@ -22,6 +22,8 @@ internal sealed partial class SmtpSession
         _messageSize = 0;
         _dataFailure = DataFailure.None;
         _scanner.Reset();
+        _dataStarted = _context.Time.GetTimestamp();
+        _dataReceived = 0;
         try
         {
             _message = _context.Store.BeginMessage();
@@ -30,7 +32,9 @@ internal sealed partial class SmtpSession
                 _helo.Span,
                 _remoteLiteral.AsSpan(0, _remoteLiteralLength),
                 _context.Replies.HostName,
-                _extended,
+                Protocol(),
+                _tlsDescription.AsSpan(0, _tlsDescriptionLength),
+                _markUnauthenticated,
                 _queueId,
                 _recipientCount == 1 ? _firstRecipient.Span : default,
                 _context.Time.GetUtcNow()));
@@ -73,6 +77,7 @@ internal sealed partial class SmtpSession
         }
 
         buffer = buffer.Slice(consumed);
+        _dataReceived += consumed;
         return done;
     }
 
@@ -154,6 +159,39 @@ internal sealed partial class SmtpSession
         }
 
         ResetTransaction();
+    }
+
+    /// <summary>
+    /// Slowloris defence: once the grace period is over, the average rate since 354 must reach
+    /// <see cref="SmtpOptions.MinDataRate"/>. The per-read <see cref="SmtpOptions.DataTimeout"/> alone lets a client
+    /// that sends a byte every few minutes hold the connection for days.
+    /// </summary>
+    private bool DataTooSlow()
+    {
+        if (_context.MinDataRate <= 0)
+        {
+            return false;
+        }
+
+        var elapsed = _context.Time.GetElapsedTime(_dataStarted);
+        return elapsed > _context.MinDataRateGracePeriod && _dataReceived < _context.MinDataRate * elapsed.TotalSeconds;
+    }
+
+    // RFC 3848: ESMTP plus S for TLS and A for AUTH; plain SMTP after HELO.
+    private ReadOnlySpan<byte> Protocol()
+    {
+        if (!_extended)
+        {
+            return "SMTP"u8;
+        }
+
+        return (_secure, _user is not null) switch
+        {
+            (true, true) => "ESMTPSA"u8,
+            (true, false) => "ESMTPS"u8,
+            (false, true) => "ESMTPA"u8,
+            _ => "ESMTP"u8,
+        };
     }
 
     /// <summary>Disposes an uncommitted message: the store discards it (nothing half-written becomes visible).</summary>

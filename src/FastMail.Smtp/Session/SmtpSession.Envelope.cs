@@ -7,8 +7,21 @@ namespace FastMail.Smtp.Session;
 /// <summary>The envelope: MAIL FROM and RCPT TO (RFC 5321 4.1.1.2, 4.1.1.3), local delivery and relay policy.</summary>
 internal sealed partial class SmtpSession
 {
+    // AcceptAndMark: the message gets X-FastMail-Unauthenticated-Sender.
+    private bool _markUnauthenticated;
+
     private ProcessResult MailFrom(ReadOnlySpan<byte> arguments)
     {
+        if (_needHelo)
+        {
+            return Error(SmtpReplies.NeedEhlo);
+        }
+
+        if (_context.RequireAuth && _user is null)
+        {
+            return Error(SmtpReplies.AuthRequired);
+        }
+
         var status = MailAddressParser.TryParsePath(arguments, "from:"u8, _context.Strict, allowNullPath: true, out var address, out var parameters);
         if (status != PathStatus.Ok)
         {
@@ -28,6 +41,20 @@ internal sealed partial class SmtpSession
 
         _senderIsNull = address.IsEmpty;
         MailAddressParser.Split(address, out var local, out var domain);
+
+        // A local domain in MAIL FROM without AUTH: the first thing a forger writes. An unqualified sender is local too.
+        _markUnauthenticated = false;
+        if (!_senderIsNull && _user is null && _context.LocalSenderPolicy != LocalSenderPolicy.Accept
+            && (domain.IsEmpty || _context.Directory.IsLocalDomain(domain)))
+        {
+            if (_context.LocalSenderPolicy == LocalSenderPolicy.Reject)
+            {
+                return Error(SmtpReplies.LocalSenderRejected);
+            }
+
+            _markUnauthenticated = true;
+        }
+
         if (_senderIsNull || !domain.IsEmpty)
         {
             _sender.Set(address);
@@ -69,7 +96,7 @@ internal sealed partial class SmtpSession
         }
 
         // DESIGN contract 5: never an open relay.
-        var mayRelay = _context.RelayPolicy.MayRelay(_remote?.Address, authenticatedUser: null);
+        var mayRelay = _context.RelayPolicy.MayRelay(_remote?.Address, _user);
         ReplyWriter.WriteAddressReply(
             Output,
             mayRelay ? SmtpReplies.RelayUnavailablePrefix : SmtpReplies.RelayDeniedPrefix,

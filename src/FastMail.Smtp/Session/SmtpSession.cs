@@ -30,6 +30,7 @@ internal sealed partial class SmtpSession
     private readonly byte[] _remoteLiteral = new byte[64];
     private readonly List<string> _mailboxes = [];
 
+    private IMailConnection? _connection;
     private PipeReader? _input;
     private PipeWriter? _output;
     private ITimer? _timer;
@@ -51,6 +52,8 @@ internal sealed partial class SmtpSession
     private long _messageSize;
     private DataFailure _dataFailure;
     private long _queueId;
+    private long _dataStarted;
+    private long _dataReceived;
 
     public SmtpSession(SmtpServerContext context)
     {
@@ -61,7 +64,7 @@ internal sealed partial class SmtpSession
         _firstRecipient = new AddressBuffer(context.MaxAddressLength);
 
         // Also stages the trace headers, which hold HELO, sender, recipient and host name.
-        _dataOut = new byte[Math.Max(16 * 1024, (4 * context.MaxAddressLength) + context.Replies.HostName.Length + 512)];
+        _dataOut = new byte[Math.Max(16 * 1024, (4 * context.MaxAddressLength) + context.Replies.HostName.Length + 768)];
     }
 
     private enum DataFailure : byte
@@ -74,13 +77,16 @@ internal sealed partial class SmtpSession
     private PipeWriter Output => _output!;
 
     /// <summary>Runs the session to its end. Never throws: connection errors end the session quietly.</summary>
-    public async Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
+    public async Task RunAsync(IMailConnection connection, CancellationToken shutdown)
     {
-        _input = connection.Input;
-        _output = connection.Output;
+        var remote = connection.RemoteEndPoint;
+        _connection = connection;
+        _input = connection.Transport.Input;
+        _output = connection.Transport.Output;
         _remote = remote;
         _shutdown = shutdown;
         _remoteLiteralLength = FormatRemoteLiteral(remote, _remoteLiteral);
+        ReadSecurity();
         SmtpLog.SessionStarted(_context.Logger, remote);
 
         var timer = _context.Time.CreateTimer(s_onTimer, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -110,6 +116,8 @@ internal sealed partial class SmtpSession
     {
         AbortMessage();
         ResetTransaction();
+        ResetSecurity();
+        _connection = null;
         _input = null;
         _output = null;
         _timer = null;
@@ -125,9 +133,12 @@ internal sealed partial class SmtpSession
 
     private async Task RunLoopAsync(ITimer timer)
     {
-        var input = _input!;
-        var output = Output;
-        output.Write(_context.Replies.Greeting);
+        if (_context.GreetingDelay > TimeSpan.Zero && !await WaitBeforeGreetingAsync())
+        {
+            return;
+        }
+
+        Output.Write(_context.Replies.Greeting);
         if (!EndFlush(await BeginFlush()))
         {
             return;
@@ -135,6 +146,9 @@ internal sealed partial class SmtpSession
 
         while (true)
         {
+            // Re-read each time: STARTTLS replaces the pipes.
+            var input = _input!;
+            var output = Output;
             var inData = _mode is ReceiveMode.Data or ReceiveMode.DrainData;
 
             // A message being received may finish; a session waiting for a command is told to go.
@@ -177,7 +191,27 @@ internal sealed partial class SmtpSession
                     return;
                 }
 
+                if (_mode is ReceiveMode.Data or ReceiveMode.DrainData && DataTooSlow())
+                {
+                    SmtpLog.DataTooSlow(_context.Logger, _remote);
+                    output.Write(_context.Replies.DataTooSlow);
+                    EndFlush(await BeginFlush());
+                    return;
+                }
+
                 if (!EndFlush(await BeginFlush()))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (action == ProcessResult.StartTls)
+            {
+                // RFC 3207 4.2: whatever the client pipelined behind STARTTLS is discarded, never executed.
+                input.AdvanceTo(buffer.End);
+                if (!EndFlush(await BeginFlush()) || !await StartTlsAsync())
                 {
                     return;
                 }
@@ -199,6 +233,22 @@ internal sealed partial class SmtpSession
             if (!EndFlush(await BeginFlush()))
             {
                 return;
+            }
+
+            if (action == ProcessResult.Authenticate)
+            {
+                if (await AuthenticateAsync() == ProcessResult.Close)
+                {
+                    EndFlush(await BeginFlush());
+                    return;
+                }
+
+                if (!moreBuffered && !EndFlush(await BeginFlush()))
+                {
+                    return;
+                }
+
+                continue;
             }
 
             // Not cancelled by shutdown: a message already received is finished. Awaited here rather than in a
@@ -259,6 +309,14 @@ internal sealed partial class SmtpSession
                 case ReceiveMode.Command:
                 {
                     var status = SmtpCommandParser.TryReadLine(buffer, _context.MaxLineLength, _lineScratch, out var line, out var next);
+                    var authLine = false;
+                    if (status == LineStatus.TooLong && _context.Sasl is not null && SmtpCommandParser.StartsWithAuth(buffer))
+                    {
+                        // RFC 4954 4: an AUTH line with its initial response may be longer than 512 octets.
+                        authLine = true;
+                        status = SmtpCommandParser.TryReadLine(buffer, _context.MaxAuthLineLength, AuthLine, out line, out next);
+                    }
+
                     if (status == LineStatus.NeedMoreData)
                     {
                         return ProcessResult.NeedMoreData;
@@ -268,7 +326,7 @@ internal sealed partial class SmtpSession
                     {
                         // RFC 5321 4.5.3.1.4: answer now, then discard the rest of the line as it arrives.
                         _mode = ReceiveMode.DrainLine;
-                        if (Error(SmtpReplies.LineTooLong) == ProcessResult.Close)
+                        if (Error(authLine ? SmtpReplies.AuthLineTooLong : SmtpReplies.LineTooLong) == ProcessResult.Close)
                         {
                             return ProcessResult.Close;
                         }
@@ -278,6 +336,17 @@ internal sealed partial class SmtpSession
 
                     buffer = buffer.Slice(next);
                     var result = Execute(line);
+                    if (result != ProcessResult.Continue)
+                    {
+                        return result;
+                    }
+
+                    continue;
+                }
+
+                case ReceiveMode.SaslResponse:
+                {
+                    var result = ReadSaslResponse(ref buffer);
                     if (result != ProcessResult.Continue)
                     {
                         return result;
@@ -323,6 +392,8 @@ internal sealed partial class SmtpSession
                 return Error(SmtpReplies.NeedRcpt);
             case SequenceError.NestedMail:
                 return Error(SmtpReplies.NestedMail);
+            case SequenceError.InTransaction:
+                return Error(SmtpReplies.InTransaction);
         }
 
         return verb switch
@@ -337,6 +408,8 @@ internal sealed partial class SmtpSession
             SmtpVerb.Quit => Quit(arguments),
             SmtpVerb.Vrfy => Vrfy(arguments),
             SmtpVerb.Help => Reply(SmtpReplies.Help),
+            SmtpVerb.Auth => Auth(arguments),
+            SmtpVerb.StartTls => StartTls(arguments),
             _ => Error(SmtpReplies.UnknownCommand),
         };
     }
@@ -371,6 +444,7 @@ internal sealed partial class SmtpSession
         _transaction = TransactionState.Idle;
         _sender.Clear();
         _senderIsNull = false;
+        _markUnauthenticated = false;
         _firstRecipient.Clear();
         _recipientCount = 0;
         _mailboxes.Clear();
@@ -385,7 +459,7 @@ internal sealed partial class SmtpSession
 
     private void OnShutdown()
     {
-        if (_mode is ReceiveMode.Command or ReceiveMode.DrainLine)
+        if (_mode is ReceiveMode.Command or ReceiveMode.DrainLine or ReceiveMode.SaslResponse)
         {
             _input?.CancelPendingRead();
         }

@@ -12,6 +12,7 @@ internal static class SmtpStateTable
     private const byte NeedMail = (byte)SequenceError.NeedMail;
     private const byte NeedRcpt = (byte)SequenceError.NeedRcpt;
     private const byte Nested = (byte)SequenceError.NestedMail;
+    private const byte InTransaction = (byte)SequenceError.InTransaction;
 
     // Rows in SmtpVerb order; columns Idle, HaveSender, HaveRecipients.
     private static ReadOnlySpan<byte> Table =>
@@ -27,6 +28,8 @@ internal static class SmtpStateTable
         Ok, Ok, Ok,                 // QUIT
         Ok, Ok, Ok,                 // VRFY
         Ok, Ok, Ok,                 // HELP
+        Ok, InTransaction, InTransaction, // AUTH (RFC 4954 4: not during a mail transaction)
+        Ok, InTransaction, InTransaction, // STARTTLS
     ];
 
     public static SequenceError Check(SmtpVerb verb, TransactionState state) =>

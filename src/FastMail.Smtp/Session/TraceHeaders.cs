@@ -6,7 +6,7 @@ namespace FastMail.Smtp.Session;
 
 /// <summary>
 /// The trace fields an SMTP server prepends to every message (RFC 5321 4.4): Return-Path with the reverse-path, and
-/// Received naming the client, this host, the protocol (RFC 3848: ESMTP after EHLO, SMTP after HELO), the queue id,
+/// Received naming the client, its TLS session, this host, the protocol (RFC 3848: SMTP, ESMTP, ESMTPS, ESMTPA, ESMTPSA), the queue id,
 /// the recipient when there is exactly one, and the date (RFC 5322 3.3). Received is folded like Postfix's,
 /// so no header line grows past RFC 5322's 998 octets whatever the client sent.
 /// </summary>
@@ -34,9 +34,19 @@ internal static class TraceHeaders
 
         builder.Append(" ("u8);
         builder.Append(fields.ClientLiteral.IsEmpty ? "unknown"u8 : fields.ClientLiteral);
-        builder.Append(")\r\n\tby "u8);
+        builder.Append(")"u8);
+        if (!fields.Tls.IsEmpty)
+        {
+            builder.Append("\r\n\t(using "u8);
+            builder.Append(fields.Tls);
+            builder.Append(")"u8);
+        }
+
+        builder.Append("\r\n\tby "u8);
         builder.Append(fields.Host);
-        builder.Append(fields.Extended ? " (FastMail) with ESMTP id "u8 : " (FastMail) with SMTP id "u8);
+        builder.Append(" (FastMail) with "u8);
+        builder.Append(fields.Protocol);
+        builder.Append(" id "u8);
         builder.Advance(QueueIds.Format(fields.QueueId, builder.Remaining));
         if (fields.Recipient.IsEmpty)
         {
@@ -51,6 +61,11 @@ internal static class TraceHeaders
 
         AppendDate(ref builder, fields.Now);
         builder.Append("\r\n"u8);
+        if (fields.UnauthenticatedLocalSender)
+        {
+            builder.Append("X-FastMail-Unauthenticated-Sender: yes\r\n"u8);
+        }
+
         return builder.Length;
     }
 
@@ -69,7 +84,9 @@ internal static class TraceHeaders
         ReadOnlySpan<byte> helo,
         ReadOnlySpan<byte> clientLiteral,
         ReadOnlySpan<byte> host,
-        bool extended,
+        ReadOnlySpan<byte> protocol,
+        ReadOnlySpan<byte> tls,
+        bool unauthenticatedLocalSender,
         long queueId,
         ReadOnlySpan<byte> recipient,
         DateTimeOffset now)
@@ -82,7 +99,14 @@ internal static class TraceHeaders
 
         public ReadOnlySpan<byte> Host { get; } = host;
 
-        public bool Extended { get; } = extended;
+        /// <summary>RFC 3848 "with" keyword: SMTP, ESMTP, ESMTPS, ESMTPA or ESMTPSA.</summary>
+        public ReadOnlySpan<byte> Protocol { get; } = protocol;
+
+        /// <summary>The TLS protocol and cipher, shown as "(using ...)"; empty in plaintext.</summary>
+        public ReadOnlySpan<byte> Tls { get; } = tls;
+
+        /// <summary>Adds "X-FastMail-Unauthenticated-Sender: yes" (a local sender without AUTH).</summary>
+        public bool UnauthenticatedLocalSender { get; } = unauthenticatedLocalSender;
 
         public long QueueId { get; } = queueId;
 

@@ -1,22 +1,22 @@
 namespace FastMail.Storage.Index;
 
 /// <summary>
-/// One stored copy of a message, shared by every mailbox it was delivered to. Immutable except
-/// <see cref="ReferenceCount"/>, which <see cref="MailIndex"/> changes under its lock.
+/// One stored copy of a message, shared by every mailbox it was delivered to. <see cref="ReferenceCount"/> changes under
+/// <see cref="MailIndex"/>'s lock; <see cref="Location"/> is swapped by compaction once the copy is durable.
 /// </summary>
 internal sealed class StoredMessage
 {
-    public StoredMessage(long id, long length, long key, int inlineBodyOffset, long[]? chunkAddresses, int chunkLength)
+    private volatile BodyLocation _location;
+
+    public StoredMessage(long id, long length, long key, BodyLocation location)
     {
         Id = id;
         Length = length;
         Key = key;
-        InlineBodyOffset = inlineBodyOffset;
-        ChunkAddresses = chunkAddresses;
-        ChunkLength = chunkLength;
+        _location = location;
     }
 
-    /// <summary>Log address of the commit record: unique, increasing, stable across restarts (the UIDL).</summary>
+    /// <summary>Log address of the original commit record: unique, increasing, stable across restarts and compaction (the UIDL).</summary>
     public long Id { get; }
 
     /// <summary>Body size in octets.</summary>
@@ -25,17 +25,15 @@ internal sealed class StoredMessage
     /// <summary>Random writer key repeated in every chunk record, checked when a chunk is read back.</summary>
     public long Key { get; }
 
-    /// <summary>Offset of the body inside the commit record's payload when the body is inline.</summary>
-    public int InlineBodyOffset { get; }
-
-    /// <summary>Log addresses of the body chunks in order, or null when the body is inline.</summary>
-    public long[]? ChunkAddresses { get; }
-
-    /// <summary>Length of every chunk but the last.</summary>
-    public int ChunkLength { get; }
+    public BodyLocation Location
+    {
+        get => _location;
+        set => _location = value;
+    }
 
     /// <summary>Number of mailboxes still listing this message; zero means its space may be reclaimed.</summary>
     public int ReferenceCount { get; set; }
 
-    public bool IsInline => ChunkAddresses is null;
+    /// <summary>Approximate log bytes the message occupies (body plus record headers), for the dead-space estimate.</summary>
+    public long StoredBytes => Length + 64 + ((Location.ChunkAddresses?.Length ?? 0) * 32L);
 }

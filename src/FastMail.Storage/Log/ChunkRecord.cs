@@ -9,23 +9,26 @@ internal readonly struct ChunkRecord : ILogEnqueueEntry
     public const int HeaderSize = RecordFormat.PrefixSize + sizeof(long);
 
     private readonly long _key;
-    private readonly byte[] _buffer;
-    private readonly int _count;
+    private readonly ReadOnlyMemory<byte> _data;
 
     public ChunkRecord(long key, byte[] buffer, int count)
+        : this(key, buffer.AsMemory(0, count))
     {
-        _key = key;
-        _buffer = buffer;
-        _count = count;
     }
 
-    public int SerializedLength => HeaderSize + _count;
+    public ChunkRecord(long key, ReadOnlyMemory<byte> data)
+    {
+        _key = key;
+        _data = data;
+    }
+
+    public int SerializedLength => HeaderSize + _data.Length;
 
     public void SerializeTo(Span<byte> dest)
     {
         RecordFormat.WritePrefix(dest, RecordKind.Chunk);
         BinaryPrimitives.WriteInt64LittleEndian(dest[RecordFormat.PrefixSize..], _key);
-        _buffer.AsSpan(0, _count).CopyTo(dest[HeaderSize..]);
+        _data.Span.CopyTo(dest[HeaderSize..]);
     }
 
     /// <summary>Returns the chunk's bytes after checking that the record is a chunk written by the expected writer.</summary>

@@ -7,7 +7,8 @@ namespace FastMail.Storage.Log;
 /// <summary>
 /// Makes a message visible: [version][kind=Commit][writer key i64][length i64][mailbox count u16][(u16 + UTF-8) per mailbox]
 /// [body kind u8] then, inline (0): the body; chunked (1): [chunk length i32][chunk count i32][address i64 per chunk].
-/// Its log address is the message id.
+/// Its log address is the message id. A compaction copy has kind=Moved and the original id (i64) right after the prefix;
+/// the rest is the same.
 /// </summary>
 internal readonly struct CommitRecord : ILogEnqueueEntry
 {
@@ -18,12 +19,14 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
     private readonly long _key;
     private readonly long _length;
     private readonly string[] _mailboxes;
-    private readonly byte[]? _inlineBody;
-    private readonly List<long>? _chunks;
+    private readonly ReadOnlyMemory<byte> _inlineBody;
+    private readonly bool _isInline;
+    private readonly IReadOnlyList<long>? _chunks;
     private readonly int _chunkLength;
     private readonly int _bodyOffset;
+    private readonly long _movedId;
 
-    private CommitRecord(long key, long length, string[] mailboxes, byte[]? inlineBody, List<long>? chunks, int chunkLength)
+    private CommitRecord(long key, long length, string[] mailboxes, ReadOnlyMemory<byte> inlineBody, bool isInline, IReadOnlyList<long>? chunks, int chunkLength, long movedId)
     {
         if (mailboxes.Length is 0 or > ushort.MaxValue)
         {
@@ -34,19 +37,21 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
         _length = length;
         _mailboxes = mailboxes;
         _inlineBody = inlineBody;
+        _isInline = isInline;
         _chunks = chunks;
         _chunkLength = chunkLength;
+        _movedId = movedId;
 
-        var offset = FixedSize;
+        var offset = FixedSize + (movedId >= 0 ? sizeof(long) : 0);
         foreach (var mailbox in mailboxes)
         {
             offset += RecordFormat.MailboxNameSize(mailbox);
         }
 
         _bodyOffset = offset + 1;
-        SerializedLength = inlineBody is null
-            ? _bodyOffset + sizeof(int) + sizeof(int) + (chunks!.Count * sizeof(long))
-            : _bodyOffset + (int)length;
+        SerializedLength = isInline
+            ? _bodyOffset + (int)length
+            : _bodyOffset + sizeof(int) + sizeof(int) + (chunks!.Count * sizeof(long));
     }
 
     public int SerializedLength { get; }
@@ -55,15 +60,29 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
     public int BodyOffset => _bodyOffset;
 
     public static CommitRecord Inline(long key, string[] mailboxes, byte[] body, int length) =>
-        new(key, length, mailboxes, body, null, 0);
+        new(key, length, mailboxes, body.AsMemory(0, length), true, null, 0, -1);
 
-    public static CommitRecord Chunked(long key, long length, string[] mailboxes, List<long> chunks, int chunkLength) =>
-        new(key, length, mailboxes, null, chunks, chunkLength);
+    public static CommitRecord Chunked(long key, long length, string[] mailboxes, IReadOnlyList<long> chunks, int chunkLength) =>
+        new(key, length, mailboxes, default, false, chunks, chunkLength, -1);
+
+    /// <summary>A compaction copy of message <paramref name="id"/> with its body inline.</summary>
+    public static CommitRecord MovedInline(long id, long key, string[] mailboxes, ReadOnlyMemory<byte> body) =>
+        new(key, body.Length, mailboxes, body, true, null, 0, id);
+
+    /// <summary>A compaction copy of message <paramref name="id"/> whose body was re-appended as <paramref name="chunks"/>.</summary>
+    public static CommitRecord MovedChunked(long id, long key, long length, string[] mailboxes, IReadOnlyList<long> chunks, int chunkLength) =>
+        new(key, length, mailboxes, default, false, chunks, chunkLength, id);
 
     public void SerializeTo(Span<byte> dest)
     {
-        RecordFormat.WritePrefix(dest, RecordKind.Commit);
+        RecordFormat.WritePrefix(dest, _movedId >= 0 ? RecordKind.Moved : RecordKind.Commit);
         var position = RecordFormat.PrefixSize;
+        if (_movedId >= 0)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(dest[position..], _movedId);
+            position += sizeof(long);
+        }
+
         BinaryPrimitives.WriteInt64LittleEndian(dest[position..], _key);
         position += sizeof(long);
         BinaryPrimitives.WriteInt64LittleEndian(dest[position..], _length);
@@ -75,10 +94,10 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
             position += RecordFormat.WriteMailboxName(dest[position..], mailbox);
         }
 
-        if (_inlineBody is not null)
+        if (_isInline)
         {
             dest[position++] = InlineBody;
-            _inlineBody.AsSpan(0, (int)_length).CopyTo(dest[position..]);
+            _inlineBody.Span[..(int)_length].CopyTo(dest[position..]);
             return;
         }
 
@@ -87,28 +106,39 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
         position += sizeof(int);
         BinaryPrimitives.WriteInt32LittleEndian(dest[position..], _chunks!.Count);
         position += sizeof(int);
-        foreach (var address in _chunks)
+        for (var i = 0; i < _chunks.Count; i++)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(dest[position..], address);
+            BinaryPrimitives.WriteInt64LittleEndian(dest[position..], _chunks[i]);
             position += sizeof(long);
         }
     }
 
-    /// <summary>The index entry this record describes, once it is committed at <paramref name="address"/>.</summary>
-    public StoredMessage ToStoredMessage(long address) => new(
-        address,
-        _length,
-        _key,
-        _inlineBody is null ? 0 : _bodyOffset,
-        _chunks?.ToArray(),
-        _chunkLength);
+    /// <summary>Where the body is once this record is committed at <paramref name="address"/>.</summary>
+    public BodyLocation ToLocation(long address) => new(address, _isInline ? _bodyOffset : 0, _isInline ? null : [.. _chunks!], _chunkLength);
 
-    /// <summary>Parses a commit record read back from the log (replay).</summary>
+    /// <summary>The index entry this (non-moved) record describes, once it is committed at <paramref name="address"/>.</summary>
+    public StoredMessage ToStoredMessage(long address) => new(address, _length, _key, ToLocation(address));
+
+    /// <summary>
+    /// Parses a commit or moved record read back from the log (replay). The message's id is the record's address for a
+    /// commit, the carried original id for a moved record; its location is always this record.
+    /// </summary>
     public static StoredMessage Parse(ReadOnlySpan<byte> record, long address, out string[] mailboxes)
     {
         try
         {
             var position = RecordFormat.PrefixSize;
+            var id = address;
+            if (RecordFormat.ReadPrefix(record, address) == RecordKind.Moved)
+            {
+                id = BinaryPrimitives.ReadInt64LittleEndian(record[position..]);
+                position += sizeof(long);
+                if (id < 0 || id >= address)
+                {
+                    throw new InvalidDataException($"Moved record at {address} names message {id}, which cannot precede it.");
+                }
+            }
+
             var key = BinaryPrimitives.ReadInt64LittleEndian(record[position..]);
             position += sizeof(long);
             var length = BinaryPrimitives.ReadInt64LittleEndian(record[position..]);
@@ -129,7 +159,7 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
                     throw new InvalidDataException($"Commit record at {address} holds {record.Length - position} body bytes, expected {length}.");
                 }
 
-                return new StoredMessage(address, length, key, position, null, 0);
+                return new StoredMessage(id, length, key, new BodyLocation(address, position, null, 0));
             }
 
             if (bodyKind != ChunkedBody)
@@ -153,7 +183,7 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
                 position += sizeof(long);
             }
 
-            return new StoredMessage(address, length, key, 0, chunks, chunkLength);
+            return new StoredMessage(id, length, key, new BodyLocation(address, 0, chunks, chunkLength));
         }
         catch (ArgumentOutOfRangeException e)
         {

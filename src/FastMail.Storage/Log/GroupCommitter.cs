@@ -51,6 +51,22 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one commit round even if every appended entry is committed (persists a truncation of the head).</summary>
+    public Task CommitNowAsync()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            if (!_wakeRequested)
+            {
+                _wakeRequested = true;
+                _wake.Release();
+            }
+
+            return _round.Task;
+        }
+    }
+
     private async Task RunAsync()
     {
         while (true)

@@ -14,6 +14,8 @@ internal sealed class MailLog : IAsyncDisposable
     private readonly FasterLog _log;
     private readonly GroupCommitter _committer;
     private readonly UseGate _gate = new();
+    private string _path = "";
+    private int _segmentSizeBits;
 
     private MailLog(IDevice device, FasterLog log, ILogger logger)
     {
@@ -23,6 +25,8 @@ internal sealed class MailLog : IAsyncDisposable
     }
 
     public long BeginAddress => _log.BeginAddress;
+
+    public int PageSizeBits { get; private init; }
 
     public long TailAddress => _log.TailAddress;
 
@@ -60,6 +64,9 @@ internal sealed class MailLog : IAsyncDisposable
             return new MailLog(device, log, logger)
             {
                 MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - 64,
+                _path = path,
+                PageSizeBits = options.PageSizeBits,
+                _segmentSizeBits = options.SegmentSizeBits,
             };
         }
         catch
@@ -120,8 +127,63 @@ internal sealed class MailLog : IAsyncDisposable
         return (owner, length);
     }
 
-    /// <summary>Iterates every committed record from the log's begin address (recovery).</summary>
-    public FasterLogScanIterator ScanCommitted() => _log.Scan(_log.BeginAddress, CommittedUntilAddress, name: null, recover: false);
+    /// <summary>Iterates every committed record from <paramref name="from"/> (a record start, at least the begin address).</summary>
+    public FasterLogScanIterator ScanCommitted(long from) => _log.Scan(from, CommittedUntilAddress, name: null, recover: false);
+
+    /// <summary>Runs a commit round now, whether or not anything new was appended.</summary>
+    public Task CommitNowAsync() => _committer.CommitNowAsync();
+
+    /// <summary>
+    /// Drops the log below <paramref name="address"/> (a record start): FASTER deletes whole segment files below it once
+    /// the next commit persists the new begin address, which this call runs.
+    /// </summary>
+    public async Task TruncateUntilAsync(long address)
+    {
+        _gate.Enter();
+        try
+        {
+            _log.TruncateUntil(address);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+
+        await CommitNowAsync().ConfigureAwait(false);
+
+        // The commit schedules the segment deletes as an epoch action that runs when some thread next leaves the epoch,
+        // and the device deletes in the background: nudge the epoch until the files are gone (bounded), so that the
+        // space is back when compaction reports done.
+        var segment = address >> _segmentSizeBits;
+        for (var attempt = 0; attempt < 200 && HasSegmentBelow(segment); attempt++)
+        {
+            _gate.Enter();
+            try
+            {
+                // Any epoch-protected call will do; a read past the committed tail returns at once.
+                _ = _log.ReadRecordLengthAsync(long.MaxValue).AsTask().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
+    private bool HasSegmentBelow(long segment)
+    {
+        foreach (var path in Directory.EnumerateFiles(Path.GetDirectoryName(_path)!, Path.GetFileName(_path) + ".*"))
+        {
+            if (long.TryParse(Path.GetExtension(path).AsSpan(1), out var number) && number < segment)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public async ValueTask DisposeAsync()
     {

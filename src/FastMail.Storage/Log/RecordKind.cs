@@ -11,4 +11,11 @@ internal enum RecordKind : byte
 
     /// <summary>Removes messages from one mailbox (POP3 UPDATE).</summary>
     Delete = 3,
+
+    /// <summary>
+    /// A commit record copied forward by compaction: same layout as <see cref="Commit"/> plus the message's original id,
+    /// which it keeps. It relocates a message that is already listed; it lists nothing anew unless the original commit
+    /// record was truncated away (see <see cref="Recovery.LogReplayer"/>).
+    /// </summary>
+    Moved = 4,
 }

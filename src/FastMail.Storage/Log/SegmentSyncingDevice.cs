@@ -63,6 +63,13 @@ internal sealed class SegmentSyncingDevice : StorageDeviceBase
     public override void RemoveSegmentAsync(int segment, AsyncCallback callback, IAsyncResult result) =>
         _inner.RemoveSegmentAsync(segment, callback, result);
 
+    // Truncation goes to the inner device as a whole: it knows which segments it holds (this wrapper's own segment
+    // bookkeeping starts empty and would skip the segments a previous process created).
+    public override void TruncateUntilAddressAsync(long toAddress, AsyncCallback callback, IAsyncResult result) =>
+        _inner.TruncateUntilAddressAsync(toAddress, callback, result);
+
+    public override void TruncateUntilAddress(long toAddress) => _inner.TruncateUntilAddress(toAddress);
+
     public override long GetFileSize(int segment) => _inner.GetFileSize(segment);
 
     public override bool Throttle() => _inner.Throttle();

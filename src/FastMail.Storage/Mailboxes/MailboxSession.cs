@@ -67,11 +67,32 @@ internal sealed class MailboxSession : IMailboxSession
 
         cancellationToken.ThrowIfCancellationRequested();
         var idArray = ids.ToArray();
-        var address = _store.Log.Append(new DeleteRecord(Mailbox, idArray));
+
+        // Marked before appending: compaction then copies these messages without this mailbox (see MailIndex).
+        _store.Index.MarkDeleting(Mailbox, idArray);
+        long address;
+        try
+        {
+            address = _store.Index.Pending.AppendAndRegister(_store.Log, new DeleteRecord(Mailbox, idArray));
+        }
+        catch
+        {
+            _store.Index.UnmarkDeleting(Mailbox, idArray, -1);
+            throw;
+        }
 
         // Once appended the delete happens on restart anyway, so it is applied here too regardless of cancellation.
-        await _store.Log.WaitForCommitAsync(address).ConfigureAwait(false);
-        _store.Index.Remove(Mailbox, idArray);
+        try
+        {
+            await _store.Log.WaitForCommitAsync(address).ConfigureAwait(false);
+        }
+        catch
+        {
+            _store.Index.UnmarkDeleting(Mailbox, idArray, address);
+            throw;
+        }
+
+        _store.Index.Remove(Mailbox, idArray, address);
     }
 
     public ValueTask DisposeAsync()
@@ -86,23 +107,40 @@ internal sealed class MailboxSession : IMailboxSession
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The bytes of the message from <paramref name="offset"/> to the end of the record that holds them.</summary>
+    /// <summary>
+    /// The bytes of the message from <paramref name="offset"/> to the end of the record that holds them. If compaction
+    /// moved the message and truncated its old copy while this read was under way, the read is retried at the new place.
+    /// </summary>
     private async ValueTask<ReadOnlyMemory<byte>> ReadPieceAsync(StoredMessage message, long offset, CancellationToken cancellationToken)
     {
-        if (message.ChunkAddresses is not { } chunks)
+        var location = message.Location;
+        try
         {
-            var record = await _cache.GetAsync(message.Id, message.InlineBodyOffset + (int)message.Length, cancellationToken).ConfigureAwait(false);
-            if (RecordFormat.ReadPrefix(record.Span, message.Id) != RecordKind.Commit || record.Length != message.InlineBodyOffset + message.Length)
+            return await ReadPieceAsync(message, location, offset, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException) when (!ReferenceEquals(location, message.Location))
+        {
+            return await ReadPieceAsync(message, message.Location, offset, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<ReadOnlyMemory<byte>> ReadPieceAsync(StoredMessage message, BodyLocation location, long offset, CancellationToken cancellationToken)
+    {
+        if (location.ChunkAddresses is not { } chunks)
+        {
+            var address = location.RecordAddress;
+            var record = await _cache.GetAsync(address, location.InlineBodyOffset + (int)message.Length, cancellationToken).ConfigureAwait(false);
+            if (RecordFormat.ReadPrefix(record.Span, address) is not (RecordKind.Commit or RecordKind.Moved) || record.Length != location.InlineBodyOffset + message.Length)
             {
-                throw new InvalidDataException($"Log record at {message.Id} is not the commit record of a {message.Length}-byte message.");
+                throw new InvalidDataException($"Log record at {address} is not the commit record of a {message.Length}-byte message.");
             }
 
-            return record.Slice(message.InlineBodyOffset + (int)offset, (int)(message.Length - offset));
+            return record.Slice(location.InlineBodyOffset + (int)offset, (int)(message.Length - offset));
         }
 
-        var chunkIndex = (int)(offset / message.ChunkLength);
-        var within = (int)(offset % message.ChunkLength);
-        var expected = (int)Math.Min(message.ChunkLength, message.Length - ((long)chunkIndex * message.ChunkLength));
+        var chunkIndex = (int)(offset / location.ChunkLength);
+        var within = (int)(offset % location.ChunkLength);
+        var expected = (int)Math.Min(location.ChunkLength, message.Length - ((long)chunkIndex * location.ChunkLength));
         var chunk = await _cache.GetAsync(chunks[chunkIndex], ChunkRecord.HeaderSize + expected, cancellationToken).ConfigureAwait(false);
         var data = ChunkRecord.ReadData(chunk.Span, chunks[chunkIndex], message.Key).Length;
         if (data != expected)

@@ -20,6 +20,7 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
     private int _buffered;
     private long _length;
     private long _key;
+    private long _firstChunk = -1;
     private bool _active;
     private bool _committed;
 
@@ -77,13 +78,24 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
             record = CommitRecord.Chunked(_key, _length, distinct, _chunks, _chunkSize);
         }
 
-        var address = _store.Log.Append(record);
+        // Registered as pending until indexed, so that a checkpoint taken meanwhile covers the log only up to here.
+        var address = _store.Index.Pending.AppendAndRegister(_store.Log, record);
         _committed = true;
 
         // Past this point the log decides: once the record is durable the message exists (and reappears on restart),
         // so cancellation is not honoured; a failed commit throws and the message stays invisible in this process.
-        await _store.Log.WaitForCommitAsync(address).ConfigureAwait(false);
-        _store.Index.Add(record.ToStoredMessage(address), distinct);
+        try
+        {
+            await _store.Log.WaitForCommitAsync(address).ConfigureAwait(false);
+        }
+        catch
+        {
+            _store.Index.Pending.Release(address);
+            throw;
+        }
+
+        _store.Index.Add(record.ToStoredMessage(address), distinct, address);
+        ReleaseFirstChunk();
         return address;
     }
 
@@ -105,6 +117,7 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
             _buffer = null;
         }
 
+        ReleaseFirstChunk();
         _chunks.Clear();
         _buffered = 0;
         _length = 0;
@@ -116,8 +129,28 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
 
     private void SpillChunk()
     {
-        _chunks.Add(_store.Log.Append(new ChunkRecord(_key, _buffer!, _buffered)));
+        if (_chunks.Count == 0)
+        {
+            // Pending until the message is indexed or aborted: neither a checkpoint's covered address nor compaction's
+            // truncation may pass the body of a message still being written.
+            _firstChunk = _store.Index.Pending.AppendAndRegister(_store.Log, new ChunkRecord(_key, _buffer!, _buffered));
+            _chunks.Add(_firstChunk);
+        }
+        else
+        {
+            _chunks.Add(_store.Log.Append(new ChunkRecord(_key, _buffer!, _buffered)));
+        }
+
         _buffered = 0;
+    }
+
+    private void ReleaseFirstChunk()
+    {
+        if (_firstChunk >= 0)
+        {
+            _store.Index.Pending.Release(_firstChunk);
+            _firstChunk = -1;
+        }
     }
 
     private void ThrowIfNotWritable()

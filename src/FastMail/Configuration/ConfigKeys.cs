@@ -16,7 +16,16 @@ internal static class ConfigKeys
     public static readonly ConfigKey SmtpDataTimeout = new("smtp.dataTimeout", "3m", "Time to wait for each block of DATA before 421 (RFC 5321 4.5.3.2.5: 3 minutes).");
     public static readonly ConfigKey SmtpStrictAddresses = new("smtp.strictAddresses", "false", "true: require <angle brackets> and qualified addresses in MAIL/RCPT (501 5.1.7 otherwise); false accepts `mail from: motriles` like Postfix's strict_rfc821_envelopes=no.");
 
+    public static readonly ConfigKey SubmissionListen = new("smtp.submissionListen", "0.0.0.0:5587", "Submission listeners (RFC 6409; AUTH required before MAIL, STARTTLS offered); empty = off. Use 0.0.0.0:587 in production.");
+    public static readonly ConfigKey SmtpsListen = new("smtp.smtpsListen", "0.0.0.0:4465", "Implicit-TLS SMTP submission listeners (RFC 8314; AUTH required); empty = off. Use 0.0.0.0:465 in production.");
+    public static readonly ConfigKey SmtpAllowPlaintextAuth = new("smtp.allowPlaintextAuth", "false", "Allow AUTH PLAIN/LOGIN without TLS from non-loopback clients (538 5.7.11 otherwise). SCRAM-SHA-256 is always allowed.");
+    public static readonly ConfigKey SmtpLocalSenderPolicy = new("smtp.localSenderPolicy", "acceptAndMark", "Unauthenticated MAIL FROM in a local domain: accept, reject (550 5.7.1), or acceptAndMark (adds X-FastMail-Unauthenticated-Sender).");
+    public static readonly ConfigKey SmtpGreetingDelay = new("smtp.greetingDelay", "0s", "Wait this long before the 220 greeting and reject clients that talk first (554); 0 = off.");
+    public static readonly ConfigKey SmtpMinDataRate = new("smtp.minDataRate", "1k", "Slowest average DATA rate (bytes/second, after a short grace) before 421 and close: a slowloris defence.");
+
     public static readonly ConfigKey Pop3Listen = new("pop3.listen", "0.0.0.0:1110", "POP3 listen addresses, comma-separated host:port (use 0.0.0.0:110 for the standard port).");
+    public static readonly ConfigKey Pop3sListen = new("pop3.pop3sListen", "0.0.0.0:9995", "Implicit-TLS POP3 listeners (RFC 8314); empty = off. Use 0.0.0.0:995 in production.");
+    public static readonly ConfigKey Pop3AllowPlaintextAuth = new("pop3.allowPlaintextAuth", "false", "Allow USER/PASS and AUTH PLAIN/LOGIN without TLS from non-loopback clients (-ERR [AUTH] otherwise).");
     public static readonly ConfigKey Pop3IdleTimeout = new("pop3.idleTimeout", "10m", "Idle time before a POP3 session is closed (RFC 1939 3: at least 10 minutes).");
     public static readonly ConfigKey Pop3EnableApop = new("pop3.enableApop", "false", "Offer APOP (the greeting carries a timestamp); only accounts with an APOP secret can use it.");
     public static readonly ConfigKey Pop3MaxErrors = new("pop3.maxErrors", "10", "Protocol errors in one session before -ERR and close.");
@@ -26,19 +35,26 @@ internal static class ConfigKeys
     public static readonly ConfigKey MaxConnectionRatePerIp = new("limits.maxConnectionRatePerIp", "120", "New connections per minute from one client address per listener (0 = unlimited); beyond it 421 4.7.0.");
     public static readonly ConfigKey ShutdownGracePeriod = new("limits.shutdownGracePeriod", "10s", "On SIGTERM/SIGINT: how long an in-flight DATA may take to finish before connections are cut.");
 
+    public static readonly ConfigKey TlsCertificate = new("tls.certificate", "", "PEM certificate (chain) for STARTTLS/STLS and implicit TLS; empty = a self-signed one generated once into DATA/tls.");
+    public static readonly ConfigKey TlsKey = new("tls.key", "", "PEM private key matching tls.certificate; set both or neither.");
+
+    public static readonly ConfigKey LoginPenalty = new("accounts.loginPenalty", "true", "Slow down and then lock out (5 min after 10 failures) repeated failed logins per client address and per account.");
+
     public static readonly ConfigKey AllowRelay = new("relay.allowRelay", "false", "The \"Allow Relay\" switch: when true, clients in relay.trustedNetworks may send to other domains. Never expose this to the internet with a wide network: that is an open relay.");
     public static readonly ConfigKey TrustedNetworks = new("relay.trustedNetworks", "127.0.0.0/8,::1/128", "Networks (CIDR, comma-separated) that may relay when relay.allowRelay is true.");
 
-    public static readonly ConfigKey Pbkdf2Iterations = new("accounts.pbkdf2Iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP 2023: 600000).");
+    public static readonly ConfigKey Pbkdf2Iterations = new("accounts.pbkdf2Iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP 2023: 600000; at least 4096, the SCRAM minimum).");
 
     public static readonly IReadOnlyList<ConfigKey> All =
     [
         HostName, PrimaryDomain, DataDirectory, LogLevel,
-        SmtpListen, SmtpMaxMessageSize, SmtpMaxRecipients, SmtpMaxErrors, SmtpCommandTimeout, SmtpDataTimeout, SmtpStrictAddresses,
-        Pop3Listen, Pop3IdleTimeout, Pop3EnableApop, Pop3MaxErrors,
+        SmtpListen, SubmissionListen, SmtpsListen, SmtpMaxMessageSize, SmtpMaxRecipients, SmtpMaxErrors, SmtpCommandTimeout, SmtpDataTimeout,
+        SmtpStrictAddresses, SmtpAllowPlaintextAuth, SmtpLocalSenderPolicy, SmtpGreetingDelay, SmtpMinDataRate,
+        Pop3Listen, Pop3sListen, Pop3AllowPlaintextAuth, Pop3IdleTimeout, Pop3EnableApop, Pop3MaxErrors,
+        TlsCertificate, TlsKey,
         MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
-        Pbkdf2Iterations,
+        Pbkdf2Iterations, LoginPenalty,
     ];
 
     public static ConfigKey? Find(string name)

@@ -18,8 +18,16 @@ internal sealed class FastMailSettings
     public required TimeSpan SmtpCommandTimeout { get; init; }
     public required TimeSpan SmtpDataTimeout { get; init; }
     public required bool SmtpStrictAddresses { get; init; }
+    public required IReadOnlyList<IPEndPoint> SubmissionListen { get; init; }
+    public required IReadOnlyList<IPEndPoint> SmtpsListen { get; init; }
+    public required bool SmtpAllowPlaintextAuth { get; init; }
+    public required string SmtpLocalSenderPolicy { get; init; }
+    public required TimeSpan SmtpGreetingDelay { get; init; }
+    public required long SmtpMinDataRate { get; init; }
 
     public required IReadOnlyList<IPEndPoint> Pop3Listen { get; init; }
+    public required IReadOnlyList<IPEndPoint> Pop3sListen { get; init; }
+    public required bool Pop3AllowPlaintextAuth { get; init; }
     public required TimeSpan Pop3IdleTimeout { get; init; }
     public required bool Pop3EnableApop { get; init; }
     public required int Pop3MaxErrors { get; init; }
@@ -33,8 +41,24 @@ internal sealed class FastMailSettings
     public required IReadOnlyList<IPNetwork> TrustedNetworks { get; init; }
 
     public required int Pbkdf2Iterations { get; init; }
+    public required bool LoginPenalty { get; init; }
+
+    /// <summary>PEM paths; both null means a self-signed certificate in the data directory.</summary>
+    public required string? TlsCertificate { get; init; }
+    public required string? TlsKey { get; init; }
 
     public static FastMailSettings From(ConfigValues values)
+    {
+        var settings = Parse(values);
+        if ((settings.TlsCertificate is null) != (settings.TlsKey is null))
+        {
+            throw new ConfigException($"{ConfigKeys.TlsCertificate.Name} and {ConfigKeys.TlsKey.Name} must be set together (or both left empty for a self-signed certificate)");
+        }
+
+        return settings;
+    }
+
+    private static FastMailSettings Parse(ConfigValues values)
     {
         var hostName = values.Get(ConfigKeys.HostName).Trim();
         return new FastMailSettings
@@ -50,7 +74,15 @@ internal sealed class FastMailSettings
             SmtpCommandTimeout = ValueParsers.Duration(values, ConfigKeys.SmtpCommandTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             SmtpDataTimeout = ValueParsers.Duration(values, ConfigKeys.SmtpDataTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             SmtpStrictAddresses = ValueParsers.Boolean(values, ConfigKeys.SmtpStrictAddresses),
+            SubmissionListen = ValueParsers.EndPoints(values, ConfigKeys.SubmissionListen),
+            SmtpsListen = ValueParsers.EndPoints(values, ConfigKeys.SmtpsListen),
+            SmtpAllowPlaintextAuth = ValueParsers.Boolean(values, ConfigKeys.SmtpAllowPlaintextAuth),
+            SmtpLocalSenderPolicy = ValueParsers.OneOf(values, ConfigKeys.SmtpLocalSenderPolicy, "accept", "reject", "acceptAndMark"),
+            SmtpGreetingDelay = ValueParsers.Duration(values, ConfigKeys.SmtpGreetingDelay, TimeSpan.Zero, TimeSpan.FromMinutes(5)),
+            SmtpMinDataRate = ValueParsers.Size(values, ConfigKeys.SmtpMinDataRate, 0, 1024L * 1024 * 1024),
             Pop3Listen = ValueParsers.EndPoints(values, ConfigKeys.Pop3Listen),
+            Pop3sListen = ValueParsers.EndPoints(values, ConfigKeys.Pop3sListen),
+            Pop3AllowPlaintextAuth = ValueParsers.Boolean(values, ConfigKeys.Pop3AllowPlaintextAuth),
             Pop3IdleTimeout = ValueParsers.Duration(values, ConfigKeys.Pop3IdleTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
             Pop3EnableApop = ValueParsers.Boolean(values, ConfigKeys.Pop3EnableApop),
             Pop3MaxErrors = ValueParsers.Integer(values, ConfigKeys.Pop3MaxErrors, 1, 1000),
@@ -60,7 +92,10 @@ internal sealed class FastMailSettings
             ShutdownGracePeriod = ValueParsers.Duration(values, ConfigKeys.ShutdownGracePeriod, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             AllowRelay = ValueParsers.Boolean(values, ConfigKeys.AllowRelay),
             TrustedNetworks = ValueParsers.Networks(values, ConfigKeys.TrustedNetworks),
-            Pbkdf2Iterations = ValueParsers.Integer(values, ConfigKeys.Pbkdf2Iterations, 1000, 100_000_000),
+            Pbkdf2Iterations = ValueParsers.Integer(values, ConfigKeys.Pbkdf2Iterations, 4096, 100_000_000),
+            LoginPenalty = ValueParsers.Boolean(values, ConfigKeys.LoginPenalty),
+            TlsCertificate = ValueParsers.OptionalPath(values, ConfigKeys.TlsCertificate),
+            TlsKey = ValueParsers.OptionalPath(values, ConfigKeys.TlsKey),
         };
     }
 

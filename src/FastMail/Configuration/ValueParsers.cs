@@ -117,6 +117,28 @@ internal static class ValueParsers
         return text;
     }
 
+    /// <summary>One of a fixed set of words (case-insensitive); returns the spelling from the set.</summary>
+    public static string OneOf(ConfigValues values, ConfigKey key, params string[] choices)
+    {
+        var text = values.Get(key).Trim();
+        foreach (var choice in choices)
+        {
+            if (string.Equals(choice, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return choice;
+            }
+        }
+
+        throw Invalid(values, key, "one of " + string.Join(", ", choices));
+    }
+
+    /// <summary>A file path, or null when empty; relative paths are made absolute against the working directory.</summary>
+    public static string? OptionalPath(ConfigValues values, ConfigKey key)
+    {
+        var text = values.Get(key).Trim();
+        return text.Length == 0 ? null : Path.GetFullPath(text);
+    }
+
     private static long InRange(ConfigValues values, ConfigKey key, long number, long min, long max)
     {
         if (number < min || number > max)

@@ -1,6 +1,9 @@
 using System.Net;
 using FastMail.Accounts;
+using FastMail.Accounts.Throttling;
 using FastMail.Configuration;
+using FastMail.Core.Sasl;
+using FastMail.Core.Tls;
 using FastMail.Pop3;
 using FastMail.Smtp;
 using FastMail.Storage;
@@ -10,7 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace FastMail.Hosting;
 
 /// <summary>
-/// The composition root: opens the store and the accounts of one data directory, and starts the SMTP and POP3 listeners.
+/// The composition root: opens the store and the accounts of one data directory, loads the TLS certificate, and starts
+/// the SMTP (25-style, submission, implicit TLS) and POP3 (plain + STLS, implicit TLS) listeners.
 /// The `serve` command and the integration tests start the server through this class.
 /// </summary>
 internal sealed class MailServer : IAsyncDisposable
@@ -18,13 +22,12 @@ internal sealed class MailServer : IAsyncDisposable
     private static readonly byte[] SmtpBusyReply = "421 4.7.0 Too many connections, try again later\r\n"u8.ToArray();
     private static readonly byte[] Pop3BusyReply = "-ERR [SYS/TEMP] Too many connections, try again later\r\n"u8.ToArray();
 
-    private readonly List<SocketListener> _smtpListeners = [];
-    private readonly List<SocketListener> _pop3Listeners = [];
+    private readonly List<(string Kind, SocketListener Listener)> _listeners = [];
     private readonly DataDirectoryLock _dataLock;
     private readonly FasterMailStore _store;
     private readonly FastMailSettings _settings;
     private readonly ILogger _logger;
-    private bool _stopped;
+    private Task? _stopping;
 
     private MailServer(FastMailSettings settings, DataDirectoryLock dataLock, FasterMailStore store, ILogger logger)
     {
@@ -34,9 +37,12 @@ internal sealed class MailServer : IAsyncDisposable
         _logger = logger;
     }
 
-    public IReadOnlyList<IPEndPoint> SmtpEndPoints => _smtpListeners.Select(l => l.LocalEndPoint).ToList();
+    /// <summary>Bound endpoints by listener kind: "SMTP", "SMTP submission", "SMTPS", "POP3", "POP3S".</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints(string kind) => _listeners.Where(l => l.Kind == kind).Select(l => l.Listener.LocalEndPoint).ToList();
 
-    public IReadOnlyList<IPEndPoint> Pop3EndPoints => _pop3Listeners.Select(l => l.LocalEndPoint).ToList();
+    public IReadOnlyList<IPEndPoint> SmtpEndPoints => EndPoints("SMTP");
+
+    public IReadOnlyList<IPEndPoint> Pop3EndPoints => EndPoints("POP3");
 
     public static MailServer Start(FastMailSettings settings, ILoggerFactory loggerFactory)
     {
@@ -55,7 +61,7 @@ internal sealed class MailServer : IAsyncDisposable
         {
             if (server is not null)
             {
-                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                server.StopAsync().GetAwaiter().GetResult();
             }
             else
             {
@@ -68,22 +74,13 @@ internal sealed class MailServer : IAsyncDisposable
 
     private void StartListeners(ILoggerFactory loggerFactory)
     {
+        var tls = LoadTls(loggerFactory);
         var directory = new AccountDirectory(AccountsSettings.From(_settings), loggerFactory.CreateLogger<AccountDirectory>());
-        var smtp = new SmtpSessionHandler(
-            new SmtpOptions
-            {
-                HostName = _settings.HostName,
-                MaxMessageSize = _settings.SmtpMaxMessageSize,
-                MaxRecipients = _settings.SmtpMaxRecipients,
-                MaxErrors = _settings.SmtpMaxErrors,
-                CommandTimeout = _settings.SmtpCommandTimeout,
-                DataTimeout = _settings.SmtpDataTimeout,
-                StrictAddresses = _settings.SmtpStrictAddresses,
-            },
-            directory,
-            directory,
-            _store,
-            loggerFactory.CreateLogger("FastMail.Smtp"));
+        var sasl = new SaslServerFactory(directory, new SaslServerOptions { ScramFakeIterations = _settings.Pbkdf2Iterations });
+        AuthThrottle? throttle = _settings.LoginPenalty ? new AuthThrottle(logger: loggerFactory.CreateLogger<AuthThrottle>()) : null;
+        var smtpLogger = loggerFactory.CreateLogger("FastMail.Smtp");
+        var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, directory, _store, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
+        var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, directory, _store, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
         var pop3 = new Pop3SessionHandler(
             new Pop3Options
             {
@@ -91,49 +88,75 @@ internal sealed class MailServer : IAsyncDisposable
                 EnableApop = _settings.Pop3EnableApop,
                 IdleTimeout = _settings.Pop3IdleTimeout,
                 MaxErrors = _settings.Pop3MaxErrors,
+                AllowPlaintextAuthWithoutTls = _settings.Pop3AllowPlaintextAuth,
             },
             directory,
             _store,
-            loggerFactory.CreateLogger("FastMail.Pop3"));
+            loggerFactory.CreateLogger("FastMail.Pop3"),
+            security: new Pop3Security { Sasl = sasl, Throttle = throttle });
 
         var transportLogger = loggerFactory.CreateLogger("FastMail.Transport");
-        foreach (var endPoint in _settings.SmtpListen)
+        void Listen(string kind, IReadOnlyList<IPEndPoint> endPoints, byte[] busyReply, bool implicitTls, Func<MailConnection, CancellationToken, Task> run)
         {
-            var listener = SocketListener.Start(Listener("smtp", endPoint, SmtpBusyReply), (connection, shutdown) => smtp.RunAsync(connection, connection.RemoteEndPoint, shutdown), transportLogger);
-            _smtpListeners.Add(listener);
-            _logger.LogInformation("SMTP listening on {EndPoint}", listener.LocalEndPoint);
+            foreach (var endPoint in endPoints)
+            {
+                var options = new ListenerOptions
+                {
+                    Name = kind,
+                    EndPoint = endPoint,
+                    MaxConnections = _settings.MaxConnections,
+                    MaxConnectionsPerIp = _settings.MaxConnectionsPerIp,
+                    MaxConnectionRatePerIp = _settings.MaxConnectionRatePerIp,
+                    BusyReply = busyReply,
+                    Tls = implicitTls ? tls.CreateAuthenticationOptions() : null,
+                };
+                var listener = SocketListener.Start(options, (connection, shutdown) => run(new MailConnection(connection, tls), shutdown), transportLogger);
+                _listeners.Add((kind, listener));
+                _logger.LogInformation("{Kind} listening on {EndPoint}", kind, listener.LocalEndPoint);
+            }
         }
 
-        foreach (var endPoint in _settings.Pop3Listen)
-        {
-            var listener = SocketListener.Start(Listener("pop3", endPoint, Pop3BusyReply), (connection, shutdown) => pop3.RunAsync(connection, connection.RemoteEndPoint, shutdown), transportLogger);
-            _pop3Listeners.Add(listener);
-            _logger.LogInformation("POP3 listening on {EndPoint}", listener.LocalEndPoint);
-        }
+        Listen("SMTP", _settings.SmtpListen, SmtpBusyReply, implicitTls: false, smtp.RunAsync);
+        Listen("SMTP submission", _settings.SubmissionListen, SmtpBusyReply, implicitTls: false, submission.RunAsync);
+        Listen("SMTPS", _settings.SmtpsListen, SmtpBusyReply, implicitTls: true, submission.RunAsync);
+        Listen("POP3", _settings.Pop3Listen, Pop3BusyReply, implicitTls: false, pop3.RunAsync);
+        Listen("POP3S", _settings.Pop3sListen, Pop3BusyReply, implicitTls: true, pop3.RunAsync);
     }
 
-    private ListenerOptions Listener(string name, IPEndPoint endPoint, byte[] busyReply) => new()
+    private TlsServerOptions LoadTls(ILoggerFactory loggerFactory)
     {
-        Name = name,
-        EndPoint = endPoint,
-        MaxConnections = _settings.MaxConnections,
-        MaxConnectionsPerIp = _settings.MaxConnectionsPerIp,
-        MaxConnectionRatePerIp = _settings.MaxConnectionRatePerIp,
-        BusyReply = busyReply,
+        var certificate = CertificateProvider.Load(_settings.TlsCertificate, _settings.TlsKey, _settings.DataDirectory, _settings.HostName, loggerFactory.CreateLogger("FastMail.Tls"));
+        return new TlsServerOptions(certificate, CertificateProvider.LoadIntermediates(_settings.TlsCertificate));
+    }
+
+    private SmtpOptions SmtpOptionsFor(bool requireAuth) => new()
+    {
+        HostName = _settings.HostName,
+        MaxMessageSize = _settings.SmtpMaxMessageSize,
+        MaxRecipients = _settings.SmtpMaxRecipients,
+        MaxErrors = _settings.SmtpMaxErrors,
+        CommandTimeout = _settings.SmtpCommandTimeout,
+        DataTimeout = _settings.SmtpDataTimeout,
+        StrictAddresses = _settings.SmtpStrictAddresses,
+        RequireAuth = requireAuth,
+        AllowPlaintextAuthWithoutTls = _settings.SmtpAllowPlaintextAuth,
+        LocalSenderPolicy = _settings.SmtpLocalSenderPolicy switch
+        {
+            "accept" => LocalSenderPolicy.Accept,
+            "reject" => LocalSenderPolicy.Reject,
+            _ => LocalSenderPolicy.AcceptAndMark,
+        },
+        GreetingDelay = _settings.SmtpGreetingDelay,
+        MinDataRate = _settings.SmtpMinDataRate,
     };
 
     /// <summary>Graceful stop: no new connections, in-flight DATA may finish within the grace period, idle sessions get 421, then the store commits and closes.</summary>
-    public async Task StopAsync()
-    {
-        if (_stopped)
-        {
-            return;
-        }
+    public Task StopAsync() => _stopping ??= StopCoreAsync();
 
-        _stopped = true;
-        var stops = _smtpListeners.Concat(_pop3Listeners).Select(l => l.StopAsync(_settings.ShutdownGracePeriod));
-        await Task.WhenAll(stops);
-        foreach (var listener in _smtpListeners.Concat(_pop3Listeners))
+    private async Task StopCoreAsync()
+    {
+        await Task.WhenAll(_listeners.Select(l => l.Listener.StopAsync(_settings.ShutdownGracePeriod)));
+        foreach (var (_, listener) in _listeners)
         {
             await listener.DisposeAsync();
         }

@@ -17,6 +17,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public int Pop3Port { get; private set; }
 
+    public int SubmissionPort { get; private set; }
+
+    public int SmtpsPort { get; private set; }
+
+    public int Pop3sPort { get; private set; }
+
     public int ProcessId => _process.Id;
 
     public string Log
@@ -35,6 +41,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         "serve", "--data-dir", dataDirectory,
         "--set", "hostName=mail." + TestServer.Domain, "--set", "primaryDomain=" + TestServer.Domain,
         "--set", "smtp.listen=127.0.0.1:0", "--set", "pop3.listen=127.0.0.1:0",
+        "--set", "smtp.submissionListen=127.0.0.1:0", "--set", "smtp.smtpsListen=127.0.0.1:0", "--set", "pop3.pop3sListen=127.0.0.1:0",
         "--set", "limits.shutdownGracePeriod=3s", "--set", "limits.maxConnectionRatePerIp=0", "--set", "limits.maxConnectionsPerIp=1000",
     ];
 
@@ -78,16 +85,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         if (match.Success)
         {
             var port = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-            if (match.Groups[1].Value == "SMTP")
+            switch (match.Groups[1].Value)
             {
-                SmtpPort = port;
-            }
-            else
-            {
-                Pop3Port = port;
+                case "SMTP": SmtpPort = port; break;
+                case "SMTP submission": SubmissionPort = port; break;
+                case "SMTPS": SmtpsPort = port; break;
+                case "POP3": Pop3Port = port; break;
+                case "POP3S": Pop3sPort = port; break;
             }
 
-            if (SmtpPort != 0 && Pop3Port != 0)
+            if (SmtpPort != 0 && Pop3Port != 0 && SubmissionPort != 0 && SmtpsPort != 0 && Pop3sPort != 0)
             {
                 _ready.TrySetResult();
             }
@@ -119,7 +126,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"(SMTP|POP3) listening on [^:]+:(\d+)")]
+    [GeneratedRegex(@"\b(SMTP|SMTP submission|SMTPS|POP3|POP3S) listening on [^:]+:(\d+)")]
     private static partial Regex ListeningPattern();
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

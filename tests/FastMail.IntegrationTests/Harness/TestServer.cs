@@ -29,6 +29,12 @@ internal sealed class TestServer : IAsyncDisposable
 
     public int Pop3Port => _server.Pop3EndPoints[0].Port;
 
+    public int SubmissionPort => _server.EndPoints("SMTP submission")[0].Port;
+
+    public int SmtpsPort => _server.EndPoints("SMTPS")[0].Port;
+
+    public int Pop3sPort => _server.EndPoints("POP3S")[0].Port;
+
     /// <summary>Starts a server whose accounts are <paramref name="users"/> (created before it starts, as `fastmail user add` would).</summary>
     public static TestServer Start((string Name, string Password)[] users, params (string Key, string Value)[] overrides) =>
         Start(dataDirectory: null, users, overrides);
@@ -58,7 +64,10 @@ internal sealed class TestServer : IAsyncDisposable
             new("primaryDomain", Domain),
             new("smtp.listen", "127.0.0.1:0"),
             new("pop3.listen", "127.0.0.1:0"),
-            new("accounts.pbkdf2Iterations", "1000"),
+            new("smtp.submissionListen", "127.0.0.1:0"),
+            new("smtp.smtpsListen", "127.0.0.1:0"),
+            new("pop3.pop3sListen", "127.0.0.1:0"),
+            new("accounts.pbkdf2Iterations", "4096"),
             new("limits.maxConnectionsPerIp", "1000"),
             new("limits.maxConnectionRatePerIp", "0"),
             new("limits.shutdownGracePeriod", "2s"),

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using FastMail.Core.Sasl;
 using FastMail.Pop3;
+using FastMail.Tests.Sasl;
 using FastMail.Tests.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,6 +40,38 @@ public sealed class Pop3AllocationTests
         await Send(toServer.Writer, "USER motriles\r\nPASS jose\r\n");
         Assert.Contains("+OK Mailbox locked and ready", Drain(toClient.Reader), StringComparison.Ordinal);
         var round = Encoding.ASCII.GetBytes(commands);
+        for (var warmUp = 0; warmUp < 3; warmUp++)
+        {
+            await Send(toServer.Writer, round);
+            Drain(toClient.Reader);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            SendSynchronously(toServer.Writer, round);
+            DrainWithoutAllocating(toClient.Reader);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        await Send(toServer.Writer, "QUIT\r\n");
+        Assert.Contains("+OK FastMail POP3 server signing off", Drain(toClient.Reader), StringComparison.Ordinal);
+        await session.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public async Task CapaAndAuthListingsWithSaslConfiguredAllocateNothingInAuthorization()
+    {
+        var toServer = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        var toClient = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        var security = new Pop3Security { Sasl = new SaslServerFactory(new SaslTestCredentials(), new SaslServerOptions { ScramFakeIterations = 4096 }) };
+        var handler = new Pop3SessionHandler(new Pop3Options { MaxErrors = 0 }, new FakeDirectory(), new InMemoryMailStore(), NullLogger.Instance, time: null, security);
+        var session = handler.RunAsync(new Duplex(toServer.Reader, toClient.Writer), Pop3TestHost.RemoteClient, CancellationToken.None);
+        Assert.StartsWith("+OK", Drain(toClient.Reader), StringComparison.Ordinal);
+
+        var round = "CAPA\r\nAUTH\r\nNOOP\r\nAUTH PLAIN\r\n"u8.ToArray();
         for (var warmUp = 0; warmUp < 3; warmUp++)
         {
             await Send(toServer.Writer, round);

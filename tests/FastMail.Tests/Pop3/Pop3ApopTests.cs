@@ -64,7 +64,7 @@ public sealed partial class Pop3ApopTests
         await script.ExpectLine("-ERR APOP is not enabled");
     }
 
-    private static string Digest(string timestamp, string secret) =>
+    internal static string Digest(string timestamp, string secret) =>
 #pragma warning disable CA5351 // RFC 1939 APOP is defined on MD5
         Convert.ToHexStringLower(MD5.HashData(Encoding.ASCII.GetBytes(timestamp + secret)));
 #pragma warning restore CA5351

@@ -51,7 +51,7 @@ public sealed class Pop3StoreFaultTests
     private static async Task<SessionScript> StartLoggedIn(FaultyMailStore store)
     {
         var handler = new Pop3SessionHandler(new Pop3Options(), new FakeDirectory().AddUser("motriles", "jose"), store, NullLogger.Instance);
-        var script = new SessionScript(pipe => handler.RunAsync(pipe, null, CancellationToken.None));
+        var script = new SessionScript(pipe => handler.RunAsync(pipe, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 50110), CancellationToken.None));
         await script.ExpectLine(Pop3TestHost.Greeting);
         await script.Send("USER motriles");
         await script.ExpectLine("+OK Password required");

@@ -80,7 +80,7 @@ public sealed class Pop3UpdateTests
         store.Add("motriles", Pop3TestHost.FirstMessage);
         var failing = new FaultyMailStore(store) { FailDeletes = true };
         var handler = new Pop3SessionHandler(new Pop3Options(), new FakeDirectory().AddUser("motriles", "jose"), failing, NullLogger.Instance);
-        await using var script = new SessionScript(pipe => handler.RunAsync(pipe, null, CancellationToken.None));
+        await using var script = new SessionScript(pipe => handler.RunAsync(pipe, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 50110), CancellationToken.None));
         await script.ExpectLine(Pop3TestHost.Greeting);
         await script.Send("USER motriles");
         await script.ExpectLine("+OK Password required");

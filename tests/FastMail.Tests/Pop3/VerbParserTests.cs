@@ -23,6 +23,7 @@ public sealed class VerbParserTests
     [InlineData("top 1 10", nameof(Pop3Verb.Top), "1 10")]
     [InlineData("TOP 1 10", nameof(Pop3Verb.Top), "1 10")]
     [InlineData("UIDL", nameof(Pop3Verb.Uidl), "")]
+    [InlineData("stls", nameof(Pop3Verb.Stls), "")]
     public void ParseRecognisesEveryVerbInAnyCaseAndReturnsTheRestAsArguments(string line, string expected, string arguments)
     {
         var verb = VerbParser.Parse(Encoding.ASCII.GetBytes(line), out var rest);
@@ -39,7 +40,7 @@ public sealed class VerbParserTests
     [InlineData("TO 1 2")]
     [InlineData("TOPS 1 2")]
     [InlineData("XTND XMIT")]
-    [InlineData("STLS")]
+    [InlineData("STL")]
     [InlineData("TOP\0 1 2")]
     [InlineData("U\u00d3ER x")]
     [InlineData("R\u00c5TR 1")]

@@ -23,7 +23,16 @@ public sealed class SmtpAllocationTests
     [InlineData("MAIL FROM:<a@example.net>\r\nRSET\r\n", "250 2.1.0 Ok\r\n250 2.0.0 Ok\r\n")]
     [InlineData("MAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nRSET\r\n", "250 2.1.5 Ok\r\n250 2.0.0 Ok\r\n")]
     [InlineData("MAIL FROM:<a@example.net>\r\nRCPT TO:<x@elsewhere.net>\r\nRSET\r\n", "554 5.7.1 <x@elsewhere.net>: Relay access denied\r\n250 2.0.0 Ok\r\n")]
-    public async Task SteadyStateSessionAllocatesNothingPerCommandOrMessage(string text, string expectedReplies)
+    public Task SteadyStateSessionAllocatesNothingPerCommandOrMessage(string text, string expectedReplies) =>
+        AssertNoSteadyStateAllocations(text, expectedReplies, security: null);
+
+    [Theory]
+    [InlineData("EHLO client.example.net\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nRSET\r\n", "250-AUTH PLAIN LOGIN SCRAM-SHA-256\r\n")]
+    [InlineData("MAIL FROM:<bob@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nSubject: hi\r\n\r\nhello\r\n.\r\n", "250 2.0.0 Ok: queued as ")]
+    public Task SteadyStateWithAuthOfferedAllocatesNothingEither(string text, string expectedReplies) =>
+        AssertNoSteadyStateAllocations(text, expectedReplies, SmtpAuthKit.Security());
+
+    private static async Task AssertNoSteadyStateAllocations(string text, string expectedReplies, SmtpSecurity? security)
     {
         var batch = System.Text.Encoding.ASCII.GetBytes(text);
         var inline = new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
@@ -31,7 +40,12 @@ public sealed class SmtpAllocationTests
         var toClient = new Pipe(inline);
         var directory = new ZeroAllocationDirectory();
         var handler = new SmtpSessionHandler(
-            new SmtpOptions { HostName = "mx.example.com", MaxErrors = int.MaxValue }, directory, directory, new DiscardingStore(), NullLogger.Instance);
+            new SmtpOptions { HostName = "mx.example.com", MaxErrors = int.MaxValue, LocalSenderPolicy = LocalSenderPolicy.AcceptAndMark },
+            directory,
+            directory,
+            new DiscardingStore(),
+            NullLogger.Instance,
+            security: security);
         var session = handler.RunAsync(new Connection(toServer.Reader, toClient.Writer), new IPEndPoint(IPAddress.Loopback, 2525), default);
 
         var replies = 0L;

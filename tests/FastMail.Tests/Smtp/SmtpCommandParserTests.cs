@@ -92,6 +92,9 @@ public sealed class SmtpCommandParserTests
     [InlineData("VRFY bob", "Vrfy", "bob")]
     [InlineData("help", "Help", "")]
     [InlineData("HELP\tDATA", "Help", "DATA")]
+    [InlineData("STARTTLS", "StartTls", "")]
+    [InlineData("starttls  x", "StartTls", "x")]
+    [InlineData("auth PLAIN AGJvYgBwdw==", "Auth", "PLAIN AGJvYgBwdw==")]
     public void ParseVerbRecognisesEveryVerbInAnyCase(string line, string verb, string arguments)
     {
         Assert.Equal(Enum.Parse<SmtpVerb>(verb), SmtpCommandParser.ParseVerb(Segments.Latin1(line), out var args));
@@ -104,7 +107,9 @@ public sealed class SmtpCommandParserTests
     [InlineData("HELOX")]
     [InlineData("MAILFROM:<a@b>")]
     [InlineData("EXPN list")]
-    [InlineData("STARTTLS")]
+    [InlineData("STARTTLSX")]
+    [InlineData("STARTTL")]
+    [InlineData("AUTHPLAIN")]
     [InlineData("h\u00c5lo")]
     [InlineData("\u0008ELO x")]
     public void ParseVerbRejectsAnythingElse(string line)

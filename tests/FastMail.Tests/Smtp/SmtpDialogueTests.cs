@@ -39,6 +39,7 @@ public sealed class SmtpDialogueTests
                 "Received: from \\[192\\.0\\.2\\.7\\] \\(\\[192\\.0\\.2\\.7\\]\\)\r\n" +
                 "\tby mx\\.example\\.com \\(FastMail\\) with ESMTP id " + id + "\r\n" +
                 "\tfor <motriles@example\\.com>; [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} \\+0000\r\n" +
+                "X-FastMail-Unauthenticated-Sender: yes\r\n" +
                 "subject: hi\r\n\r\nhello\r\n$"),
             stored);
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using FastMail.Smtp;
 using FastMail.Tests.TestKit;
-using Microsoft.Extensions.Logging.Abstractions;
+using FastMail.Core.Services;
 
 namespace FastMail.Tests.Smtp;
 
@@ -10,17 +10,20 @@ internal sealed class SmtpHost
 {
     public const string HostName = "mx.example.com";
 
-    public SmtpHost(Action<SmtpOptions>? configure = null)
+    public SmtpHost(Action<SmtpOptions>? configure = null, SmtpSecurity? security = null, TimeProvider? time = null)
     {
         Directory = new FakeDirectory("example.com").AddDomain("example.org").AddUser("motriles", "pw").AddUser("bob", "pw");
         Options = new SmtpOptions { HostName = HostName };
         configure?.Invoke(Options);
         Store = new InMemoryMailStore();
         Recorder = new RecordingMailStore(Store);
-        Handler = new SmtpSessionHandler(Options, Directory, Directory, Recorder, NullLogger.Instance);
+        Logger = new ListLogger();
+        Handler = new SmtpSessionHandler(Options, Directory, Directory, Recorder, Logger, time, security);
     }
 
     public FakeDirectory Directory { get; }
+
+    public ListLogger Logger { get; }
 
     public SmtpOptions Options { get; }
 
@@ -37,6 +40,14 @@ internal sealed class SmtpHost
     public async Task<SessionScript> Connect(CancellationToken shutdown = default)
     {
         var script = new SessionScript(pipe => Handler.RunAsync(pipe, Remote, shutdown));
+        Assert.Equal($"220 {HostName} ESMTP FastMail", await script.ReadLine());
+        return script;
+    }
+
+    /// <summary>Starts a session from <paramref name="remote"/> over a connection without TLS and reads the greeting.</summary>
+    public async Task<SessionScript> ConnectFrom(IPEndPoint remote)
+    {
+        var script = new SessionScript(pipe => Handler.RunAsync(new PlainMailConnection(pipe, remote), default));
         Assert.Equal($"220 {HostName} ESMTP FastMail", await script.ReadLine());
         return script;
     }

@@ -52,7 +52,21 @@ public sealed class TraceHeadersTests
         return Encoding.Latin1.GetString(Assert.Single(host.Store.Messages("bob")));
     }
 
-    private static string Write(string sender, string helo, string literal, bool extended, string recipient)
+    [Fact]
+    public void TlsSessionAndMarkAppearWhenGiven()
+    {
+        var text = Write("a@example.net", "c.example", "[192.0.2.7]", extended: true, "", "ESMTPSA", "TLSv1.3 TLS_AES_256_GCM_SHA384", mark: true);
+        Assert.Equal(
+            "Return-Path: <a@example.net>\r\n" +
+            "Received: from c.example ([192.0.2.7])\r\n" +
+            "\t(using TLSv1.3 TLS_AES_256_GCM_SHA384)\r\n" +
+            "\tby mx.example.com (FastMail) with ESMTPSA id 00000000000000FF;\r\n" +
+            "\tFri, 27 Nov 2026 14:08:09 +0000\r\n" +
+            "X-FastMail-Unauthenticated-Sender: yes\r\n",
+            text);
+    }
+
+    private static string Write(string sender, string helo, string literal, bool extended, string recipient, string? protocol = null, string tls = "", bool mark = false)
     {
         var buffer = new byte[4096];
         var length = TraceHeaders.Write(buffer, new TraceHeaders.Fields(
@@ -60,7 +74,9 @@ public sealed class TraceHeadersTests
             Encoding.ASCII.GetBytes(helo),
             Encoding.ASCII.GetBytes(literal),
             "mx.example.com"u8,
-            extended,
+            Encoding.ASCII.GetBytes(protocol ?? (extended ? "ESMTP" : "SMTP")),
+            Encoding.ASCII.GetBytes(tls),
+            mark,
             0xFF,
             Encoding.ASCII.GetBytes(recipient),
             Now));

@@ -62,5 +62,5 @@ public sealed class MailIndexTests
         Assert.Equal(2, index.TryLock("alice")!.Length);
     }
 
-    private static StoredMessage Message(long id) => new(id, 10, 1, 30, null, 0);
+    private static StoredMessage Message(long id) => new(id, 10, 1, new BodyLocation(id, 30, null, 0));
 }

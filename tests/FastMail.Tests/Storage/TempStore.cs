@@ -1,5 +1,6 @@
 using FastMail.Core.Services;
 using FastMail.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FastMail.Tests.Storage;
@@ -8,9 +9,11 @@ namespace FastMail.Tests.Storage;
 internal sealed class TempStore : IAsyncDisposable
 {
     private readonly Func<StorageOptions> _options;
+    private readonly ILogger _logger;
 
-    public TempStore(Action<StorageOptions>? configure = null)
+    public TempStore(Action<StorageOptions>? configure = null, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         Directory = Path.Combine(Path.GetTempPath(), "fastmail-storage-" + Guid.NewGuid().ToString("N"));
         _options = () =>
         {
@@ -25,7 +28,7 @@ internal sealed class TempStore : IAsyncDisposable
             configure?.Invoke(options);
             return options;
         };
-        Store = FasterMailStore.Open(_options(), NullLogger.Instance);
+        Store = FasterMailStore.Open(_options(), _logger);
     }
 
     public string Directory { get; }
@@ -38,7 +41,7 @@ internal sealed class TempStore : IAsyncDisposable
     public async Task ReopenAsync()
     {
         await Store.DisposeAsync();
-        Store = FasterMailStore.Open(_options(), NullLogger.Instance);
+        Store = FasterMailStore.Open(_options(), _logger);
     }
 
     public Task<long> DeliverAsync(string content, params string[] mailboxes) =>
@@ -66,6 +69,31 @@ internal sealed class TempStore : IAsyncDisposable
         for (var i = 0; i < session.Count; i++)
         {
             result.Add((session.GetId(i), await ReadMessageAsync(session, i, bufferSize)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Opens another store on a copy of this one's files (the crash image), with this store's settings.</summary>
+    public FasterMailStore OpenCopy(string copyDirectory, ILogger? logger = null)
+    {
+        var options = _options();
+        options.DataDirectory = copyDirectory;
+        return FasterMailStore.Open(options, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>Every listed message of the given mailboxes as "mailbox/id" → bytes.</summary>
+    public static async Task<SortedDictionary<string, byte[]>> ContentsAsync(FasterMailStore store, IEnumerable<string> mailboxes)
+    {
+        var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var mailbox in mailboxes)
+        {
+            await using var session = await store.TryOpenMailboxAsync(mailbox, CancellationToken.None);
+            Assert.NotNull(session);
+            for (var i = 0; i < session.Count; i++)
+            {
+                result.Add(mailbox + "/" + session.GetId(i), await ReadMessageAsync(session, i, 7000));
+            }
         }
 
         return result;

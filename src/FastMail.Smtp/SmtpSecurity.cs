@@ -1,0 +1,24 @@
+using FastMail.Core.Sasl;
+using FastMail.Core.Services;
+
+namespace FastMail.Smtp;
+
+/// <summary>
+/// The security services of an SMTP listener: SMTP AUTH (RFC 4954) and the failed-login throttle. STARTTLS needs nothing
+/// here: it is offered whenever the connection says it can (<see cref="IMailConnection.CanStartTls"/>).
+/// </summary>
+public sealed class SmtpSecurity
+{
+    /// <summary>The SASL mechanisms offered by AUTH. Null (the default): no AUTH, nobody can authenticate.</summary>
+    public SaslServerFactory? Sasl { get; init; }
+
+    /// <summary>Failed-login penalties around every AUTH password check. Null (the default): no throttling.</summary>
+    public IAuthThrottle? Throttle { get; init; }
+
+    /// <summary>
+    /// Longest AUTH command line or SASL response line, CRLF included. Default 12,352: the 12,288 octets RFC 4954 4
+    /// allows for an AUTH line, plus room for the verb and mechanism name. Keep it above the SASL options'
+    /// MaxResponseLength; a longer line gets 500 5.5.6 and is discarded as it arrives, never buffered past this limit.
+    /// </summary>
+    public int MaxAuthLineLength { get; init; } = (12 * 1024) + 64;
+}

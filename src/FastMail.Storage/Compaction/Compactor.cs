@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using FastMail.Storage.Index;
+using FastMail.Storage.Log;
+using FastMail.Storage.Recovery;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Storage.Compaction;
+
+/// <summary>
+/// Reclaims the space of deleted mail: every live message with bytes below the cutoff (the committed address when the
+/// run starts) is copied forward, its chunks re-appended and a moved record written that keeps its id; once the copies
+/// are durable the index points at them, a checkpoint is written, and the log head is truncated (FASTER deletes whole
+/// segments). Crash-safety: until the truncation the originals are intact and replay treats a moved record of a
+/// listed message as a relocation only, so a crash at any point neither loses, duplicates nor resurrects mail.
+/// The index lock is taken per message and per mailbox, never for the whole run.
+/// </summary>
+internal sealed class Compactor
+{
+    private const long BatchBytes = 8 << 20;
+    private readonly MailLog _log;
+    private readonly MailIndex _index;
+    private readonly CheckpointStore _checkpoints;
+    private readonly ILogger _logger;
+
+    public Compactor(MailLog log, MailIndex index, CheckpointStore checkpoints, ILogger logger)
+    {
+        _log = log;
+        _index = index;
+        _checkpoints = checkpoints;
+        _logger = logger;
+    }
+
+    /// <summary>Messages copied between waits for their commit. Default 256; tests lower it to crash between batches.</summary>
+    internal int BatchMessages { get; set; } = 256;
+
+    /// <summary>
+    /// Test seam: runs after each batch of copies is durable and indexed (with the batch number), and once more with -1
+    /// after the checkpoint is written and before the log head is truncated.
+    /// </summary>
+    internal Func<int, Task>? AfterBatch { get; set; }
+
+    /// <summary>Log bytes not held by live messages.</summary>
+    public long DeadBytes => Math.Max(0, _log.TailAddress - _log.BeginAddress - _index.LiveBytes);
+
+    /// <summary>True when dead bytes exceed both <paramref name="minDeadBytes"/> and <paramref name="deadRatio"/> of the log.</summary>
+    public bool IsWorthwhile(long minDeadBytes, double deadRatio)
+    {
+        var size = _log.TailAddress - _log.BeginAddress;
+        var dead = DeadBytes;
+        return dead > minDeadBytes && dead >= size * deadRatio;
+    }
+
+    /// <summary>One compaction run. Returns the number of messages moved.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var cutoff = _log.CommittedUntilAddress;
+        if (cutoff <= _log.BeginAddress)
+        {
+            return 0;
+        }
+
+        var candidates = new Dictionary<StoredMessage, List<string>>(ReferenceEqualityComparer.Instance);
+        foreach (var mailbox in _index.MailboxNames())
+        {
+            _index.CollectBelow(mailbox, cutoff, candidates);
+        }
+
+        var batch = new List<(StoredMessage Message, BodyLocation Location, long Address)>(BatchMessages);
+        long batchBytes = 0, movedBytes = 0;
+        var moved = 0;
+        var batches = 0;
+        foreach (var (message, mailboxes) in candidates)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (location, address) = await MoveAsync(message, mailboxes, cancellationToken).ConfigureAwait(false);
+            if (address < 0)
+            {
+                continue;
+            }
+
+            batch.Add((message, location!, address));
+            batchBytes += message.Length;
+            if (batch.Count >= BatchMessages || batchBytes >= BatchBytes)
+            {
+                moved += await CompleteAsync(batch, ++batches).ConfigureAwait(false);
+                movedBytes += batchBytes;
+                batchBytes = 0;
+            }
+        }
+
+        moved += await CompleteAsync(batch, ++batches).ConfigureAwait(false);
+        movedBytes += batchBytes;
+
+        // The checkpoint makes the new locations the recovery starting point before the originals disappear.
+        var snapshot = _index.Snapshot(_log.CommittedUntilAddress);
+        _checkpoints.Write(snapshot);
+        if (AfterBatch is { } afterCheckpoint)
+        {
+            await afterCheckpoint(-1).ConfigureAwait(false);
+        }
+
+        var truncateTo = Math.Min(cutoff, Math.Min(snapshot.CoveredAddress, snapshot.LowestLiveAddress));
+        if (truncateTo > _log.BeginAddress)
+        {
+            await _log.TruncateUntilAsync(truncateTo).ConfigureAwait(false);
+        }
+
+        StorageLog.Compacted(_logger, moved, movedBytes, cutoff, _log.BeginAddress, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return moved;
+    }
+
+    /// <summary>Appends the copy of one message; returns its new location and the moved record's address (-1 if no mailbox lists it now).</summary>
+    private async Task<(BodyLocation? Location, long Address)> MoveAsync(StoredMessage message, List<string> mailboxes, CancellationToken cancellationToken)
+    {
+        var old = message.Location;
+        BodyLocation? location = null;
+        if (old.ChunkAddresses is not { } chunks)
+        {
+            var (owner, length) = await _log.ReadAsync(old.RecordAddress, old.InlineBodyOffset + (int)message.Length, cancellationToken).ConfigureAwait(false);
+            using (owner)
+            {
+                if (length != old.InlineBodyOffset + message.Length)
+                {
+                    throw new InvalidDataException($"Log record at {old.RecordAddress} is not the commit record of a {message.Length}-byte message.");
+                }
+
+                var body = owner.Memory.Slice(old.InlineBodyOffset, (int)message.Length);
+                var address = _index.AppendWhileListed(message, mailboxes, listed =>
+                {
+                    var record = CommitRecord.MovedInline(message.Id, message.Key, listed, body);
+                    var at = _index.Pending.AppendAndRegister(_log, record);
+                    location = record.ToLocation(at);
+                    return at;
+                });
+                return (location, address);
+            }
+        }
+
+        var copies = new long[chunks.Length];
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            var expected = (int)Math.Min(old.ChunkLength, message.Length - ((long)i * old.ChunkLength));
+            var (owner, length) = await _log.ReadAsync(chunks[i], ChunkRecord.HeaderSize + expected, cancellationToken).ConfigureAwait(false);
+            using (owner)
+            {
+                var data = ChunkRecord.ReadData(owner.Memory.Span[..length], chunks[i], message.Key);
+                if (data.Length != expected)
+                {
+                    throw new InvalidDataException($"Body chunk at {chunks[i]} holds {data.Length} bytes, expected {expected}.");
+                }
+
+                // Unreferenced until the moved record names them, like the chunks of a message still being written.
+                copies[i] = _log.Append(new ChunkRecord(message.Key, owner.Memory.Slice(ChunkRecord.HeaderSize, expected)));
+            }
+        }
+
+        var moved = _index.AppendWhileListed(message, mailboxes, listed =>
+        {
+            var record = CommitRecord.MovedChunked(message.Id, message.Key, message.Length, listed, copies, old.ChunkLength);
+            var at = _index.Pending.AppendAndRegister(_log, record);
+            location = record.ToLocation(at);
+            return at;
+        });
+        return (location, moved);
+    }
+
+    /// <summary>Waits until the batch's moved records are durable, then points the index at the copies.</summary>
+    private async Task<int> CompleteAsync(List<(StoredMessage Message, BodyLocation Location, long Address)> batch, int number)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await _log.WaitForCommitAsync(batch[^1].Address).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var (_, _, address) in batch)
+            {
+                _index.Pending.Release(address);
+            }
+
+            batch.Clear();
+            throw;
+        }
+
+        foreach (var (message, location, address) in batch)
+        {
+            _index.Relocate(message, location, address);
+        }
+
+        var count = batch.Count;
+        batch.Clear();
+        if (AfterBatch is { } hook)
+        {
+            await hook(number).ConfigureAwait(false);
+        }
+
+        return count;
+    }
+}

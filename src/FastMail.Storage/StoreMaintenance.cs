@@ -1,0 +1,147 @@
+using FastMail.Storage.Compaction;
+using FastMail.Storage.Index;
+using FastMail.Storage.Log;
+using FastMail.Storage.Recovery;
+using Microsoft.Extensions.Logging;
+
+namespace FastMail.Storage;
+
+/// <summary>
+/// The store's background work, one job at a time: an index checkpoint when the log grew by
+/// <see cref="StorageOptions.CheckpointIntervalBytes"/> or <see cref="StorageOptions.CheckpointInterval"/> passed, and
+/// compaction when dead space passes its thresholds; a last checkpoint at close. Sessions never wait for it beyond a
+/// brief index lock.
+/// </summary>
+internal sealed class StoreMaintenance : IAsyncDisposable
+{
+    private readonly MailLog _log;
+    private readonly MailIndex _index;
+    private readonly CheckpointStore _checkpoints;
+    private readonly StorageOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _oneJob = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _checkpointedTail;
+    private long _checkpointSize;
+    private DateTime _checkpointedAt = DateTime.UtcNow;
+
+    public StoreMaintenance(MailLog log, MailIndex index, CheckpointStore checkpoints, StorageOptions options, ILogger logger, long checkpointedTail)
+    {
+        _log = log;
+        _index = index;
+        _checkpoints = checkpoints;
+        _options = options;
+        _logger = logger;
+        _checkpointedTail = checkpointedTail;
+        Compactor = new Compactor(log, index, checkpoints, logger);
+        _loop = options.MaintenancePeriod > TimeSpan.Zero ? Task.Run(RunAsync) : Task.CompletedTask;
+    }
+
+    public Compactor Compactor { get; }
+
+    /// <summary>Writes a checkpoint now (waiting for a running job first).</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await _oneJob.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            WriteCheckpoint();
+        }
+        finally
+        {
+            _oneJob.Release();
+        }
+    }
+
+    /// <summary>Runs a compaction now (waiting for a running job first); returns the messages moved.</summary>
+    public async Task<int> CompactAsync(CancellationToken cancellationToken)
+    {
+        await _oneJob.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var tail = _log.TailAddress;
+            var moved = await Compactor.RunAsync(cancellationToken).ConfigureAwait(false);
+            MarkCheckpointed(tail);
+            return moved;
+        }
+        finally
+        {
+            _oneJob.Release();
+        }
+    }
+
+    /// <summary>Stops the background task and, if the log changed since the last checkpoint, commits and writes a final one.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        await _oneJob.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_log.TailAddress != Volatile.Read(ref _checkpointedTail))
+            {
+                await _log.CommitNowAsync().ConfigureAwait(false);
+                WriteCheckpoint();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Closing must still close: without this checkpoint the next start replays more log, nothing is lost.
+            StorageLog.MaintenanceFailed(_logger, e);
+        }
+        finally
+        {
+            _oneJob.Release();
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.MaintenancePeriod, _stop.Token).ConfigureAwait(false);
+                if (Compactor.IsWorthwhile(_options.CompactionMinDeadBytes, _options.CompactionDeadRatio))
+                {
+                    await CompactAsync(_stop.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                var tail = _log.TailAddress;
+                var grown = tail - Volatile.Read(ref _checkpointedTail);
+                // A checkpoint rewrites the whole index, so with a big index wait for proportionally more log: at most
+                // about a fifth of the write bandwidth goes to checkpoints, and replay after a crash stays bounded.
+                var interval = Math.Max(_options.CheckpointIntervalBytes, 4 * Volatile.Read(ref _checkpointSize));
+                if (grown >= interval || (grown != 0 && DateTime.UtcNow - _checkpointedAt >= _options.CheckpointInterval))
+                {
+                    await CheckpointAsync(_stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                StorageLog.MaintenanceFailed(_logger, e);
+            }
+        }
+    }
+
+    private void WriteCheckpoint()
+    {
+        var tail = _log.TailAddress;
+        Volatile.Write(ref _checkpointSize, _checkpoints.Write(_index.Snapshot(_log.CommittedUntilAddress)));
+        MarkCheckpointed(tail);
+    }
+
+    private void MarkCheckpointed(long tail)
+    {
+        Volatile.Write(ref _checkpointedTail, tail);
+        _checkpointedAt = DateTime.UtcNow;
+    }
+}
