@@ -16,7 +16,7 @@ public sealed class SmtpLifetimeTests
     {
         // Slowloris: every byte arrives well within the timeout, but the line never completes. The deadline is per
         // line, so the 421 comes while the client is still trickling, not after it stops.
-        var host = new SmtpHost(o => o.CommandTimeout = TimeSpan.FromMilliseconds(500));
+        var host = new SmtpHost(o => o.CommandTimeout = TimeSpan.FromSeconds(1));
         await using var script = await host.Connect();
         var stillSending = true;
         var trickle = Task.Run(async () =>
@@ -24,7 +24,7 @@ public sealed class SmtpLifetimeTests
             for (var i = 0; i < 100 && Volatile.Read(ref stillSending); i++)
             {
                 await script.SendRaw("X");
-                await Task.Delay(100);
+                await Task.Delay(50);
             }
 
             Volatile.Write(ref stillSending, false);
