@@ -144,6 +144,8 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        var lineInProgress = false;
+        var lineStarted = 0L;
         while (true)
         {
             // Re-read each time: STARTTLS replaces the pipes.
@@ -159,9 +161,17 @@ internal sealed partial class SmtpSession
                 return;
             }
 
-            // RFC 5321 4.5.3.2: the timeout is per command, and per block of message text.
+            // RFC 5321 4.5.3.2: the timeout is per command, and per block of message text. A command line must
+            // complete within it however slowly it trickles in (a slowloris sending a byte a second is cut off).
+            var wait = inData ? _context.DataTimeout : _context.CommandTimeout;
+            if (!inData && lineInProgress)
+            {
+                wait -= _context.Time.GetElapsedTime(lineStarted);
+                wait = wait > TimeSpan.Zero ? wait : TimeSpan.FromTicks(1);
+            }
+
             _timedOut = false;
-            timer.Change(inData ? _context.DataTimeout : _context.CommandTimeout, Timeout.InfiniteTimeSpan);
+            timer.Change(wait, Timeout.InfiniteTimeSpan);
             var result = await input.ReadAsync();
             timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
@@ -181,6 +191,14 @@ internal sealed partial class SmtpSession
             }
 
             var action = Process(ref buffer);
+            var partialLine = action == ProcessResult.NeedMoreData
+                && (_mode == ReceiveMode.DrainLine || (_mode is ReceiveMode.Command or ReceiveMode.SaslResponse && !buffer.IsEmpty));
+            if (partialLine && !lineInProgress)
+            {
+                lineStarted = _context.Time.GetTimestamp();
+            }
+
+            lineInProgress = partialLine;
             if (action == ProcessResult.NeedMoreData)
             {
                 input.AdvanceTo(buffer.Start, buffer.End);

@@ -12,6 +12,30 @@ public sealed class SmtpLifetimeTests
     }
 
     [Fact]
+    public async Task CommandLineTricklingInByteByByteStillTimesOut()
+    {
+        // Slowloris: every byte arrives well within the timeout, but the line never completes. The deadline is per
+        // line, so the 421 comes while the client is still trickling, not after it stops.
+        var host = new SmtpHost(o => o.CommandTimeout = TimeSpan.FromSeconds(1));
+        await using var script = await host.Connect();
+        var stillSending = true;
+        var trickle = Task.Run(async () =>
+        {
+            for (var i = 0; i < 100 && Volatile.Read(ref stillSending); i++)
+            {
+                await script.SendRaw("X");
+                await Task.Delay(50);
+            }
+
+            Volatile.Write(ref stillSending, false);
+        });
+        Assert.Equal("421 4.4.2 mx.example.com Error: timeout exceeded", await script.ReadLine());
+        Assert.True(Volatile.Read(ref stillSending), "the timeout only came after the client stopped sending");
+        Volatile.Write(ref stillSending, false);
+        await trickle;
+    }
+
+    [Fact]
     public async Task StalledDataGets421TimeoutAndNothingIsStored()
     {
         var host = new SmtpHost(o => o.DataTimeout = TimeSpan.FromMilliseconds(200));
