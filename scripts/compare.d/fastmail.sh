@@ -14,7 +14,7 @@ fastmail_config() { echo "$WORK/fastmail/fastmail.json"; }
 fastmail_setup() {
     mkdir -p "$WORK/fastmail/data"
     cat > "$(fastmail_config)" <<CONF
-{"hostName":"localhost","primaryDomain":"$DOMAIN","dataDirectory":"$WORK/fastmail/data","smtp":{"listen":["127.0.0.1:$FASTMAIL_SMTP_PORT"]},"pop3":{"listen":["127.0.0.1:$FASTMAIL_POP3_PORT"]}}
+{"hostName":"localhost","primaryDomain":"$DOMAIN","dataDirectory":"$WORK/fastmail/data","logLevel":"warning","smtp":{"listen":["127.0.0.1:$FASTMAIL_SMTP_PORT"],"submissionListen":"","smtpsListen":""},"pop3":{"listen":["127.0.0.1:$FASTMAIL_POP3_PORT"],"pop3sListen":""},"limits":{"maxConnectionsPerIp":1000,"maxConnectionRatePerIp":0}}
 CONF
     local user
     for user in "$@"; do
