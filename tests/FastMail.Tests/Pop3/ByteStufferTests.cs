@@ -1,3 +1,4 @@
+using FastMail.Tests.TestKit;
 using System.Buffers;
 using System.Text;
 using FastMail.Pop3.Output;
@@ -23,18 +24,18 @@ public sealed class ByteStufferTests
 
         for (var cut = 0; cut <= input.Length; cut++)
         {
-            Assert.Equal(expected, Stuff(SegmentedSequence.Split(input, cut)));
+            Assert.Equal(expected, Stuff(Segments.Split(input, cut)));
         }
 
         for (var first = 0; first <= input.Length; first++)
         {
             for (var second = first; second <= input.Length; second++)
             {
-                Assert.Equal(expected, Stuff(SegmentedSequence.Split(input, first, second)));
+                Assert.Equal(expected, Stuff(Segments.Split(input, first, second)));
             }
         }
 
-        Assert.Equal(expected, Stuff(SegmentedSequence.Split(input, Enumerable.Range(1, Math.Max(0, input.Length - 1)).ToArray())));
+        Assert.Equal(expected, Stuff(Segments.Split(input, Enumerable.Range(1, Math.Max(0, input.Length - 1)).ToArray())));
     }
 
     [Fact]

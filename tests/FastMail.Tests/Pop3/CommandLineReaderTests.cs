@@ -1,3 +1,4 @@
+using FastMail.Tests.TestKit;
 using System.Buffers;
 using System.Text;
 using FastMail.Pop3.Parsing;
@@ -88,9 +89,9 @@ public sealed class CommandLineReaderTests
         var line = new byte[Limit];
         var lines = new List<string>();
         var pending = Array.Empty<byte>();
-        foreach (var part in SegmentedSequence.Split(input, cuts))
+        foreach (var part in Segments.Split(input, cuts))
         {
-            var buffer = SegmentedSequence.Create(pending.Length == 0 ? new[] { part } : new[] { pending, part });
+            var buffer = Segments.Create(pending.Length == 0 ? new[] { part } : new[] { pending, part });
             while (true)
             {
                 var status = reader.TryRead(ref buffer, line, out var length);

@@ -1,3 +1,4 @@
+using FastMail.Tests.TestKit;
 using System.Text;
 using FastMail.Pop3.Output;
 
@@ -24,10 +25,10 @@ public sealed class TopFilterTests
         var input = Encoding.ASCII.GetBytes(message);
         for (var cut = 0; cut <= input.Length; cut++)
         {
-            Assert.Equal(expected, Filter(SegmentedSequence.Split(input, cut), bodyLines));
+            Assert.Equal(expected, Filter(Segments.Split(input, cut), bodyLines));
         }
 
-        Assert.Equal(expected, Filter(SegmentedSequence.Split(input, Enumerable.Range(1, input.Length - 1).ToArray()), bodyLines));
+        Assert.Equal(expected, Filter(Segments.Split(input, Enumerable.Range(1, input.Length - 1).ToArray()), bodyLines));
     }
 
     private static string Filter(List<byte[]> chunks, int bodyLines)

@@ -1,3 +1,4 @@
+using FastMail.Tests.TestKit;
 using System.Buffers;
 using System.Text;
 using FastMail.Smtp.Data;
