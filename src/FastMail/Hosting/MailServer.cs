@@ -111,8 +111,8 @@ internal sealed class MailServer : IAsyncDisposable
                     Tls = implicitTls ? tls.CreateAuthenticationOptions() : null,
                 };
                 var listener = SocketListener.Start(options, (connection, shutdown) => run(new MailConnection(connection, tls), shutdown), transportLogger);
+                // The transport logs "<kind> listening on <endpoint>" (event 1000); scripts and tests read that line.
                 _listeners.Add((kind, listener));
-                _logger.LogInformation("{Kind} listening on {EndPoint}", kind, listener.LocalEndPoint);
             }
         }
 
