@@ -27,7 +27,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         Index = index;
         _logger = logger;
         _writers = new DefaultObjectPool<MessageWriter>(new MessageWriterPolicy(this, options.ChunkSize), Math.Max(1, options.MaxPooledWriters));
-        FreeSpace = new FreeSpaceGuard(options.MailDirectory, options.MinFreeBytes);
+        FreeSpace = new FreeSpaceGuard(options.MailDirectory, options.MinFreeBytes, () => log.TailAddress);
         Maintenance = new StoreMaintenance(log, index, checkpoints, options, logger, checkpointedTail);
     }
 

@@ -5,18 +5,22 @@ namespace FastMail.Storage.Log;
 /// <summary>
 /// Refuses new mail while the file system under the log has less than a reserve free (Postfix's queue_minfree), so the
 /// log itself never hits ENOSPC: FASTER treats a failed page write as fatal and refuses appends until restarted, which
-/// would turn a full disk into an outage. Checked before a message starts, before each chunk and before the commit; the
-/// space is measured at most every <see cref="RecheckInterval"/> while far from the reserve, and every time close to it
-/// or below it, so the store accepts mail again as soon as space returns, without a restart.
+/// would turn a full disk into an outage. Checked before a message starts, before each chunk and before the commit.
+/// Free space is measured again when half of the headroom above the reserve may have been written to the log since the
+/// last measurement, or after <see cref="RecheckInterval"/> (other writers: checkpoints, other programs), and at every
+/// check once below the reserve, so the store accepts mail again as soon as space returns, without a restart.
 /// </summary>
-internal sealed class FreeSpaceGuard(string directory, long minFreeBytes)
+internal sealed class FreeSpaceGuard(string directory, long minFreeBytes, Func<long> logTail)
 {
     /// <summary>errno ENOSPC on Linux: the low word of the IOException's HResult, as .NET reports syscall failures.</summary>
     public const int Enospc = 28;
 
     private static readonly long RecheckInterval = Stopwatch.Frequency / 4;
+    private readonly Lock _gate = new();
     private long _nextCheck;
-    private long _lastFree = long.MaxValue;
+    private long _tailAtCheck;
+    private long _appendBudget;
+    private long _lastFree;
 
     /// <summary>Throws an <see cref="IOException"/> with ENOSPC in its HResult when free space is below the reserve.</summary>
     public void ThrowIfLow()
@@ -26,13 +30,20 @@ internal sealed class FreeSpaceGuard(string directory, long minFreeBytes)
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
-        var free = Volatile.Read(ref _lastFree);
-        if (now >= Volatile.Read(ref _nextCheck) || free < 2 * minFreeBytes)
+        long free;
+        lock (_gate)
         {
-            free = Measure();
-            Volatile.Write(ref _lastFree, free);
-            Volatile.Write(ref _nextCheck, now + RecheckInterval);
+            var now = Stopwatch.GetTimestamp();
+            var tail = logTail();
+            if (now >= _nextCheck || tail - _tailAtCheck >= _appendBudget)
+            {
+                _lastFree = Measure();
+                _tailAtCheck = tail;
+                _nextCheck = now + RecheckInterval;
+                _appendBudget = Math.Max(0, (_lastFree - minFreeBytes) / 2);
+            }
+
+            free = _lastFree;
         }
 
         if (free < minFreeBytes)
