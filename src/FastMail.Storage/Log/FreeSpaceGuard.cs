@@ -12,9 +12,6 @@ namespace FastMail.Storage.Log;
 /// </summary>
 internal sealed class FreeSpaceGuard(string directory, long minFreeBytes, Func<long> logTail)
 {
-    /// <summary>errno ENOSPC on Linux: the low word of the IOException's HResult, as .NET reports syscall failures.</summary>
-    public const int Enospc = 28;
-
     private static readonly long RecheckInterval = Stopwatch.Frequency / 4;
     private readonly Lock _gate = new();
     private long _nextCheck;
@@ -48,11 +45,19 @@ internal sealed class FreeSpaceGuard(string directory, long minFreeBytes, Func<l
 
         if (free < minFreeBytes)
         {
-            throw new IOException($"No space left on device: {free} bytes free under {directory}, below the {minFreeBytes}-byte reserve.", unchecked((int)0x80070000) | Enospc);
+            throw new StorageFullException($"No space left on device: {free} bytes free under {directory}, below the {minFreeBytes}-byte reserve.");
         }
     }
 
-    private long Measure()
+    /// <summary>
+    /// True when the file system holding <paramref name="directory"/> has less than <paramref name="bytes"/> free now:
+    /// tells a write that failed for lack of space from other I/O errors (FASTER reports both as error code -1).
+    /// </summary>
+    public static bool IsBelow(string directory, long bytes) => Measure(directory) < bytes;
+
+    private long Measure() => Measure(directory);
+
+    private static long Measure(string directory)
     {
         try
         {
