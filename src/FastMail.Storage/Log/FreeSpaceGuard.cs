@@ -18,6 +18,7 @@ internal sealed class FreeSpaceGuard(string directory, long minFreeBytes, Func<l
     private long _tailAtCheck;
     private long _appendBudget;
     private long _lastFree;
+    private DriveInfo? _drive;
 
     /// <summary>Throws an <see cref="IOException"/> with ENOSPC in its HResult when free space is below the reserve.</summary>
     public void ThrowIfLow()
@@ -55,7 +56,23 @@ internal sealed class FreeSpaceGuard(string directory, long minFreeBytes, Func<l
     /// </summary>
     public static bool IsBelow(string directory, long bytes) => Measure(directory) < bytes;
 
-    private long Measure() => Measure(directory);
+    // One DriveInfo kept: each AvailableFreeSpace read asks statvfs again, so the steady state allocates nothing.
+    private long Measure()
+    {
+        try
+        {
+            _drive ??= new DriveInfo(directory);
+            return _drive.AvailableFreeSpace;
+        }
+        catch (IOException)
+        {
+            return long.MaxValue;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return long.MaxValue;
+        }
+    }
 
     private static long Measure(string directory)
     {
