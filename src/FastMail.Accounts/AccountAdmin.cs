@@ -127,6 +127,39 @@ public sealed class AccountAdmin
         });
     }
 
+    /// <summary>
+    /// Sets the user's own mailbox quota in bytes (0: unlimited for this user), or with null removes it so the
+    /// configured default applies. A running server picks the change up at its next accounts reload.
+    /// </summary>
+    public AdminResult SetQuota(string name, long? quotaBytes)
+    {
+        if (!AccountNames.TryNormalizeUser(name, out var user))
+        {
+            return InvalidUser(name);
+        }
+
+        if (quotaBytes < 0)
+        {
+            return AdminResult.Fail(AdminError.InvalidQuota, "invalid quota: it must not be negative (0 means unlimited)");
+        }
+
+        return Store.Update(document =>
+        {
+            if (Find(document, user) is not { } record)
+            {
+                return (NoSuchUser(user), false);
+            }
+
+            record.QuotaBytes = quotaBytes;
+            return quotaBytes switch
+            {
+                null => (AdminResult.Ok($"quota of '{user}' cleared (the default applies)"), true),
+                0 => (AdminResult.Ok($"quota of '{user}' set to unlimited"), true),
+                _ => (AdminResult.Ok($"quota of '{user}' set to {quotaBytes} bytes"), true),
+            };
+        });
+    }
+
     /// <summary>All users, sorted by name.</summary>
     public IReadOnlyList<UserSummary> ListUsers() =>
         Store.Load().Users

@@ -22,6 +22,13 @@ public sealed partial class AccountDirectory
         return false;
     }
 
+    /// <inheritdoc />
+    public long GetQuota(string mailbox)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        return Current.QuotaOf(mailbox);
+    }
+
     private static bool IsLocalDomain(ReadOnlySpan<byte> domain, DirectorySnapshot snapshot)
     {
         Span<char> lower = stackalloc char[AccountNames.MaxDomainLength];

@@ -25,6 +25,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
     private readonly bool _allowRelay;
     private readonly string _dummyHash;
     private readonly long _reloadIntervalTicks;
+    private readonly long _defaultQuotaBytes;
     private readonly Lock _reloadLock = new();
     private volatile DirectorySnapshot _snapshot;
     private long _nextCheck;
@@ -57,6 +58,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
         _trustedNetworks = TrustedNetworks.Parse(options.TrustedNetworks);
         _allowRelay = options.AllowRelay;
         _dummyHash = PasswordHasher.CreateDummy(options.Pbkdf2Iterations);
+        _defaultQuotaBytes = options.DefaultQuotaBytes;
         _reloadIntervalTicks = (long)(options.ReloadCheckInterval.TotalSeconds * time.TimestampFrequency);
         _snapshot = DirectorySnapshot.Build(new AccountsDocument(), PrimaryDomain, previous: null);
         lock (_reloadLock)
@@ -134,7 +136,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
         // Remember the bytes before parsing: a corrupt file is reported once, not on every check until it is fixed.
         _lastBytes = bytes;
         var document = _store.Parse(bytes);
-        var snapshot = DirectorySnapshot.Build(document, PrimaryDomain, _snapshot);
+        var snapshot = DirectorySnapshot.Build(document, PrimaryDomain, _snapshot, _defaultQuotaBytes);
         _snapshot = snapshot;
         AccountsLog.Loaded(_logger, _store.FilePath, snapshot.UserCount, snapshot.DomainCount);
         return true;

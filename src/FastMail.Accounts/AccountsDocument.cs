@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace FastMail.Accounts;
 
 /// <summary>
-/// The content of <c>accounts.json</c>: <c>{ "version": 1, "users": [ { "name", "passwordHash", "apopSecret"? } ], "domains": [ ... ] }</c>.
+/// The content of <c>accounts.json</c>: <c>{ "version": 1, "users": [ { "name", "passwordHash", "apopSecret"?, "quotaBytes"? } ], "domains": [ ... ] }</c>.
 /// </summary>
 public sealed class AccountsDocument
 {
@@ -38,4 +38,12 @@ public sealed class AccountRecord
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ApopSecret { get; set; }
+
+    /// <summary>
+    /// This user's mailbox quota in bytes, or null (the default: <see cref="AccountsOptions.DefaultQuotaBytes"/> applies).
+    /// 0 means unlimited for this user whatever the default. Over quota, SMTP answers 452 4.2.2 at RCPT and 552 5.2.2
+    /// after DATA; POP3 still works, so the user can make room.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? QuotaBytes { get; set; }
 }

@@ -56,6 +56,12 @@ public sealed class AccountsOptions
     /// </summary>
     public int AuthCacheSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// Mailbox quota in bytes for users without their own (<see cref="AccountRecord.QuotaBytes"/>). Default 0: unlimited.
+    /// A quota keeps one user from filling the disk for everyone; mail over it is refused (452 4.2.2 / 552 5.2.2).
+    /// </summary>
+    public long DefaultQuotaBytes { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> with a message fit to print when a setting is unusable.</summary>
     public void Validate()
     {
@@ -77,6 +83,11 @@ public sealed class AccountsOptions
         if (ReloadCheckInterval < TimeSpan.Zero || AuthCacheTtl < TimeSpan.Zero || AuthCacheSize < 0)
         {
             throw new ArgumentException("accounts: ReloadCheckInterval, AuthCacheTtl and AuthCacheSize must not be negative.");
+        }
+
+        if (DefaultQuotaBytes < 0)
+        {
+            throw new ArgumentException("accounts: DefaultQuotaBytes must not be negative (0 means unlimited).", nameof(DefaultQuotaBytes));
         }
 
         _ = Relay.TrustedNetworks.Parse(TrustedNetworks ?? []);

@@ -13,6 +13,7 @@ public enum AdminError
     DomainExists,
     DomainNotFound,
     PrimaryDomain,
+    InvalidQuota,
 }
 
 /// <summary>

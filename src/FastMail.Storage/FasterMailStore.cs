@@ -27,12 +27,15 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         Index = index;
         _logger = logger;
         _writers = new DefaultObjectPool<MessageWriter>(new MessageWriterPolicy(this, options.ChunkSize), Math.Max(1, options.MaxPooledWriters));
+        FreeSpace = new FreeSpaceGuard(options.MailDirectory, options.MinFreeBytes, () => log.TailAddress);
         Maintenance = new StoreMaintenance(log, index, checkpoints, options, logger, checkpointedTail);
     }
 
     internal StoreMaintenance Maintenance { get; }
 
     internal MailLog Log { get; }
+
+    internal FreeSpaceGuard FreeSpace { get; }
 
     internal MailIndex Index { get; }
 
@@ -106,6 +109,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
     public IMessageWriter BeginMessage()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        FreeSpace.ThrowIfLow();
         var writer = _writers.Get();
         writer.Start();
         return writer;
@@ -117,6 +121,13 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(mailbox);
         var snapshot = Index.TryLock(mailbox);
         return ValueTask.FromResult<IMailboxSession?>(snapshot is null ? null : new MailboxSession(this, mailbox, snapshot));
+    }
+
+    /// <inheritdoc />
+    public long GetMailboxUsage(string mailbox)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        return Index.Usage(mailbox);
     }
 
     /// <summary>Stops background maintenance, commits what is still in memory, writes a last checkpoint, stops the commit loop and closes the log and its device.</summary>

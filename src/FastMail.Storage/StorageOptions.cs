@@ -64,6 +64,14 @@ public sealed class StorageOptions
     /// <summary>How often the background task checks whether to checkpoint or compact. Default 1 s; zero turns the background task off (tests).</summary>
     public TimeSpan MaintenancePeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// New mail is refused (an <see cref="IOException"/> with ENOSPC, which SMTP answers with 452 4.3.1) while the file
+    /// system holding the log has less than this many bytes free. Default 64 MiB: room for the log pages still in memory
+    /// and for index checkpoints, so the log never fails a write for lack of space (FASTER cannot recover from a failed
+    /// write without a restart). Deletes and compaction are never refused: they are how space comes back. 0 turns it off.
+    /// </summary>
+    public long MinFreeBytes { get; set; } = 64L << 20;
+
     /// <summary>Most idle message writers kept for reuse. Default 64.</summary>
     public int MaxPooledWriters { get; set; } = 64;
 
@@ -104,6 +112,11 @@ public sealed class StorageOptions
         if (CheckpointIntervalBytes <= 0 || CompactionMinDeadBytes < 0 || CompactionDeadRatio is <= 0 or > 1 || MaintenancePeriod < TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalBytes), "Checkpoint and compaction settings must be positive (dead ratio in (0, 1]).");
+        }
+
+        if (MinFreeBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinFreeBytes), MinFreeBytes, "Must not be negative.");
         }
 
         if (MaxPooledWriters < 0)

@@ -13,7 +13,7 @@ internal static class Program
 
         Commands:
           serve                          run the SMTP and POP3 servers
-          user add|del|list|passwd|apop  manage users (works while the server runs)
+          user add|del|list|passwd|apop|quota  manage users (works while the server runs)
           domain add|del|list            manage local domains (works while the server runs)
           config                         print the configuration keys, defaults and descriptions
           version                        print the version

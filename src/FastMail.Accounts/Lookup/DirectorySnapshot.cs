@@ -30,14 +30,14 @@ internal sealed class DirectorySnapshot
     /// Builds a snapshot from a validated document. Names already known to <paramref name="previous"/> keep their string
     /// instance, so the canonical mailbox name a session holds stays the same object across reloads.
     /// </summary>
-    public static DirectorySnapshot Build(AccountsDocument document, string primaryDomain, DirectorySnapshot? previous)
+    public static DirectorySnapshot Build(AccountsDocument document, string primaryDomain, DirectorySnapshot? previous, long defaultQuotaBytes = 0)
     {
         var users = new Dictionary<string, UserEntry>(document.Users.Count, StringComparer.Ordinal);
         foreach (var record in document.Users)
         {
             var name = previous is not null && previous._users.TryGetValue(record.Name, out var old) ? old.Name : record.Name;
             var apop = record.ApopSecret is null ? null : Encoding.ASCII.GetBytes(record.ApopSecret);
-            users[name] = new UserEntry(name, record.PasswordHash, apop);
+            users[name] = new UserEntry(name, record.PasswordHash, apop, record.QuotaBytes ?? defaultQuotaBytes);
         }
 
         var domains = new HashSet<string>(document.Domains, StringComparer.Ordinal) { primaryDomain };
@@ -46,6 +46,9 @@ internal sealed class DirectorySnapshot
 
     /// <summary>Looks up a lower-case user name.</summary>
     public bool TryGetUser(ReadOnlySpan<char> lowerName, [NotNullWhen(true)] out UserEntry? user) => _usersBySpan.TryGetValue(lowerName, out user);
+
+    /// <summary>The effective quota of a canonical mailbox name (0, unlimited, for an unknown one).</summary>
+    public long QuotaOf(string mailbox) => _users.TryGetValue(mailbox, out var user) ? user.QuotaBytes : 0;
 
     /// <summary>True when the lower-case domain is local.</summary>
     public bool IsLocalDomain(ReadOnlySpan<char> lowerDomain) => _domainsBySpan.Contains(lowerDomain);

@@ -1,7 +1,7 @@
 namespace FastMail.Accounts.Lookup;
 
 /// <summary>One account as the server holds it in memory: the canonical name instance sessions receive, the hash, the APOP secret octets.</summary>
-internal sealed class UserEntry(string name, string passwordHash, byte[]? apopSecret)
+internal sealed class UserEntry(string name, string passwordHash, byte[]? apopSecret, long quotaBytes = 0)
 {
     public string Name { get; } = name;
 
@@ -9,4 +9,7 @@ internal sealed class UserEntry(string name, string passwordHash, byte[]? apopSe
 
     /// <summary>ASCII octets of the APOP secret, or null when APOP is off for this user.</summary>
     public byte[]? ApopSecret { get; } = apopSecret;
+
+    /// <summary>The effective quota in bytes (own value, else the default); 0 is unlimited.</summary>
+    public long QuotaBytes { get; } = quotaBytes;
 }

@@ -48,6 +48,11 @@ internal static class AccountsDocumentValidator
             {
                 return $"users[{i}] '{user.Name}': apopSecret must be {ApopSecrets.Rule}.";
             }
+
+            if (user.QuotaBytes < 0)
+            {
+                return $"users[{i}] '{user.Name}': quotaBytes must not be negative (0 means unlimited).";
+            }
         }
 
         var domains = new HashSet<string>(StringComparer.Ordinal);

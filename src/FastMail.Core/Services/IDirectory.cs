@@ -33,4 +33,11 @@ public interface IDirectory
     /// Accounts without an APOP secret always fail.
     /// </summary>
     bool TryApop(ReadOnlySpan<byte> user, ReadOnlySpan<byte> timestamp, ReadOnlySpan<byte> digestHex, [NotNullWhen(true)] out string? mailbox);
+
+    /// <summary>
+    /// The storage quota of <paramref name="mailbox"/> (a canonical name from <see cref="TryFindMailbox"/>) in bytes:
+    /// the account's own limit, else the configured default; 0 or <see cref="long.MaxValue"/> means unlimited.
+    /// A dictionary lookup, no allocation: the SMTP session asks at every RCPT and at the end of DATA.
+    /// </summary>
+    long GetQuota(string mailbox);
 }

@@ -9,6 +9,12 @@ namespace FastMail.Core.Services;
 /// completes, the change is on stable storage and survives kill -9 (contract 1).</item>
 /// <item>Ordering: messages appear in a mailbox in commit order; a message's id (its UIDL) never changes and is never reused.</item>
 /// <item>Exclusion: at most one <see cref="IMailboxSession"/> per mailbox at a time (the POP3 mailbox lock, contract 3).</item>
+/// <item>Usage: <see cref="GetMailboxUsage"/> is the sum of the sizes of the committed messages listed in a mailbox,
+/// updated when a commit or a delete completes and rebuilt at open; it is cheap (no I/O, no allocation) so the SMTP
+/// session may ask for it at every RCPT.</item>
+/// <item>Storage exhaustion: when the disk is (nearly) full, <see cref="BeginMessage"/> and <see cref="IMessageWriter.CommitAsync"/>
+/// throw an <see cref="IOException"/> whose <see cref="Exception.HResult"/> low word is ENOSPC (28), nothing already stored is
+/// damaged, and new messages are accepted again once space returns, without a restart.</item>
 /// </list>
 /// </summary>
 public interface IMailStore
@@ -21,6 +27,12 @@ public interface IMailStore
     /// A mailbox that never received mail opens empty.
     /// </summary>
     ValueTask<IMailboxSession?> TryOpenMailboxAsync(string mailbox, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Bytes held by <paramref name="mailbox"/>: the sum of the sizes (as <see cref="IMailboxSession.GetSize"/> reports them)
+    /// of its committed messages, 0 for a mailbox that never received mail. Used for quotas; no I/O, no allocation.
+    /// </summary>
+    long GetMailboxUsage(string mailbox);
 }
 
 /// <summary>Receives one message's bytes (already dot-unstuffed, CRLF line ends) in order.</summary>

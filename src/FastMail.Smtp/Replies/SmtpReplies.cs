@@ -68,6 +68,17 @@ internal static class SmtpReplies
 
     public static ReadOnlySpan<byte> StoreFailed => "451 4.3.0 Error: could not store message, try again later\r\n"u8;
 
+    // RFC 3463 4.3.1: the disk is full; temporary, so senders retry once space returns.
+    public static ReadOnlySpan<byte> StorageFull => "452 4.3.1 Insufficient system storage\r\n"u8;
+
+    // RFC 3463 4.2.2 at RCPT (temporary: the owner may make room); the address goes between prefix and suffix.
+    public static ReadOnlySpan<byte> MailboxFullPrefix => "452 4.2.2 <"u8;
+
+    public static ReadOnlySpan<byte> MailboxFullSuffix => ">: Mailbox full\r\n"u8;
+
+    // RFC 3463 5.2.2 after DATA: the message itself does not fit in any recipient's quota.
+    public static ReadOnlySpan<byte> MailboxFullAfterData => "552 5.2.2 Mailbox full\r\n"u8;
+
     // Address (without brackets) goes between prefix and suffix.
     public static ReadOnlySpan<byte> UserUnknownPrefix => "550 5.1.1 <"u8;
 

@@ -44,7 +44,7 @@ internal sealed partial class SmtpSession
         {
             SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
             AbortMessage();
-            return Reply(SmtpReplies.StoreFailed);
+            return Reply(StorageErrors.IsDiskFull(exception) ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
         }
 
         _mode = ReceiveMode.Data;
@@ -105,7 +105,7 @@ internal sealed partial class SmtpSession
         catch (Exception exception)
         {
             SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
-            _dataFailure = DataFailure.StoreFailed;
+            _dataFailure = StorageErrors.IsDiskFull(exception) ? DataFailure.StorageFull : DataFailure.StoreFailed;
             _mode = ReceiveMode.DrainData;
             AbortMessage();
         }
@@ -127,14 +127,24 @@ internal sealed partial class SmtpSession
             refusal = SmtpReplies.StoreFailed;
             reason = "store failed";
         }
+        else if (_dataFailure == DataFailure.StorageFull)
+        {
+            refusal = SmtpReplies.StorageFull;
+            reason = "storage full";
+        }
         else if (_scanner.SawBareLineBreak)
         {
             refusal = SmtpReplies.BareLineBreak;
             reason = "bare CR or LF";
         }
-        else
+        else if (DropRecipientsOverQuota())
         {
             return ProcessResult.Commit;
+        }
+        else
+        {
+            refusal = SmtpReplies.MailboxFullAfterData;
+            reason = "every recipient over quota";
         }
 
         SmtpLog.MessageRejected(_context.Logger, _queueId, _remote, reason);
@@ -155,7 +165,7 @@ internal sealed partial class SmtpSession
         else
         {
             SmtpLog.StoreFailed(_context.Logger, failure, _queueId, _remote);
-            Output.Write(SmtpReplies.StoreFailed);
+            Output.Write(StorageErrors.IsDiskFull(failure) ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
         }
 
         ResetTransaction();

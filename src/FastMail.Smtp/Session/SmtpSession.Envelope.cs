@@ -117,6 +117,13 @@ internal sealed partial class SmtpSession
             return CountError();
         }
 
+        // RFC 3463 4.2.2, temporary: the sender retries, and the mail gets in once the owner made room (e.g. POP3 DELE+QUIT).
+        if (Quotas.IsFull(_context.Directory, _context.Store, mailbox))
+        {
+            ReplyWriter.WriteAddressReply(Output, SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
+            return ProcessResult.Continue;
+        }
+
         // One stored copy per mailbox, however many of its addresses were named (the directory hands out one instance).
         if (!ContainsMailbox(mailbox))
         {

@@ -72,6 +72,7 @@ internal sealed partial class SmtpSession
         None,
         TooBig,
         StoreFailed,
+        StorageFull,
     }
 
     private PipeWriter Output => _output!;

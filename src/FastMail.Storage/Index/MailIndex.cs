@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FastMail.Storage.Index;
 
 /// <summary>
@@ -12,6 +14,10 @@ internal sealed class MailIndex
     private readonly Dictionary<long, StoredMessage> _live = [];
     private readonly HashSet<string> _locked = new(StringComparer.Ordinal);
     private readonly HashSet<(string Mailbox, long Id)> _deleting = [];
+
+    // Bytes listed per mailbox (sum of message lengths), kept with every list edit so a quota check is one lookup.
+    // Never persisted: a checkpoint load and replay go through Load/Add/Remove, which rebuild it.
+    private readonly Dictionary<string, long> _usage = new(StringComparer.Ordinal);
     private long _liveBytes;
 
     public PendingRecords Pending { get; } = new();
@@ -38,6 +44,7 @@ internal sealed class MailIndex
                 if (InsertInIdOrder(GetOrCreate(mailbox), message))
                 {
                     Reference(message);
+                    AddUsage(mailbox, message.Length);
                 }
             }
 
@@ -71,6 +78,7 @@ internal sealed class MailIndex
                 var message = list![position];
                 list.RemoveAt(position);
                 Unreference(message);
+                AddUsage(mailbox, -message.Length);
             }
 
             if (pendingAddress >= 0)
@@ -191,6 +199,15 @@ internal sealed class MailIndex
         }
     }
 
+    /// <summary>Bytes of the messages listed in <paramref name="mailbox"/> (0 if none): one lookup, no allocation.</summary>
+    public long Usage(string mailbox)
+    {
+        lock (_gate)
+        {
+            return _usage.GetValueOrDefault(mailbox);
+        }
+    }
+
     public string[] MailboxNames()
     {
         lock (_gate)
@@ -268,6 +285,7 @@ internal sealed class MailIndex
         foreach (var message in messages)
         {
             Reference(message);
+            AddUsage(mailbox, message.Length);
         }
 
         _mailboxes.Add(mailbox, messages);
@@ -280,6 +298,12 @@ internal sealed class MailIndex
             _live[message.Id] = message;
             _liveBytes += message.StoredBytes;
         }
+    }
+
+    private void AddUsage(string mailbox, long bytes)
+    {
+        ref var usage = ref CollectionsMarshal.GetValueRefOrAddDefault(_usage, mailbox, out _);
+        usage += bytes;
     }
 
     private void Unreference(StoredMessage message)

@@ -19,9 +19,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private bool _wakeRequested;
     private volatile bool _stopping;
 
-    public GroupCommitter(FasterLog log, ILogger logger)
+    private readonly Func<bool> _diskFull;
+
+    public GroupCommitter(FasterLog log, ILogger logger, Func<bool> diskFull)
     {
         _log = log;
+        _diskFull = diskFull;
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
@@ -89,8 +92,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
             catch (Exception e)
             {
                 StorageLog.CommitFailed(_logger, e);
-                // Callers (SMTP, POP3) know nothing of FASTER: they see an I/O error and answer 451 / -ERR.
-                round.TrySetException(e as IOException ?? new IOException("The mail log could not commit to storage.", e));
+                // Callers (SMTP, POP3) know nothing of FASTER: they see an I/O error and answer 451 / -ERR, or for a full
+                // disk (FASTER loses the errno) 452 4.3.1.
+                round.TrySetException(
+                    _diskFull() ? new StorageFullException("No space left on device: the mail log could not commit to storage.", e)
+                    : e as IOException ?? new IOException("The mail log could not commit to storage.", e));
             }
 
             if (_stopping)

@@ -17,11 +17,11 @@ internal sealed class MailLog : IAsyncDisposable
     private string _path = "";
     private int _segmentSizeBits;
 
-    private MailLog(IDevice device, FasterLog log, ILogger logger)
+    private MailLog(IDevice device, FasterLog log, ILogger logger, Func<bool> diskFull)
     {
         _device = device;
         _log = log;
-        _committer = new GroupCommitter(log, logger);
+        _committer = new GroupCommitter(log, logger, diskFull);
     }
 
     public long BeginAddress => _log.BeginAddress;
@@ -61,7 +61,10 @@ internal sealed class MailLog : IAsyncDisposable
                 AutoCommit = false,
             };
             var log = new FasterLog(settings, logger);
-            return new MailLog(device, log, logger)
+            // A failed commit is put down to a full disk when less than a page (or the reserve) is free at that moment.
+            var mailDirectory = options.MailDirectory;
+            var full = Math.Max(options.MinFreeBytes, options.PageSize);
+            return new MailLog(device, log, logger, () => FreeSpaceGuard.IsBelow(mailDirectory, full))
             {
                 MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - 64,
                 _path = path,

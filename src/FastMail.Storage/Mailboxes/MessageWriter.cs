@@ -63,6 +63,7 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
         ThrowIfNotWritable();
         cancellationToken.ThrowIfCancellationRequested();
         var distinct = Distinct(mailboxes);
+        _store.FreeSpace.ThrowIfLow();
         CommitRecord record;
         if (_chunks.Count == 0)
         {
@@ -129,6 +130,7 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
 
     private void SpillChunk()
     {
+        _store.FreeSpace.ThrowIfLow();
         if (_chunks.Count == 0)
         {
             // Pending until the message is indexed or aborted: neither a checkpoint's covered address nor compaction's

@@ -2,7 +2,7 @@ using FastMail.Accounts;
 
 namespace FastMail.Cli;
 
-/// <summary>`fastmail user add|del|list|passwd|apop`: manage users; works while the server runs.</summary>
+/// <summary>`fastmail user add|del|list|passwd|apop|quota`: manage users; works while the server runs.</summary>
 internal static class UserCommand
 {
     public const string Help = """
@@ -11,11 +11,14 @@ internal static class UserCommand
                fastmail user del NAME
                fastmail user list
                fastmail user apop NAME (--secret S | --clear)
+               fastmail user quota NAME (SIZE | --clear)
 
         Without --password the password is read from the first line of standard input
         (so it stays out of the shell history: `read -s pw; echo "$pw" | fastmail user add alice`).
         Passwords are stored as PBKDF2-HMAC-SHA256 hashes. An APOP secret is stored readable
         (APOP needs a plaintext-equivalent secret) and is only used when pop3.enableApop=true.
+        A quota SIZE is bytes with an optional k/m/g suffix (100m, 1g); 0 means unlimited for
+        this user; --clear removes the user's own quota so accounts.defaultQuota applies.
         A running server picks changes up within a second.
 
         """ + ConfigOptions.Help;
@@ -27,7 +30,7 @@ internal static class UserCommand
             return Program.PrintHelp(Help);
         }
 
-        var verb = AccountCommands.Required(args, 1, "subcommand (add, del, list, passwd, apop)");
+        var verb = AccountCommands.Required(args, 1, "subcommand (add, del, list, passwd, apop, quota)");
         switch (verb)
         {
             case "add":
@@ -76,9 +79,35 @@ internal static class UserCommand
                     return AccountCommands.Report(AccountCommands.OpenAdmin(args).SetApopSecret(name, args.Option("secret")));
                 }
 
+            case "quota":
+                args.AllowOnly([.. ConfigOptions.Names, "clear"]);
+                AccountCommands.NoMoreThan(args, 4);
+                {
+                    var name = AccountCommands.Required(args, 2, "user name");
+                    return AccountCommands.Report(AccountCommands.OpenAdmin(args).SetQuota(name, Quota(args)));
+                }
+
             default:
                 throw new UsageException($"unknown user subcommand '{verb}'");
         }
+    }
+
+    private static long? Quota(Arguments args)
+    {
+        var size = args.Positionals.Count > 3 ? args.Positionals[3] : null;
+        if (args.Has("clear") == (size is not null))
+        {
+            throw new UsageException("give either a SIZE (such as 100m, 0 for unlimited) or --clear");
+        }
+
+        if (size is null)
+        {
+            return null;
+        }
+
+        return Configuration.ValueParsers.TryParseSize(size, out var bytes)
+            ? bytes
+            : throw new UsageException($"'{size}' is not a size such as 100m, 512k or 1048576");
     }
 
     private static string Password(Arguments args)

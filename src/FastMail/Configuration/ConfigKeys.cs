@@ -45,6 +45,10 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey Pbkdf2Iterations = new("accounts.pbkdf2Iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP 2023: 600000; at least 4096, the SCRAM minimum).");
 
+    public static readonly ConfigKey DefaultQuota = new("accounts.defaultQuota", "0", "Mailbox quota for users without their own (`fastmail user quota`); k/m/g suffixes; 0 = unlimited. Over it: 452 4.2.2 at RCPT, 552 5.2.2 after DATA.");
+
+    public static readonly ConfigKey StorageMinFreeSpace = new("storage.minFreeSpace", "64m", "New mail gets 452 4.3.1 while the disk holding dataDirectory has less than this free (room for the log and index checkpoints); mail is accepted again as soon as space returns; 0 = no reserve.");
+
     public static readonly IReadOnlyList<ConfigKey> All =
     [
         HostName, PrimaryDomain, DataDirectory, LogLevel,
@@ -54,7 +58,8 @@ internal static class ConfigKeys
         TlsCertificate, TlsKey,
         MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
-        Pbkdf2Iterations, LoginPenalty,
+        Pbkdf2Iterations, LoginPenalty, DefaultQuota,
+        StorageMinFreeSpace,
     ];
 
     public static ConfigKey? Find(string name)

@@ -42,6 +42,8 @@ internal sealed class FastMailSettings
 
     public required int Pbkdf2Iterations { get; init; }
     public required bool LoginPenalty { get; init; }
+    public required long DefaultQuotaBytes { get; init; }
+    public required long StorageMinFreeBytes { get; init; }
 
     /// <summary>PEM paths; both null means a self-signed certificate in the data directory.</summary>
     public required string? TlsCertificate { get; init; }
@@ -94,6 +96,8 @@ internal sealed class FastMailSettings
             TrustedNetworks = ValueParsers.Networks(values, ConfigKeys.TrustedNetworks),
             Pbkdf2Iterations = ValueParsers.Integer(values, ConfigKeys.Pbkdf2Iterations, 4096, 100_000_000),
             LoginPenalty = ValueParsers.Boolean(values, ConfigKeys.LoginPenalty),
+            DefaultQuotaBytes = ValueParsers.Size(values, ConfigKeys.DefaultQuota, 0, long.MaxValue),
+            StorageMinFreeBytes = ValueParsers.Size(values, ConfigKeys.StorageMinFreeSpace, 0, long.MaxValue),
             TlsCertificate = ValueParsers.OptionalPath(values, ConfigKeys.TlsCertificate),
             TlsKey = ValueParsers.OptionalPath(values, ConfigKeys.TlsKey),
         };

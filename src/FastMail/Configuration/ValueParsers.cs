@@ -8,7 +8,18 @@ internal static class ValueParsers
 {
     public static long Size(ConfigValues values, ConfigKey key, long min, long max)
     {
-        var text = values.Get(key).Trim().ToLowerInvariant();
+        if (!TryParseSize(values.Get(key), out var bytes))
+        {
+            throw Invalid(values, key, "a size such as 25m, 512k or 1048576");
+        }
+
+        return InRange(values, key, bytes, min, max);
+    }
+
+    /// <summary>Parses a byte count with an optional k/m/g suffix (binary multiples, any case): "25m", "512k", "1048576".</summary>
+    public static bool TryParseSize(string value, out long bytes)
+    {
+        var text = value.Trim().ToLowerInvariant();
         long multiplier = 1;
         if (text.Length > 0 && char.IsLetter(text[^1]))
         {
@@ -24,10 +35,12 @@ internal static class ValueParsers
 
         if (multiplier == 0 || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > long.MaxValue / multiplier)
         {
-            throw Invalid(values, key, "a size such as 25m, 512k or 1048576");
+            bytes = 0;
+            return false;
         }
 
-        return InRange(values, key, number * multiplier, min, max);
+        bytes = number * multiplier;
+        return true;
     }
 
     public static int Integer(ConfigValues values, ConfigKey key, int min, int max)

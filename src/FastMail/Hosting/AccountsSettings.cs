@@ -13,5 +13,6 @@ internal static class AccountsSettings
         Pbkdf2Iterations = settings.Pbkdf2Iterations,
         AllowRelay = settings.AllowRelay,
         TrustedNetworks = settings.TrustedNetworks.Select(network => network.ToString()).ToArray(),
+        DefaultQuotaBytes = settings.DefaultQuotaBytes,
     };
 }

@@ -52,7 +52,7 @@ internal sealed class MailServer : IAsyncDisposable
         MailServer? server = null;
         try
         {
-            var store = FasterMailStore.Open(new StorageOptions { DataDirectory = settings.DataDirectory }, loggerFactory.CreateLogger("FastMail.Storage"));
+            var store = FasterMailStore.Open(new StorageOptions { DataDirectory = settings.DataDirectory, MinFreeBytes = settings.StorageMinFreeBytes }, loggerFactory.CreateLogger("FastMail.Storage"));
             server = new MailServer(settings, dataLock, store, logger);
             server.StartListeners(loggerFactory);
             return server;

@@ -20,6 +20,8 @@ internal sealed class FaultyMailStore(IMailStore inner) : IMailStore
 
     public IMessageWriter BeginMessage() => inner.BeginMessage();
 
+    public long GetMailboxUsage(string mailbox) => inner.GetMailboxUsage(mailbox);
+
     public async ValueTask<IMailboxSession?> TryOpenMailboxAsync(string mailbox, CancellationToken cancellationToken)
     {
         var session = await inner.TryOpenMailboxAsync(mailbox, cancellationToken);

@@ -18,14 +18,24 @@ internal sealed class RecordingMailStore(IMailStore inner) : IMailStore
     /// <summary>When set, Write throws once the message passes this many bytes.</summary>
     public long? WriteFailureAfter { get; set; }
 
+    /// <summary>When set, BeginMessage throws this (the store refuses a new message, e.g. the disk is full).</summary>
+    public Exception? BeginFailure { get; set; }
+
     public IMessageWriter BeginMessage()
     {
+        if (BeginFailure is { } failure)
+        {
+            throw failure;
+        }
+
         Interlocked.Increment(ref _begun);
         return new Writer(this, inner.BeginMessage());
     }
 
     public ValueTask<IMailboxSession?> TryOpenMailboxAsync(string mailbox, CancellationToken cancellationToken) =>
         inner.TryOpenMailboxAsync(mailbox, cancellationToken);
+
+    public long GetMailboxUsage(string mailbox) => inner.GetMailboxUsage(mailbox);
 
     private sealed class Writer(RecordingMailStore owner, IMessageWriter inner) : IMessageWriter
     {

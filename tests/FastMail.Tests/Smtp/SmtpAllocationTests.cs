@@ -99,6 +99,9 @@ public sealed class SmtpAllocationTests
         public ValueTask<IMailboxSession?> TryOpenMailboxAsync(string mailbox, CancellationToken cancellationToken) =>
             ValueTask.FromResult<IMailboxSession?>(null);
 
+        // Some usage under the directory's quota, so the RCPT and end-of-DATA quota checks run in the measured path.
+        public long GetMailboxUsage(string mailbox) => 1024;
+
         public void Write(ReadOnlySpan<byte> data) => Length += data.Length;
 
         public ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken) =>
@@ -141,5 +144,7 @@ public sealed class SmtpAllocationTests
         }
 
         public bool MayRelay(IPAddress? remote, string? authenticatedUser) => false;
+
+        public long GetQuota(string mailbox) => 1L << 30;
     }
 }

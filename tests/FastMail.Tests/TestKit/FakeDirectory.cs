@@ -11,6 +11,7 @@ internal sealed class FakeDirectory : IDirectory, IRelayPolicy
 {
     private readonly Dictionary<string, (string Password, string? ApopSecret)> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _domains = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, long> _quotas = new(StringComparer.Ordinal);
 
     public FakeDirectory(string primaryDomain = "example.com")
     {
@@ -27,6 +28,15 @@ internal sealed class FakeDirectory : IDirectory, IRelayPolicy
         _users[name] = (password, apopSecret);
         return this;
     }
+
+    /// <summary>Gives a mailbox a quota in bytes (0: unlimited).</summary>
+    public FakeDirectory SetQuota(string mailbox, long bytes)
+    {
+        _quotas[mailbox] = bytes;
+        return this;
+    }
+
+    public long GetQuota(string mailbox) => _quotas.GetValueOrDefault(mailbox);
 
     public FakeDirectory AddDomain(string domain)
     {

@@ -30,6 +30,14 @@ internal sealed class InMemoryMailStore : IMailStore
 
     public IMessageWriter BeginMessage() => new Writer(this);
 
+    public long GetMailboxUsage(string mailbox)
+    {
+        lock (_gate)
+        {
+            return _mailboxes.TryGetValue(mailbox, out var list) ? list.Sum(m => (long)m.Content.Length) : 0;
+        }
+    }
+
     public ValueTask<IMailboxSession?> TryOpenMailboxAsync(string mailbox, CancellationToken cancellationToken)
     {
         lock (_gate)

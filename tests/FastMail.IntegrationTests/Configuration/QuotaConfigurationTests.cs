@@ -1,0 +1,42 @@
+using FastMail.Configuration;
+using FastMail.Hosting;
+
+namespace FastMail.IntegrationTests.Configuration;
+
+/// <summary>Issue 3's keys: accounts.defaultQuota (default 0, unlimited) and storage.minFreeSpace (default 64m).</summary>
+public sealed class QuotaConfigurationTests
+{
+    private static FastMailSettings Load(params (string Key, string Value)[] sets) =>
+        FastMailSettings.From(ConfigLoader.Load(null, sets.Select(s => new KeyValuePair<string, string>(s.Key, s.Value)).ToList(), _ => null));
+
+    [Fact]
+    public void DefaultsAreNoQuotaAndA64MegabyteReserve()
+    {
+        var settings = Load();
+        Assert.Equal(0, settings.DefaultQuotaBytes);
+        Assert.Equal(64L << 20, settings.StorageMinFreeBytes);
+        Assert.Equal(0, AccountsSettings.From(settings).DefaultQuotaBytes);
+    }
+
+    [Theory]
+    [InlineData("1g", 1L << 30)]
+    [InlineData("100m", 100L << 20)]
+    [InlineData("512K", 512L << 10)]
+    [InlineData("0", 0)]
+    public void SizesWithSuffixesReachTheAccountsOptions(string text, long expected)
+    {
+        var settings = Load(("accounts.defaultQuota", text), ("storage.minFreeSpace", text));
+        Assert.Equal(expected, AccountsSettings.From(settings).DefaultQuotaBytes);
+        Assert.Equal(expected, settings.StorageMinFreeBytes);
+    }
+
+    [Theory]
+    [InlineData("accounts.defaultQuota", "lots")]
+    [InlineData("accounts.defaultQuota", "-1")]
+    [InlineData("storage.minFreeSpace", "1t")]
+    public void BadSizesNameTheKey(string key, string value)
+    {
+        var error = Assert.Throws<ConfigException>(() => Load((key, value)));
+        Assert.Contains($"{key} = '{value}'", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,158 @@
+using FastMail.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastMail.Tests.Storage;
+
+/// <summary>
+/// Issue 3, disk full, for real: the store's data directory on an 8 MB tmpfs, filled until commits fail. New mail is
+/// refused with ENOSPC, nothing acknowledged is damaged, and once space returns mail is accepted again without a restart.
+/// </summary>
+public sealed class FasterMailStoreDiskFullTests
+{
+    private const int Enospc = 28;
+    private const long Reserve = 1L << 20;
+
+    [Fact]
+    public async Task AFullDiskRefusesNewMailKeepsStoredMailIntactAndRecoversWhenSpaceReturns()
+    {
+        using var disk = new TmpfsMount(8L << 20);
+        var filler = Path.Combine(disk.Directory, "filler");
+        var options = new StorageOptions
+        {
+            DataDirectory = disk.Directory,
+            PageSizeBits = 16,
+            MemorySizeBits = 18,
+            SegmentSizeBits = 20,
+            ChunkSize = 16 * 1024,
+            MaintenancePeriod = TimeSpan.Zero,
+            MinFreeBytes = Reserve,
+        };
+
+        // Most of the disk goes to a filler file, so a few megabytes of mail fill the rest.
+        await File.WriteAllBytesAsync(filler, new byte[4L << 20]);
+        var acknowledged = new List<(long Id, byte[] Body)>();
+        var store = FasterMailStore.Open(options, NullLogger.Instance);
+        try
+        {
+            IOException? refused = null;
+            for (var i = 0; i < 500 && refused is null; i++)
+            {
+                var body = FasterMailStoreDurabilityTests.RandomBytes(i % 3 == 0 ? 40_000 : 9_000, seed: i);
+                try
+                {
+                    using var writer = store.BeginMessage();
+                    writer.Write(body);
+                    acknowledged.Add((await writer.CommitAsync(["alice"], CancellationToken.None), body));
+                }
+                catch (IOException e)
+                {
+                    refused = e;
+                }
+            }
+
+            Assert.NotNull(refused);
+            Assert.True(Enospc == (refused.HResult & 0xFFFF), $"free {TmpfsMount.FreeBytes(disk.Directory)}, files: {string.Join(", ", Directory.EnumerateFiles(disk.Directory, "*", SearchOption.AllDirectories).Select(f => f + "=" + new FileInfo(f).Length))}, acked {acknowledged.Count}: {refused}");
+            Assert.NotEmpty(acknowledged);
+            Assert.True(TmpfsMount.FreeBytes(disk.Directory) < Reserve + (64 << 10), "the disk is really (almost) full");
+
+            // Refused again while full, at the start of a message too; the store is not poisoned, just full.
+            Assert.Equal(Enospc, Assert.ThrowsAny<IOException>(() => store.BeginMessage()).HResult & 0xFFFF);
+            await AssertStoredAsync(store, acknowledged);
+
+            // POP3 still works on a full disk: deleting gives the mailbox's bytes back.
+            await using (var session = await store.TryOpenMailboxAsync("alice", CancellationToken.None))
+            {
+                await session!.CommitDeletesAsync(new[] { 0 }, CancellationToken.None);
+            }
+
+            acknowledged.RemoveAt(0);
+
+            // Space returns: mail is accepted again at once, by the same store.
+            File.Delete(filler);
+            var after = FasterMailStoreDurabilityTests.RandomBytes(30_000, seed: 999);
+            using (var writer = store.BeginMessage())
+            {
+                writer.Write(after);
+                acknowledged.Add((await writer.CommitAsync(["alice"], CancellationToken.None), after));
+            }
+
+            await AssertStoredAsync(store, acknowledged);
+            Assert.Equal(acknowledged.Sum(m => (long)m.Body.Length), store.GetMailboxUsage("alice"));
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+
+        // And after a restart everything acknowledged is there, byte for byte.
+        await using var reopened = FasterMailStore.Open(options, NullLogger.Instance);
+        await AssertStoredAsync(reopened, acknowledged);
+    }
+
+    [Fact]
+    public async Task WithoutAReserveARealEnospcIsReportedAsSuchAndARestartLosesNothingAcknowledged()
+    {
+        using var disk = new TmpfsMount(8L << 20);
+        var filler = Path.Combine(disk.Directory, "filler");
+        var options = new StorageOptions
+        {
+            DataDirectory = disk.Directory,
+            PageSizeBits = 16,
+            MemorySizeBits = 18,
+            SegmentSizeBits = 20,
+            ChunkSize = 16 * 1024,
+            MaintenancePeriod = TimeSpan.Zero,
+            MinFreeBytes = 0,
+        };
+        await File.WriteAllBytesAsync(filler, new byte[5L << 20]);
+        var acknowledged = new List<(long Id, byte[] Body)>();
+        await using (var store = FasterMailStore.Open(options, NullLogger.Instance))
+        {
+            IOException? refused = null;
+            for (var i = 0; i < 500 && refused is null; i++)
+            {
+                var body = FasterMailStoreDurabilityTests.RandomBytes(i % 3 == 0 ? 40_000 : 9_000, seed: i);
+                try
+                {
+                    using var writer = store.BeginMessage();
+                    writer.Write(body);
+                    acknowledged.Add((await writer.CommitAsync(["alice"], CancellationToken.None), body));
+                }
+                catch (IOException e)
+                {
+                    refused = e;
+                }
+            }
+
+            // FASTER reports the failed page write as error code -1; the store tells it was for lack of space.
+            Assert.NotNull(refused);
+            Assert.True(Enospc == (refused.HResult & 0xFFFF), refused.ToString());
+            Assert.NotEmpty(acknowledged);
+            await AssertStoredAsync(store, acknowledged);
+            File.Delete(filler);
+        }
+
+        await using var reopened = FasterMailStore.Open(options, NullLogger.Instance);
+        await AssertStoredAsync(reopened, acknowledged);
+        using (var writer = reopened.BeginMessage())
+        {
+            writer.Write("after\r\n"u8);
+            await writer.CommitAsync(["alice"], CancellationToken.None);
+        }
+
+        await using var session = await reopened.TryOpenMailboxAsync("alice", CancellationToken.None);
+        Assert.Equal(acknowledged.Count + 1, session!.Count);
+    }
+
+    private static async Task AssertStoredAsync(FasterMailStore store, List<(long Id, byte[] Body)> expected)
+    {
+        await using var session = await store.TryOpenMailboxAsync("alice", CancellationToken.None);
+        Assert.NotNull(session);
+        Assert.Equal(expected.Count, session.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Id, session.GetId(i));
+            Assert.Equal(expected[i].Body, await TempStore.ReadMessageAsync(session, i, 8192));
+        }
+    }
+}
