@@ -112,12 +112,9 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
 
     public bool TryReset()
     {
-        if (_buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = null;
-        }
-
+        // The chunk buffer stays with the pooled writer: handing 256 KB back to the shared ArrayPool on the commit's
+        // thread and renting it again on a session's thread missed the pool's per-core caches now and then and
+        // allocated a new large-object array per message. The writer pool bounds how many such buffers live.
         ReleaseFirstChunk();
         _chunks.Clear();
         _buffered = 0;
