@@ -130,6 +130,19 @@ public sealed class AotBinaryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PortAlreadyInUseIsAClearErrorNotACrash()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var arguments = ServerProcess.ServeArguments(_dataDirectory).Concat(["--set", $"smtp.listen=127.0.0.1:{port}"]);
+        var (exitCode, output) = await ExternalProcess.RunAsync(await AotBinary.GetAsync(), arguments, timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"127.0.0.1:{port}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvalidConfigurationFileFailsNamingTheKey()
     {
         var config = Path.Combine(_dataDirectory, "bad.json");
