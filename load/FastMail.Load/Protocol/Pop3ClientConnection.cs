@@ -6,7 +6,7 @@ using System.Text;
 namespace FastMail.Load.Protocol;
 
 /// <summary>A minimal POP3 client (RFC 1939): USER/PASS, STAT, UIDL, RETR, DELE, QUIT, one command at a time.</summary>
-internal sealed class Pop3ClientConnection : IAsyncDisposable
+internal sealed class Pop3ClientConnection : IClientConnection
 {
     private readonly LineConnection _connection;
     private readonly byte[] _command = new byte[512];

@@ -7,7 +7,7 @@ namespace FastMail.Load.Protocol;
 /// A minimal SMTP client, one command at a time (no PIPELINING): EHLO once per connection,
 /// then MAIL, RCPT×n, DATA per message; RSET between messages; QUIT at the end.
 /// </summary>
-internal sealed class SmtpClientConnection : IAsyncDisposable
+internal sealed class SmtpClientConnection : IClientConnection
 {
     private readonly LineConnection _connection;
     private readonly byte[] _command = new byte[1024];

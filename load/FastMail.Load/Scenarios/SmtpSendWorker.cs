@@ -68,25 +68,11 @@ internal sealed class SmtpSendWorker : IScenarioWorker
         return OpResult.Ok;
     }
 
-    private async ValueTask CloseAsync(bool quit, CancellationToken cancellationToken)
+    private ValueTask CloseAsync(bool quit, CancellationToken cancellationToken)
     {
         var connection = _connection;
         _connection = null;
-        if (connection is null)
-        {
-            return;
-        }
-        try
-        {
-            if (quit)
-            {
-                await connection.QuitAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            await connection.DisposeAsync();
-        }
+        return IClientConnection.CloseAsync(connection, quit, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace FastMail.IntegrationTests.Harness;
+namespace FastMail.Testing;
 
 /// <summary>
 /// A small tmpfs mounted on a fresh directory, for tests that must really run out of space; unmounted and removed on
