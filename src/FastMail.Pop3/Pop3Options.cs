@@ -47,9 +47,9 @@ public sealed class Pop3Options
 
     /// <summary>
     /// Longest AUTH command line with an initial response, and longest SASL response line, in octets including CRLF
-    /// (RFC 5034 4: client responses are not bound by the 255-octet command limit). Default: 12 KiB + 64, enough for the
-    /// SASL server's default <c>MaxResponseLength</c> of 12 KiB after "AUTH SCRAM-SHA-256 ". Used only when SASL is
-    /// configured; costs that many bytes per pooled session. Longer lines are answered <c>-ERR Line too long</c>.
+    /// (RFC 5034 4: client responses are not bound by the 255-octet command limit). Default null: the SASL server's
+    /// <c>MaxAuthLineLength</c> (12 KiB + 64 with its defaults). Used only when SASL is configured; costs that many bytes
+    /// per pooled session. Longer lines are answered <c>-ERR Line too long</c>.
     /// </summary>
-    public int MaxAuthLineLength { get; set; } = (12 * 1024) + 64;
+    public int? MaxAuthLineLength { get; set; }
 }

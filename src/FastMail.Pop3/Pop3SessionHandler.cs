@@ -24,7 +24,7 @@ public sealed class Pop3SessionHandler
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCommandLineLength, 8, nameof(options));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.HostName, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAuthLineLength, 8, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAuthLineLength ?? int.MaxValue, 8, nameof(options));
 
         // A copy: later changes to the caller's options cannot reach sessions sized for the old values.
         var snapshot = new Pop3Options

@@ -16,9 +16,9 @@ public sealed class SmtpSecurity
     public IAuthThrottle? Throttle { get; init; }
 
     /// <summary>
-    /// Longest AUTH command line or SASL response line, CRLF included. Default 12,352: the 12,288 octets RFC 4954 4
-    /// allows for an AUTH line, plus room for the verb and mechanism name. Keep it above the SASL options'
-    /// MaxResponseLength; a longer line gets 500 5.5.6 and is discarded as it arrives, never buffered past this limit.
+    /// Longest AUTH command line or SASL response line, CRLF included. Default null: <see cref="SaslServerFactory.MaxAuthLineLength"/>
+    /// (12,352 with the SASL defaults: the 12,288 octets RFC 4954 4 allows for an AUTH line, plus the verb and mechanism
+    /// name). A longer line gets 500 5.5.6 and is discarded as it arrives, never buffered past this limit.
     /// </summary>
-    public int MaxAuthLineLength { get; init; } = (12 * 1024) + 64;
+    public int? MaxAuthLineLength { get; init; }
 }

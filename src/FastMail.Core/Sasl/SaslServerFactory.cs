@@ -46,6 +46,13 @@ public sealed class SaslServerFactory
     /// <summary>The enabled mechanism names separated by spaces ("PLAIN LOGIN SCRAM-SHA-256"), for EHLO AUTH and CAPA SASL.</summary>
     public ReadOnlyMemory<byte> MechanismNames => _mechanismNames;
 
+    /// <summary>
+    /// The longest AUTH command or SASL response line a protocol should accept, CRLF included: the longest client
+    /// response (<see cref="SaslServerOptions.MaxResponseLength"/>, base64) plus room for "AUTH SCRAM-SHA-256 " and CRLF.
+    /// SMTP and POP3 size their AUTH line limit from this, so the two limits cannot drift apart.
+    /// </summary>
+    public int MaxAuthLineLength => Options.MaxResponseLength + 64;
+
     internal ISaslCredentials Credentials { get; }
 
     internal SaslServerOptions Options { get; }

@@ -64,7 +64,7 @@ internal sealed partial class Pop3Session
         _throttle = security.Throttle;
 
         // RFC 5034 4: AUTH lines and SASL responses may be longer than commands; the line buffer holds the longer.
-        _authLineLength = _sasl is null ? options.MaxCommandLineLength : Math.Max(options.MaxCommandLineLength, options.MaxAuthLineLength);
+        _authLineLength = _sasl is null ? options.MaxCommandLineLength : Math.Max(options.MaxCommandLineLength, options.MaxAuthLineLength ?? _saslFactory!.MaxAuthLineLength);
         _line = new byte[_authLineLength];
         _user = new byte[options.MaxCommandLineLength];
         _timestamp = options.EnableApop ? new byte[ApopTimestamp.MaxLengthWithoutHost + _hostName.Length] : [];

@@ -33,7 +33,7 @@ internal sealed class SmtpServerContext
 
         Sasl = security?.Sasl;
         Throttle = security?.Throttle;
-        MaxAuthLineLength = Math.Max(security?.MaxAuthLineLength ?? 0, options.MaxCommandLineLength);
+        MaxAuthLineLength = Math.Max(security?.MaxAuthLineLength ?? security?.Sasl?.MaxAuthLineLength ?? 0, options.MaxCommandLineLength);
         RequireAuth = options.RequireAuth;
         AllowPlaintextAuthWithoutTls = options.AllowPlaintextAuthWithoutTls;
         LocalSenderPolicy = options.LocalSenderPolicy;
