@@ -9,6 +9,8 @@ namespace FastMail.Hosting;
 /// <summary>Adapts the transport's connection to what sessions see: pipes, endpoints, TLS state and the STARTTLS hook.</summary>
 internal sealed class MailConnection(TransportConnection connection, TlsServerOptions? tls) : IMailConnection
 {
+    private string? _tlsDescription;
+
     // TransportConnection's Input/Output switch to the decrypted pipes after an upgrade, so it is the transport itself.
     public IDuplexPipe Transport => connection;
 
@@ -20,7 +22,8 @@ internal sealed class MailConnection(TransportConnection connection, TlsServerOp
 
     public bool CanStartTls => tls is not null && !connection.IsTls;
 
-    public string? TlsDescription => connection.IsTls ? $"{ProtocolName(connection.TlsProtocol)} {connection.TlsCipherSuite}" : null;
+    // Read for every Received header on a TLS session: formatted once, after the handshake.
+    public string? TlsDescription => connection.IsTls ? _tlsDescription ??= $"{ProtocolName(connection.TlsProtocol)} {connection.TlsCipherSuite}" : null;
 
     public async ValueTask StartTlsAsync(CancellationToken cancellationToken)
     {
