@@ -25,6 +25,9 @@ internal sealed class CommandLineReader
     /// <summary>Longest line in octets, terminator included.</summary>
     public int MaxLength { get; }
 
+    /// <summary>True while the rest of a too-long line is being discarded: a line has started and not ended.</summary>
+    public bool IsDraining => _draining;
+
     /// <summary>Forgets a line being drained (for a pooled session).</summary>
     public void Reset() => _draining = false;
 

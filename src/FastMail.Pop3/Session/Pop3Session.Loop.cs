@@ -55,9 +55,13 @@ internal sealed partial class Pop3Session
 
     private async Task ReadCommandsAsync()
     {
+        // The idle timeout also bounds each line: a line must complete within it however slowly it trickles in, so a
+        // slowloris sending a byte a minute cannot hold the connection (and a per-IP slot) for ever.
+        var lineStarted = 0L;
+        var lineInProgress = false;
         while (true)
         {
-            ArmTimer();
+            ArmTimer(lineInProgress ? _time.GetElapsedTime(lineStarted) : TimeSpan.Zero);
             var result = await _input.ReadAsync();
             var buffer = result.Buffer;
             if (result.IsCanceled)
@@ -116,6 +120,13 @@ internal sealed partial class Pop3Session
             }
 
             _input.AdvanceTo(buffer.Start, buffer.End);
+            var partialLine = !buffer.IsEmpty || _lineReader.IsDraining;
+            if (partialLine && !lineInProgress)
+            {
+                lineStarted = _time.GetTimestamp();
+            }
+
+            lineInProgress = partialLine;
             if (_shuttingDown && !_closing)
             {
                 // Shutdown arrived while commands were being processed: stop between two commands.
@@ -193,12 +204,19 @@ internal sealed partial class Pop3Session
         return true;
     }
 
-    private void ArmTimer()
+    /// <summary>Arms the idle timer for what is left of the timeout after <paramref name="alreadyUsed"/>.</summary>
+    private void ArmTimer(TimeSpan alreadyUsed = default)
     {
         // Zero, negative or beyond what a timer can hold (about 49 days) means no idle limit.
         var timeout = _options.IdleTimeout;
-        var due = timeout > TimeSpan.Zero && timeout < MaxTimerDue ? timeout : Timeout.InfiniteTimeSpan;
-        _timer!.Change(due, Timeout.InfiniteTimeSpan);
+        if (timeout <= TimeSpan.Zero || timeout >= MaxTimerDue)
+        {
+            _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var left = timeout - alreadyUsed;
+        _timer!.Change(left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1), Timeout.InfiniteTimeSpan);
     }
 
     private void OnIdleTimeout()

@@ -26,7 +26,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey Pop3Listen = new("pop3.listen", "0.0.0.0:1110", "POP3 listen addresses, comma-separated host:port (use 0.0.0.0:110 for the standard port).");
     public static readonly ConfigKey Pop3sListen = new("pop3.pop3sListen", "0.0.0.0:9995", "Implicit-TLS POP3 listeners (RFC 8314); empty = off. Use 0.0.0.0:995 in production.");
     public static readonly ConfigKey Pop3AllowPlaintextAuth = new("pop3.allowPlaintextAuth", "false", "Allow USER/PASS and AUTH PLAIN/LOGIN without TLS from non-loopback clients (-ERR [AUTH] otherwise).");
-    public static readonly ConfigKey Pop3IdleTimeout = new("pop3.idleTimeout", "10m", "Idle time before a POP3 session is closed (RFC 1939 3: at least 10 minutes).");
+    public static readonly ConfigKey Pop3IdleTimeout = new("pop3.idleTimeout", "10m", "Idle time before a POP3 session is closed, and the longest one command line may take to arrive (RFC 1939 3: at least 10 minutes).");
     public static readonly ConfigKey Pop3EnableApop = new("pop3.enableApop", "false", "Offer APOP (the greeting carries a timestamp); only accounts with an APOP secret can use it.");
     public static readonly ConfigKey Pop3MaxErrors = new("pop3.maxErrors", "10", "Protocol errors in one session before -ERR and close.");
 

@@ -114,6 +114,60 @@ public sealed class Pop3LimitsTests
         await using var again = await host.StartLoggedIn();
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(300)]
+    public async Task ALineTricklingInByteByByteStillTimesOutAndRemovesNothing(int alreadySent)
+    {
+        // Slowloris: a byte every 50 ms, far within the 1 s idle timeout, but the line never completes. The deadline
+        // is per line, so the timeout comes while the client is still trickling. 300 bytes: past the 255-octet limit,
+        // where the rest of the line is being discarded, the deadline still holds.
+        var host = new Pop3TestHost().WithTutorialMailbox();
+        host.Options.IdleTimeout = TimeSpan.FromSeconds(1);
+        await using var script = await host.StartLoggedIn();
+        await script.Send("DELE 1");
+        await script.ExpectLine("+OK Message 1 deleted");
+        await script.SendRaw(new string('X', alreadySent));
+
+        var stillSending = true;
+        var trickle = Task.Run(async () =>
+        {
+            for (var i = 0; i < 200 && Volatile.Read(ref stillSending); i++)
+            {
+                await script.SendRaw("X");
+                await Task.Delay(50);
+            }
+
+            Volatile.Write(ref stillSending, false);
+        });
+        await script.ExpectLine("-ERR [SYS/TEMP] Timeout, closing");
+        Assert.True(Volatile.Read(ref stillSending), "the timeout only came after the client stopped sending");
+        Volatile.Write(ref stillSending, false);
+        await trickle;
+        await script.ExpectClosed();
+        Assert.Equal(2, host.Store.Messages("motriles").Count);
+    }
+
+    [Fact]
+    public async Task EachCompletedLineRestartsTheDeadline()
+    {
+        // Three lines that each take 0.6 s to arrive, 1.8 s in all: longer than the 1.5 s timeout, yet each line
+        // completes within it, so the session stays open.
+        var host = new Pop3TestHost().WithTutorialMailbox();
+        host.Options.IdleTimeout = TimeSpan.FromMilliseconds(1500);
+        await using var script = await host.StartLoggedIn();
+        for (var i = 0; i < 3; i++)
+        {
+            await script.SendRaw("NO");
+            await Task.Delay(600);
+            await script.SendRaw("OP\r\n");
+            await script.ExpectLine("+OK");
+        }
+
+        await script.Send("QUIT");
+        await script.Expect("+OK");
+    }
+
     [Fact]
     public async Task ShutdownClosesAnIdleSessionAndRemovesNothing()
     {
