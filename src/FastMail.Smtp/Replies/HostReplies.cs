@@ -6,6 +6,7 @@ namespace FastMail.Smtp.Replies;
 internal sealed class HostReplies
 {
     private readonly byte[][] _ehlo = new byte[6][];
+    private readonly byte[][] _help = new byte[4][];
 
     /// <param name="options">Host name and size.</param>
     /// <param name="allMechanisms">Every enabled SASL mechanism ("PLAIN LOGIN SCRAM-SHA-256"); empty without AUTH.</param>
@@ -45,6 +46,14 @@ internal sealed class HostReplies
             }
         }
 
+        for (var variant = 0; variant < 4; variant++)
+        {
+            // HELP lists what this client may send now, as EHLO does: STARTTLS while it can be started, AUTH where offered.
+            var startTls = (variant & 1) != 0 ? " STARTTLS" : "";
+            var auth = (variant & 2) != 0 ? " AUTH" : "";
+            _help[variant] = Encoding.UTF8.GetBytes($"214 2.0.0 Commands: HELO EHLO{startTls}{auth} MAIL RCPT DATA RSET NOOP VRFY HELP QUIT\r\n");
+        }
+
         TooManyErrors = Encoding.UTF8.GetBytes($"421 4.7.0 {host} Error: too many errors\r\n");
         Timeout = Encoding.UTF8.GetBytes($"421 4.4.2 {host} Error: timeout exceeded\r\n");
         DataTooSlow = Encoding.UTF8.GetBytes($"421 4.4.2 {host} Error: data too slow\r\n");
@@ -70,6 +79,9 @@ internal sealed class HostReplies
 
     /// <summary>The EHLO reply listing STARTTLS when it may be started and the AUTH mechanisms the client may use now.</summary>
     public byte[] EhloFor(bool startTls, bool plaintextMechanisms) => _ehlo[((plaintextMechanisms ? 2 : 1) * 2) + (startTls ? 1 : 0)];
+
+    /// <summary>The HELP reply (214) listing STARTTLS when it may be started and AUTH when the listener offers it.</summary>
+    public byte[] HelpFor(bool startTls, bool auth) => _help[(startTls ? 1 : 0) + (auth ? 2 : 0)];
 
     /// <summary>The EHLO reply for a listener without AUTH.</summary>
     public byte[] EhloWithoutAuth(bool startTls) => _ehlo[startTls ? 1 : 0];

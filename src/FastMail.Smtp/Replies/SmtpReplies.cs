@@ -20,7 +20,6 @@ internal static class SmtpReplies
     // RFC 5321 3.5.3: 252 when the server will not verify; never tells whether a user exists (DESIGN contract 6).
     public static ReadOnlySpan<byte> CannotVerify => "252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery\r\n"u8;
 
-    public static ReadOnlySpan<byte> Help => "214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT\r\n"u8;
 
     // Queue id and CRLF follow.
     public static ReadOnlySpan<byte> QueuedAsPrefix => "250 2.0.0 Ok: queued as "u8;

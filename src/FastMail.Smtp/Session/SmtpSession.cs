@@ -426,7 +426,7 @@ internal sealed partial class SmtpSession
             SmtpVerb.Noop => Reply(SmtpReplies.Ok),
             SmtpVerb.Quit => Quit(arguments),
             SmtpVerb.Vrfy => Vrfy(arguments),
-            SmtpVerb.Help => Reply(SmtpReplies.Help),
+            SmtpVerb.Help => Reply(_context.Replies.HelpFor(_connection!.CanStartTls, _context.Sasl is not null)),
             SmtpVerb.Auth => Auth(arguments),
             SmtpVerb.StartTls => StartTls(arguments),
             _ => Error(SmtpReplies.UnknownCommand),
