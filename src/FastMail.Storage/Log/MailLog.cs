@@ -11,15 +11,17 @@ namespace FastMail.Storage.Log;
 internal sealed class MailLog : IAsyncDisposable
 {
     private readonly IDevice _device;
+    private readonly SlotCommitManager _commits;
     private readonly FasterLog _log;
     private readonly GroupCommitter _committer;
     private readonly UseGate _gate = new();
     private string _path = "";
     private int _segmentSizeBits;
 
-    private MailLog(IDevice device, FasterLog log, ILogger logger, Func<bool> diskFull)
+    private MailLog(IDevice device, SlotCommitManager commits, FasterLog log, ILogger logger, Func<bool> diskFull)
     {
         _device = device;
+        _commits = commits;
         _log = log;
         _committer = new GroupCommitter(log, logger, diskFull);
     }
@@ -45,12 +47,14 @@ internal sealed class MailLog : IAsyncDisposable
         var device = new SegmentSyncingDevice(
             options.DeviceFactory?.Invoke(path) ?? Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false),
             options.MailDirectory);
+        SlotCommitManager? commits = null;
         try
         {
+            commits = new SlotCommitManager(options.MailDirectory);
             var settings = new FasterLogSettings
             {
                 LogDevice = device,
-                LogCommitDir = options.MailDirectory,
+                LogCommitManager = commits,
                 PageSizeBits = options.PageSizeBits,
                 MemorySizeBits = options.MemorySizeBits,
                 SegmentSizeBits = options.SegmentSizeBits,
@@ -64,7 +68,7 @@ internal sealed class MailLog : IAsyncDisposable
             // A failed commit is put down to a full disk when less than a page (or the reserve) is free at that moment.
             var mailDirectory = options.MailDirectory;
             var full = Math.Max(options.MinFreeBytes, options.PageSize);
-            return new MailLog(device, log, logger, () => FreeSpaceGuard.IsBelow(mailDirectory, full))
+            return new MailLog(device, commits, log, logger, () => FreeSpaceGuard.IsBelow(mailDirectory, full))
             {
                 MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - 64,
                 _path = path,
@@ -74,6 +78,7 @@ internal sealed class MailLog : IAsyncDisposable
         }
         catch
         {
+            commits?.Dispose();
             device.Dispose();
             throw;
         }
@@ -197,6 +202,7 @@ internal sealed class MailLog : IAsyncDisposable
 
         await _committer.DisposeAsync().ConfigureAwait(false);
         _log.Dispose();
+        _commits.Dispose();
         _device.Dispose();
     }
 }

@@ -45,9 +45,8 @@ internal sealed partial class SyscallTrace
     /// <summary>
     /// Checks the calls before the first write of "ACK": every write to a file under <paramref name="dataDirectory"/>
     /// is through an O_SYNC/O_DSYNC descriptor or followed by fsync/fdatasync of that descriptor; every file or
-    /// directory created under it has its parent directory fsync'd after the creation. FASTER's commit metadata files
-    /// (log-commits) are exempt: in fast commit mode recovery reads the commit records inside the log, not those files
-    /// (FasterMailStoreDurabilityTests.FastCommitModeRecoversFromTheLogAloneWhenCommitFilesAreLost).
+    /// directory created under it has its parent directory fsync'd after the creation, the commit metadata slots
+    /// included (SlotCommitManager creates them once and syncs their directory).
     /// </summary>
     public List<string> FindDurabilityViolations(string dataDirectory, out int logWrites)
     {
@@ -140,11 +139,6 @@ internal sealed partial class SyscallTrace
 
         foreach (var (path, index) in created)
         {
-            if (path.Contains("/log-commits", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             var parent = Path.GetDirectoryName(path)!;
             if (!directorySyncs.Exists(s => s.Path == parent && s.Index > index))
             {
