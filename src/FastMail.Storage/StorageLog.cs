@@ -46,4 +46,13 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Recovery: dropped {Bytes} bytes of the log tail after the last intact commit at {TailAddress} (torn or corrupt entries)")]
     public static partial void TailDropped(ILogger logger, long bytes, long tailAddress);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Disk full: cannot reserve space for the mail log segment {Path} (errno {Errno}); new mail is refused with 452 4.3.1 until space returns")]
+    public static partial void SegmentReservationFailed(ILogger logger, string path, int errno);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Space returned: mail log segment {Path} reserved; new mail is accepted again")]
+    public static partial void SegmentReserved(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Information, Message = "The file system under {Path} cannot reserve space ahead (no fallocate); only the free-space reserve guards against a full disk")]
+    public static partial void SegmentReservationUnsupported(ILogger logger, string path);
 }

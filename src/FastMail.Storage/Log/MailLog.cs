@@ -15,6 +15,8 @@ internal sealed class MailLog : IAsyncDisposable
     private readonly FasterLog _log;
     private readonly GroupCommitter _committer;
     private readonly UseGate _gate = new();
+    private readonly Lock _appendLock = new();
+    private LogSpaceReservation _reservation = null!;
     private string _path = "";
     private int _segmentSizeBits;
 
@@ -29,6 +31,8 @@ internal sealed class MailLog : IAsyncDisposable
     public long BeginAddress => _log.BeginAddress;
 
     public int PageSizeBits { get; private init; }
+
+    private int PageSize { get; init; }
 
     public long TailAddress => _log.TailAddress;
 
@@ -65,11 +69,14 @@ internal sealed class MailLog : IAsyncDisposable
                 AutoCommit = false,
             };
             var log = new FasterLog(settings, logger);
+            var reservation = LogSpaceReservation.Open(path, options.SegmentSizeBits, options.PageSizeBits, log.TailAddress, logger);
             // A failed commit is put down to a full disk when less than a page (or the reserve) is free at that moment.
             var mailDirectory = options.MailDirectory;
             var full = Math.Max(options.MinFreeBytes, options.PageSize);
             return new MailLog(device, commits, log, logger, () => FreeSpaceGuard.IsBelow(mailDirectory, full))
             {
+                _reservation = reservation,
+                PageSize = options.PageSize,
                 MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - 64,
                 _path = path,
                 PageSizeBits = options.PageSizeBits,
@@ -96,7 +103,22 @@ internal sealed class MailLog : IAsyncDisposable
         _gate.Enter();
         try
         {
-            return _log.Enqueue(record);
+            // One appender at a time between the check and the enqueue, so that together they cannot pass the reserved
+            // space. An entry that does not fit in the tail's page starts the next page: it ends within a page plus its
+            // length of the tail, and the page holding its end is reserved when that end is (reservations end on page
+            // boundaries).
+            lock (_appendLock)
+            {
+                var tail = _log.TailAddress;
+                _reservation.KeepAhead(tail);
+                var end = tail + PageSize + RecordFormat.FasterEntryHeaderSize + record.SerializedLength;
+                if (end > _reservation.ReservedUntil && end > _reservation.ReserveNow(tail))
+                {
+                    throw new StorageFullException("No space left on device: no disk space could be reserved for the mail log's next segment.");
+                }
+
+                return _log.Enqueue(record);
+            }
         }
         catch (FasterException e)
         {

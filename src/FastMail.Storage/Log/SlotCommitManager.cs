@@ -18,6 +18,7 @@ internal sealed class SlotCommitManager : ILogCommitManager
 {
     private const uint Magic = 0x31434D46; // "FMC1"
     private const int HeaderSize = 20;
+    private const int SlotSize = 4096;
     private const string LegacyDirectoryName = "log-commits";
     private readonly SafeFileHandle[] _slots = new SafeFileHandle[2];
     private readonly string _legacyDirectory;
@@ -33,8 +34,14 @@ internal sealed class SlotCommitManager : ILogCommitManager
         for (var slot = 0; slot < 2; slot++)
         {
             var path = Path.Combine(directory, $"commit-slot-{slot}");
-            created |= !File.Exists(path);
+            var isNew = !File.Exists(path);
             _slots[slot] = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.WriteThrough);
+            if (isNew)
+            {
+                // Allocated now, so that no later commit needs a new block: a full disk cannot fail a metadata write.
+                RandomAccess.Write(_slots[slot], new byte[SlotSize], 0);
+                created = true;
+            }
         }
 
         if (created)
