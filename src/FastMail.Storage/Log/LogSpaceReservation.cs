@@ -22,8 +22,9 @@ internal sealed class LogSpaceReservation
     private readonly long _step;
     private readonly ILogger _logger;
     private long _reservedUntil;
+    private readonly Lock _reserving = new();
     private long _nextAttempt;
-    private int _attempting;
+    private int _scheduled;
     private bool _full;
 
     private LogSpaceReservation(string logPath, int segmentSizeBits, int pageSizeBits, long tail, ILogger logger)
@@ -52,7 +53,7 @@ internal sealed class LogSpaceReservation
     {
         var wanted = Wanted(tail);
         if (Volatile.Read(ref _reservedUntil) >= wanted || Stopwatch.GetTimestamp() < Volatile.Read(ref _nextAttempt)
-            || Interlocked.Exchange(ref _attempting, 1) != 0)
+            || Interlocked.Exchange(ref _scheduled, 1) != 0)
         {
             return;
         }
@@ -61,11 +62,14 @@ internal sealed class LogSpaceReservation
         {
             try
             {
-                ReserveUpTo(wanted);
+                lock (_reserving)
+                {
+                    ReserveUpTo(wanted);
+                }
             }
             finally
             {
-                Volatile.Write(ref _attempting, 0);
+                Volatile.Write(ref _scheduled, 0);
             }
         });
     }
@@ -76,18 +80,11 @@ internal sealed class LogSpaceReservation
     /// </summary>
     public long ReserveNow(long tail)
     {
-        if (Interlocked.Exchange(ref _attempting, 1) != 0)
-        {
-            return ReservedUntil;
-        }
-
-        try
+        // Waits for a background attempt in progress: under a fast stream of large messages the tail can reach the
+        // reserved edge while the next step is still being allocated.
+        lock (_reserving)
         {
             ReserveUpTo(Wanted(tail));
-        }
-        finally
-        {
-            Volatile.Write(ref _attempting, 0);
         }
 
         return ReservedUntil;
