@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace FastMail.Storage.Log;
 
 /// <summary>
-/// Refuses new mail while the file system under the log has less than a reserve free (Postfix's queue_minfree), so the
-/// log itself never hits ENOSPC: FASTER treats a failed page write as fatal and refuses appends until restarted, which
-/// would turn a full disk into an outage. Checked before a message starts, before each chunk and before the commit.
+/// Refuses new mail while the file system under the log has less than a reserve free (Postfix's queue_minfree), leaving
+/// room for the rest of the system. (That FASTER's own writes never meet ENOSPC is <see cref="LogSpaceReservation"/>'s
+/// job: they go into space allocated ahead.) Checked before a message starts, before each chunk and before the commit.
 /// Free space is measured again when half of the headroom above the reserve may have been written to the log since the
 /// last measurement, or after <see cref="RecheckInterval"/> (other writers: checkpoints, other programs), and at every
 /// check once below the reserve, so the store accepts mail again as soon as space returns, without a restart.
