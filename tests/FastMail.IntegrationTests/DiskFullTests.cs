@@ -12,7 +12,9 @@ public sealed class DiskFullTests
     [Fact]
     public async Task NewMailGets452WhenTheDiskIsFullStoredMailStaysIntactAndTheServerRecoversByItself()
     {
-        using var disk = new TmpfsMount(24L << 20);
+        // Large enough that the filler, written after the store has reserved its first 16 MB ahead of the log, gives
+        // back more than one 4 MB log page when it goes.
+        using var disk = new TmpfsMount(64L << 20);
         var filler = Path.Combine(disk.Directory, "filler");
         var server = TestServer.Start(disk.Directory, TestServer.Motriles, ("storage.minFreeSpace", "2m"), ("smtp.maxMessageSize", "1m"));
         try

@@ -20,6 +20,7 @@ internal sealed class LogSpaceReservation
     private readonly string _logPath;
     private readonly int _segmentSizeBits;
     private readonly long _step;
+    private readonly long _page;
     private readonly ILogger _logger;
     private long _reservedUntil;
     private readonly Lock _reserving = new();
@@ -33,6 +34,7 @@ internal sealed class LogSpaceReservation
         _segmentSizeBits = segmentSizeBits;
         // A power of two between a page and a segment, so reserved space always ends on a page boundary.
         _step = 1L << Math.Clamp(23, pageSizeBits, segmentSizeBits);
+        _page = 1L << pageSizeBits;
         _logger = logger;
         _reservedUntil = tail & ~(_step - 1);
     }
@@ -100,10 +102,22 @@ internal sealed class LogSpaceReservation
             var from = Volatile.Read(ref _reservedUntil);
             var segment = from >> _segmentSizeBits;
             var path = _logPath + "." + segment.ToString(CultureInfo.InvariantCulture);
-            switch (FileReservation.Reserve(path, from & ((1L << _segmentSizeBits) - 1), _step, out var errno))
+            var offset = from & ((1L << _segmentSizeBits) - 1);
+            var length = Math.Min(_step, (1L << _segmentSizeBits) - offset);
+            FileReservation.Result result;
+            int errno;
+
+            // Nearly full: take what fits, halving down to one page (a page-aligned edge stays page-aligned), so a few MB
+            // of free space still take mail.
+            while ((result = FileReservation.Reserve(path, offset, length, out errno)) == FileReservation.Result.NoSpace && length > _page)
+            {
+                length /= 2;
+            }
+
+            switch (result)
             {
                 case FileReservation.Result.Reserved:
-                    Volatile.Write(ref _reservedUntil, from + _step);
+                    Volatile.Write(ref _reservedUntil, from + length);
                     if (_full)
                     {
                         _full = false;

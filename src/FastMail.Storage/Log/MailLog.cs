@@ -104,14 +104,15 @@ internal sealed class MailLog : IAsyncDisposable
         try
         {
             // One appender at a time between the check and the enqueue, so that together they cannot pass the reserved
-            // space. An entry that does not fit in the tail's page starts the next page: it ends within a page plus its
-            // length of the tail, and the page holding its end is reserved when that end is (reservations end on page
-            // boundaries).
+            // space. FASTER puts an entry that does not fit in the tail's page at the start of the next page, and writes
+            // whole pages; reservations end on page boundaries, so the entry's end being reserved covers its page.
             lock (_appendLock)
             {
                 var tail = _log.TailAddress;
                 _reservation.KeepAhead(tail);
-                var end = tail + PageSize + RecordFormat.FasterEntryHeaderSize + record.SerializedLength;
+                var size = RecordFormat.FasterEntryHeaderSize + ((record.SerializedLength + 3) & ~3);
+                var offset = tail & (PageSize - 1);
+                var end = offset + size <= PageSize ? tail + size : tail - offset + PageSize + size;
                 if (end > _reservation.ReservedUntil && end > _reservation.ReserveNow(tail))
                 {
                     throw new StorageFullException("No space left on device: no disk space could be reserved for the mail log's next segment.");

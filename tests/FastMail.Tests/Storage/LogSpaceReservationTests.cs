@@ -29,12 +29,25 @@ public sealed class LogSpaceReservationTests
         using var disk = new TmpfsMount(8L << 20);
         var log = Path.Combine(disk.Directory, "mail.log");
         var filler = Path.Combine(disk.Directory, "filler");
-        File.WriteAllBytes(filler, new byte[TmpfsMount.FreeBytes(disk.Directory) - (1L << 20) - (64 << 10)]);
+        File.WriteAllBytes(filler, new byte[TmpfsMount.FreeBytes(disk.Directory) - (1L << 20) - (32 << 10)]);
 
         var reservation = LogSpaceReservation.Open(log, segmentSizeBits: 20, pageSizeBits: 16, tail: 64, NullLogger.Instance);
         Assert.Equal(1L << 20, reservation.ReservedUntil);
 
         File.Delete(filler);
         Assert.Equal(2L << 20, reservation.ReserveNow(64));
+    }
+
+    [Fact]
+    public void WhenLessThanAStepIsFreeThePagesThatFitAreReserved()
+    {
+        // 1 MB + 300 KB free: the first step fits, the second does not, but four 64 KB pages of it do.
+        using var disk = new TmpfsMount(8L << 20);
+        var log = Path.Combine(disk.Directory, "mail.log");
+        File.WriteAllBytes(Path.Combine(disk.Directory, "filler"), new byte[TmpfsMount.FreeBytes(disk.Directory) - (1L << 20) - (300 << 10)]);
+
+        var reservation = LogSpaceReservation.Open(log, segmentSizeBits: 20, pageSizeBits: 16, tail: 64, NullLogger.Instance);
+
+        Assert.Equal((1L << 20) + (256 << 10), reservation.ReservedUntil);
     }
 }
