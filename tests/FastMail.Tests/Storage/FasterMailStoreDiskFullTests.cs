@@ -18,16 +18,7 @@ public sealed class FasterMailStoreDiskFullTests
     {
         using var disk = new TmpfsMount(8L << 20);
         var filler = Path.Combine(disk.Directory, "filler");
-        var options = new StorageOptions
-        {
-            DataDirectory = disk.Directory,
-            PageSizeBits = 16,
-            MemorySizeBits = 18,
-            SegmentSizeBits = 20,
-            ChunkSize = 16 * 1024,
-            MaintenancePeriod = TimeSpan.Zero,
-            MinFreeBytes = Reserve,
-        };
+        var options = SmallDiskOptions(disk.Directory, minFreeBytes: Reserve);
 
         // Most of the disk goes to a filler file, so a few megabytes of mail fill the rest.
         await File.WriteAllBytesAsync(filler, new byte[4L << 20]);
@@ -35,21 +26,7 @@ public sealed class FasterMailStoreDiskFullTests
         var store = FasterMailStore.Open(options, NullLogger.Instance);
         try
         {
-            IOException? refused = null;
-            for (var i = 0; i < 500 && refused is null; i++)
-            {
-                var body = FasterMailStoreDurabilityTests.RandomBytes(i % 3 == 0 ? 40_000 : 9_000, seed: i);
-                try
-                {
-                    using var writer = store.BeginMessage();
-                    writer.Write(body);
-                    acknowledged.Add((await writer.CommitAsync(["alice"], CancellationToken.None), body));
-                }
-                catch (IOException e)
-                {
-                    refused = e;
-                }
-            }
+            var refused = await DeliverUntilRefusedAsync(store, acknowledged);
 
             Assert.NotNull(refused);
             Assert.True(Enospc == (refused.HResult & 0xFFFF), $"free {TmpfsMount.FreeBytes(disk.Directory)}, files: {string.Join(", ", Directory.EnumerateFiles(disk.Directory, "*", SearchOption.AllDirectories).Select(f => f + "=" + new FileInfo(f).Length))}, acked {acknowledged.Count}: {refused}");
@@ -98,35 +75,12 @@ public sealed class FasterMailStoreDiskFullTests
         // pass the reserved space is refused instead, and the same store goes on once space returns.
         using var disk = new TmpfsMount(8L << 20);
         var filler = Path.Combine(disk.Directory, "filler");
-        var options = new StorageOptions
-        {
-            DataDirectory = disk.Directory,
-            PageSizeBits = 16,
-            MemorySizeBits = 18,
-            SegmentSizeBits = 20,
-            ChunkSize = 16 * 1024,
-            MaintenancePeriod = TimeSpan.Zero,
-            MinFreeBytes = 0,
-        };
+        var options = SmallDiskOptions(disk.Directory, minFreeBytes: 0);
         await File.WriteAllBytesAsync(filler, new byte[5L << 20]);
         var acknowledged = new List<(long Id, byte[] Body)>();
         await using (var store = FasterMailStore.Open(options, NullLogger.Instance))
         {
-            IOException? refused = null;
-            for (var i = 0; i < 500 && refused is null; i++)
-            {
-                var body = FasterMailStoreDurabilityTests.RandomBytes(i % 3 == 0 ? 40_000 : 9_000, seed: i);
-                try
-                {
-                    using var writer = store.BeginMessage();
-                    writer.Write(body);
-                    acknowledged.Add((await writer.CommitAsync(["alice"], CancellationToken.None), body));
-                }
-                catch (IOException e)
-                {
-                    refused = e;
-                }
-            }
+            var refused = await DeliverUntilRefusedAsync(store, acknowledged);
 
             Assert.NotNull(refused);
             Assert.True(Enospc == (refused.HResult & 0xFFFF), refused.ToString());
@@ -157,6 +111,39 @@ public sealed class FasterMailStoreDiskFullTests
 
         await using var reopened = FasterMailStore.Open(options, NullLogger.Instance);
         await AssertStoredAsync(reopened, acknowledged);
+    }
+
+    // Small pages and segments, so that a few megabytes of mail fill the disk; no background maintenance.
+    private static StorageOptions SmallDiskOptions(string directory, long minFreeBytes) => new()
+    {
+        DataDirectory = directory,
+        PageSizeBits = 16,
+        MemorySizeBits = 18,
+        SegmentSizeBits = 20,
+        ChunkSize = 16 * 1024,
+        MaintenancePeriod = TimeSpan.Zero,
+        MinFreeBytes = minFreeBytes,
+    };
+
+    /// <summary>Delivers 9 KB and 40 KB messages to alice until one is refused; returns the refusal (null if none was).</summary>
+    private static async Task<IOException?> DeliverUntilRefusedAsync(FasterMailStore store, List<(long Id, byte[] Body)> acknowledged)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            var body = FasterMailStoreDurabilityTests.RandomBytes(i % 3 == 0 ? 40_000 : 9_000, seed: i);
+            try
+            {
+                using var writer = store.BeginMessage();
+                writer.Write(body);
+                acknowledged.Add((await writer.CommitAsync(["alice"], CancellationToken.None), body));
+            }
+            catch (IOException e)
+            {
+                return e;
+            }
+        }
+
+        return null;
     }
 
     private static async Task AssertStoredAsync(FasterMailStore store, List<(long Id, byte[] Body)> expected)
