@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using FastMail.Benchmarks.Infrastructure;
+using FastMail.Core.Mail;
 using FastMail.Smtp.Parsing;
 
 namespace FastMail.Benchmarks.Parsing;

@@ -1,5 +1,5 @@
 using System.Buffers;
-using FastMail.Smtp.Parsing;
+using FastMail.Core.Mail;
 using FastMail.Smtp.Replies;
 
 namespace FastMail.Smtp.Session;

@@ -1,11 +1,11 @@
-namespace FastMail.Smtp.Parsing;
+namespace FastMail.Core.Mail;
 
 /// <summary>
 /// Parses the reverse-path and forward-path of MAIL and RCPT (RFC 5321 4.1.2) from the argument span.
 /// Lenient by default like Postfix with strict_rfc821_envelopes=no: blanks after the colon, no angle brackets and
 /// unqualified local parts are accepted. Strict mode wants exactly <c>FROM:&lt;local@domain&gt;</c>.
 /// </summary>
-internal static class MailAddressParser
+public static class MailAddressParser
 {
     // RFC 5321 4.5.3.1.1 and 4.5.3.1.2.
     private const int MaxLocalPartLength = 64;

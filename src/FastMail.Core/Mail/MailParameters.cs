@@ -1,10 +1,10 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace FastMail.Smtp.Parsing;
+namespace FastMail.Core.Mail;
 
 /// <summary>Checks the ESMTP parameters of MAIL FROM: SIZE (RFC 1870), BODY (RFC 6152) and SMTPUTF8 (RFC 6531).</summary>
-internal static class MailParameters
+public static class MailParameters
 {
     /// <summary>Validates <paramref name="parameters"/> (blank separated <c>KEY[=VALUE]</c>). Keywords are case-insensitive.</summary>
     public static ParameterStatus Check(ReadOnlySpan<byte> parameters, long maxMessageSize)

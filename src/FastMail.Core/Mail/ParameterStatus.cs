@@ -1,7 +1,7 @@
-namespace FastMail.Smtp.Parsing;
+namespace FastMail.Core.Mail;
 
 /// <summary>Outcome of checking ESMTP parameters; each failure maps to one reply.</summary>
-internal enum ParameterStatus : byte
+public enum ParameterStatus : byte
 {
     Ok,
 

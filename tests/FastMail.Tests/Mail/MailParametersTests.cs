@@ -1,7 +1,7 @@
 using System.Text;
-using FastMail.Smtp.Parsing;
+using FastMail.Core.Mail;
 
-namespace FastMail.Tests.Smtp;
+namespace FastMail.Tests.Mail;
 
 public sealed class MailParametersTests
 {

@@ -1,7 +1,7 @@
-namespace FastMail.Smtp.Parsing;
+namespace FastMail.Core.Mail;
 
 /// <summary>Outcome of parsing a MAIL FROM / RCPT TO argument; each failure maps to one reply.</summary>
-internal enum PathStatus : byte
+public enum PathStatus : byte
 {
     Ok,
 
