@@ -65,7 +65,7 @@ public sealed class StorageOptions
     public TimeSpan MaintenancePeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// New mail is refused (an <see cref="IOException"/> with ENOSPC, which SMTP answers with 452 4.3.1) while the file
+    /// New mail is refused (<see cref="FastMail.Core.Storage.StorageFullException"/>, which SMTP answers with 452 4.3.1) while the file
     /// system holding the log has less than this many bytes free. Default 64 MiB: room for the log pages still in memory
     /// and for index checkpoints, so the log never fails a write for lack of space (FASTER cannot recover from a failed
     /// write without a restart). Deletes and compaction are never refused: they are how space comes back. 0 turns it off.

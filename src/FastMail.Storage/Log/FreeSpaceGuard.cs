@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastMail.Core.Storage;
 
 namespace FastMail.Storage.Log;
 
@@ -20,7 +21,7 @@ internal sealed class FreeSpaceGuard(string directory, long minFreeBytes, Func<l
     private long _lastFree;
     private DriveInfo? _drive;
 
-    /// <summary>Throws an <see cref="IOException"/> with ENOSPC in its HResult when free space is below the reserve.</summary>
+    /// <summary>Throws <see cref="StorageFullException"/> when free space is below the reserve.</summary>
     public void ThrowIfLow()
     {
         if (minFreeBytes <= 0)

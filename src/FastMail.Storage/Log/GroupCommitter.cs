@@ -1,4 +1,5 @@
 using FASTER.core;
+using FastMail.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace FastMail.Storage.Log;
@@ -92,11 +93,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
             catch (Exception e)
             {
                 StorageLog.CommitFailed(_logger, e);
-                // Callers (SMTP, POP3) know nothing of FASTER: they see an I/O error and answer 451 / -ERR, or for a full
-                // disk (FASTER loses the errno) 452 4.3.1.
+                // Callers (SMTP, POP3) know nothing of FASTER: they see one of the store's typed failures. FASTER loses the
+                // errno of a failed write, so a full disk is told apart by measuring the free space now.
                 round.TrySetException(
                     _diskFull() ? new StorageFullException("No space left on device: the mail log could not commit to storage.", e)
-                    : e as IOException ?? new IOException("The mail log could not commit to storage.", e));
+                    : new StorageUnavailableException("The mail log could not commit to storage.", e));
             }
 
             if (_stopping)

@@ -10,7 +10,7 @@ namespace FastMail.Storage.Log;
 /// FASTER treats a failed page write as fatal and refuses every append until restarted, so a disk filled by anyone (mail,
 /// logs, another program) would turn into an outage. With the space reserved before the log reaches it, FASTER's writes
 /// cannot fail for lack of space; instead an append that would pass the reserved space is refused up front
-/// (<see cref="StorageFullException"/>, 452 4.3.1), and reserving is retried until space returns, without a restart.
+/// (<see cref="FastMail.Core.Storage.StorageFullException"/>, 452 4.3.1), and reserving is retried until space returns, without a restart.
 /// Reservations run in the background, a whole step before they are needed; where the file system cannot reserve
 /// (no fallocate), nothing is limited and the free-space reserve (<see cref="FreeSpaceGuard"/>) is the only guard.
 /// </summary>

@@ -1,3 +1,5 @@
+using FastMail.Core.Storage;
+using FastMail.Tests.TestKit;
 namespace FastMail.Tests.Storage;
 
 public sealed class FasterMailStoreFaultTests
@@ -12,10 +14,10 @@ public sealed class FasterMailStoreFaultTests
         var kept = await store.DeliverAsync("before the disk filled\r\n", "alice");
         device!.FailWrites = true;
 
-        await Assert.ThrowsAsync<IOException>(() => store.DeliverAsync("lost\r\n", "alice").WaitAsync(Patience));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.DeliverAsync("lost\r\n", "alice").WaitAsync(Patience));
 
         // The commit loop is still alive: later writers get an error too, not a hang.
-        await Assert.ThrowsAsync<IOException>(() => store.DeliverAsync("also lost\r\n", "bob").WaitAsync(Patience));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.DeliverAsync("also lost\r\n", "bob").WaitAsync(Patience));
         Assert.Equal([kept], (await store.ReadAllAsync("alice")).Select(m => m.Id));
         Assert.Empty(await store.ReadAllAsync("bob"));
     }
@@ -29,7 +31,7 @@ public sealed class FasterMailStoreFaultTests
         await using (var session = await store.OpenAsync("alice"))
         {
             device!.FailWrites = true;
-            await Assert.ThrowsAsync<IOException>(() => session.CommitDeletesAsync(new[] { 0 }, CancellationToken.None).AsTask().WaitAsync(Patience));
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => session.CommitDeletesAsync(new[] { 0 }, CancellationToken.None).AsTask().WaitAsync(Patience));
         }
 
         Assert.Equal([id], (await store.ReadAllAsync("alice")).Select(m => m.Id));
