@@ -16,14 +16,13 @@ public sealed class SmtpSessionHandler
 {
     private readonly ObjectPool<SmtpSession> _pool;
 
-    public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider? time = null, SmtpSecurity? security = null)
+    public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IMailDelivery delivery, ILogger logger, TimeProvider? time = null, SmtpSecurity? security = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(directory);
-        ArgumentNullException.ThrowIfNull(relayPolicy);
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(logger);
-        var context = new SmtpServerContext(options, directory, relayPolicy, store, logger, time ?? TimeProvider.System, security);
+        var context = new SmtpServerContext(options, directory, delivery, logger, time ?? TimeProvider.System, security);
         _pool = new DefaultObjectPool<SmtpSession>(new SessionPolicy(context), Environment.ProcessorCount * 64);
     }
 

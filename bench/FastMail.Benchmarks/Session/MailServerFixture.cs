@@ -46,7 +46,8 @@ internal sealed class MailServerFixture : IAsyncDisposable
     {
         using var writer = Store.BeginMessage();
         writer.Write(message);
-        await writer.CommitAsync([mailbox], CancellationToken.None);
+        string[] mailboxes = [mailbox];
+        await writer.CommitAsync(Envelopes.For(mailboxes), mailboxes, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

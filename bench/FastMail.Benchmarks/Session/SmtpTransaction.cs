@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using FastMail.Benchmarks.Infrastructure;
+using FastMail.Delivery;
 using FastMail.Smtp;
 using Microsoft.Extensions.Logging.Abstractions;
 using static FastMail.Benchmarks.Session.LockstepClient;
@@ -17,7 +18,7 @@ internal sealed class SmtpTransaction(LockstepClient client, string recipient, i
     private readonly ReadOnlyMemory<byte> _text = SampleMessages.DotStuffed(SampleMessages.Stored(messageSize));
 
     public static SmtpSessionHandler CreateHandler(MailServerFixture server) =>
-        new(new SmtpOptions { HostName = "bench.fastmail.test" }, server.Directory, server.Directory, server.Store, NullLogger.Instance);
+        new(new SmtpOptions { HostName = "bench.fastmail.test" }, server.Directory, new MailDelivery(server.Directory, server.Directory, server.Store, NullLogger.Instance), NullLogger.Instance);
 
     /// <summary>Sends the transaction; completes when the 250 after the text arrived (the message is durable).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FastMail.Benchmarks.Infrastructure;
+using FastMail.Core.Mail;
 using FastMail.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,6 +18,7 @@ public class DurableAppendBenchmarks
 {
     private const int MessagesPerInvoke = 256;
     private static readonly string[] Mailboxes = ["bench"];
+    private static readonly Envelope Envelope = Envelopes.For(Mailboxes);
 
     private byte[] _body = [];
     private Task[] _writers = [];
@@ -76,7 +78,7 @@ public class DurableAppendBenchmarks
         {
             using var writer = _store!.BeginMessage();
             writer.Write(_body);
-            await writer.CommitAsync(Mailboxes, CancellationToken.None);
+            await writer.CommitAsync(Envelope, Mailboxes, CancellationToken.None);
         }
     }
 }

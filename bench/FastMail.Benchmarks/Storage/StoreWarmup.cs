@@ -1,3 +1,5 @@
+using FastMail.Benchmarks.Infrastructure;
+using FastMail.Core.Mail;
 using FastMail.Storage;
 
 namespace FastMail.Benchmarks.Storage;
@@ -13,6 +15,7 @@ internal static class StoreWarmup
     private const int FillerSize = 200 * 1024; // inline (below the 256 KB chunk size), so each is one log entry
     private const int Writers = 8;
     private static readonly string[] FillerMailbox = ["warmup-filler"];
+    private static readonly Envelope FillerEnvelope = Envelopes.For(FillerMailbox);
 
     public static void Run(FasterMailStore store, StorageOptions options)
     {
@@ -28,7 +31,7 @@ internal static class StoreWarmup
                 {
                     using var writer = store.BeginMessage();
                     writer.Write(filler);
-                    await writer.CommitAsync(FillerMailbox, CancellationToken.None);
+                    await writer.CommitAsync(FillerEnvelope, FillerMailbox, CancellationToken.None);
                 }
             });
         }

@@ -1,3 +1,6 @@
+using FastMail.Core.Mail;
+using FastMail.Core.Storage;
+
 namespace FastMail.Core.Services;
 
 /// <summary>
@@ -12,9 +15,12 @@ namespace FastMail.Core.Services;
 /// <item>Usage: <see cref="GetMailboxUsage"/> is the sum of the sizes of the committed messages listed in a mailbox,
 /// updated when a commit or a delete completes and rebuilt at open; it is cheap (no I/O, no allocation) so the SMTP
 /// session may ask for it at every RCPT.</item>
-/// <item>Storage exhaustion: when the disk is (nearly) full, <see cref="BeginMessage"/> and <see cref="IMessageWriter.CommitAsync"/>
-/// throw an <see cref="IOException"/> whose <see cref="Exception.HResult"/> low word is ENOSPC (28), nothing already stored is
-/// damaged, and new messages are accepted again once space returns, without a restart.</item>
+/// <item>Typed failures: when the disk is (nearly) full, <see cref="BeginMessage"/>, <see cref="IMessageWriter.Write"/> and
+/// <see cref="IMessageWriter.CommitAsync"/> throw <see cref="StorageFullException"/>, nothing already stored is damaged, and new
+/// messages are accepted again once space returns, without a restart. Other storage faults (I/O errors, a failed log) are
+/// <see cref="StorageUnavailableException"/>. Callers map these types to replies and never decode errno values.</item>
+/// <item>Envelope: a committed message keeps its SMTP envelope (sender, recipients and their parameters) in the same durable
+/// record, so a later step (the outbound queue) can act on it after a restart.</item>
 /// </list>
 /// </summary>
 public interface IMailStore
@@ -45,10 +51,12 @@ public interface IMessageWriter : IDisposable
     void Write(ReadOnlySpan<byte> data);
 
     /// <summary>
-    /// Makes the message durable and visible in every mailbox in <paramref name="mailboxes"/> (one stored copy for all).
-    /// Completes only after the commit covering it reached stable storage. Returns the message id.
+    /// Makes the message durable and visible in every mailbox in <paramref name="mailboxes"/> (the resolved local targets,
+    /// at least one; one stored copy for all), storing <paramref name="envelope"/> in the same record. Completes only after
+    /// the commit covering it reached stable storage. Returns the message id. The envelope is read during the call only
+    /// until the record is appended, and must not change until the returned task completes.
     /// </summary>
-    ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken);
+    ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken);
 }
 
 /// <summary>A locked snapshot of one mailbox, numbered 0..Count-1 (POP3 adds one).</summary>

@@ -9,7 +9,7 @@ namespace FastMail.Smtp.Session;
 /// <summary>What every session of one listener shares: a snapshot of the options, the services, pre-encoded replies.</summary>
 internal sealed class SmtpServerContext
 {
-    public SmtpServerContext(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider time, SmtpSecurity? security = null)
+    public SmtpServerContext(SmtpOptions options, IDirectory directory, IMailDelivery delivery, ILogger logger, TimeProvider time, SmtpSecurity? security = null)
     {
         if (options.MaxCommandLineLength < 64)
         {
@@ -41,8 +41,7 @@ internal sealed class SmtpServerContext
         MinDataRate = options.MinDataRate;
         MinDataRateGracePeriod = options.MinDataRateGracePeriod;
         Directory = directory;
-        RelayPolicy = relayPolicy;
-        Store = store;
+        Delivery = delivery;
         Logger = logger;
         Time = time;
         Strict = options.StrictAddresses;
@@ -60,9 +59,8 @@ internal sealed class SmtpServerContext
 
     public IDirectory Directory { get; }
 
-    public IRelayPolicy RelayPolicy { get; }
-
-    public IMailStore Store { get; }
+    /// <summary>Where recipients go, quotas, and the store commit: the session only maps its verdicts to replies.</summary>
+    public IMailDelivery Delivery { get; }
 
     public ILogger Logger { get; }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using FastMail.Core.Services;
+using FastMail.Core.Storage;
 using FastMail.Smtp.Logging;
 using FastMail.Smtp.Replies;
 
@@ -19,6 +20,7 @@ internal sealed partial class SmtpSession
         }
 
         _queueId = QueueIds.Next();
+        _envelope.QueueId = _queueId;
         _messageSize = 0;
         _dataFailure = DataFailure.None;
         _scanner.Reset();
@@ -26,9 +28,9 @@ internal sealed partial class SmtpSession
         _dataReceived = 0;
         try
         {
-            _message = _context.Store.BeginMessage();
+            _message = _context.Delivery.BeginMessage();
             var length = TraceHeaders.Write(_dataOut, new TraceHeaders.Fields(
-                _senderIsNull ? default : _sender.Span,
+                _envelope.Sender,
                 _helo.Span,
                 _remoteLiteral.AsSpan(0, _remoteLiteralLength),
                 _context.Replies.HostName,
@@ -36,7 +38,7 @@ internal sealed partial class SmtpSession
                 _tlsDescription.AsSpan(0, _tlsDescriptionLength),
                 _markUnauthenticated,
                 _queueId,
-                _recipientCount == 1 ? _firstRecipient.Span : default,
+                _envelope.RecipientCount == 1 ? _envelope[0].Address : default,
                 _context.Time.GetUtcNow()));
             _message.Write(_dataOut.AsSpan(0, length));
         }
@@ -44,7 +46,7 @@ internal sealed partial class SmtpSession
         {
             SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
             AbortMessage();
-            return Reply(StorageErrors.IsDiskFull(exception) ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
+            return Reply(exception is StorageFullException ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
         }
 
         _mode = ReceiveMode.Data;
@@ -105,7 +107,7 @@ internal sealed partial class SmtpSession
         catch (Exception exception)
         {
             SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
-            _dataFailure = StorageErrors.IsDiskFull(exception) ? DataFailure.StorageFull : DataFailure.StoreFailed;
+            _dataFailure = exception is StorageFullException ? DataFailure.StorageFull : DataFailure.StoreFailed;
             _mode = ReceiveMode.DrainData;
             AbortMessage();
         }
@@ -137,7 +139,7 @@ internal sealed partial class SmtpSession
             refusal = SmtpReplies.BareLineBreak;
             reason = "bare CR or LF";
         }
-        else if (DropRecipientsOverQuota())
+        else if (_context.Delivery.CheckMessage(_envelope, _message?.Length ?? _messageSize) == MessageVerdict.Deliver)
         {
             return ProcessResult.Commit;
         }
@@ -159,13 +161,13 @@ internal sealed partial class SmtpSession
         message.Dispose();
         if (failure is null)
         {
-            SmtpLog.MessageAccepted(_context.Logger, _queueId, _remote, _messageSize, _mailboxes.Count, storeId);
+            SmtpLog.MessageAccepted(_context.Logger, _queueId, _remote, _messageSize, _envelope.Targets.Count, storeId);
             ReplyWriter.WriteQueued(Output, _queueId);
         }
         else
         {
             SmtpLog.StoreFailed(_context.Logger, failure, _queueId, _remote);
-            Output.Write(StorageErrors.IsDiskFull(failure) ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
+            Output.Write(failure is StorageFullException ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
         }
 
         ResetTransaction();

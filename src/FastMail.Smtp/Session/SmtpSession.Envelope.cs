@@ -1,12 +1,19 @@
 using System.Buffers;
 using FastMail.Core.Mail;
+using FastMail.Core.Services;
 using FastMail.Smtp.Replies;
 
 namespace FastMail.Smtp.Session;
 
-/// <summary>The envelope: MAIL FROM and RCPT TO (RFC 5321 4.1.1.2, 4.1.1.3), local delivery and relay policy.</summary>
+/// <summary>
+/// The envelope: MAIL FROM and RCPT TO (RFC 5321 4.1.1.2, 4.1.1.3). Where a recipient goes, and whether it has room, is
+/// the delivery step's verdict; this file turns it into the reply.
+/// </summary>
 internal sealed partial class SmtpSession
 {
+    // Kept for the session's lifetime and cleared per transaction: its buffers are reused.
+    private readonly Envelope _envelope = new();
+
     // AcceptAndMark: the message gets X-FastMail-Unauthenticated-Sender.
     private bool _markUnauthenticated;
 
@@ -39,12 +46,12 @@ internal sealed partial class SmtpSession
                 return Reply(SmtpReplies.MessageTooBig);
         }
 
-        _senderIsNull = address.IsEmpty;
+        var senderIsNull = address.IsEmpty;
         MailAddressParser.Split(address, out var local, out var domain);
 
         // A local domain in MAIL FROM without AUTH: the first thing a forger writes. An unqualified sender is local too.
         _markUnauthenticated = false;
-        if (!_senderIsNull && _user is null && _context.LocalSenderPolicy != LocalSenderPolicy.Accept
+        if (!senderIsNull && _user is null && _context.LocalSenderPolicy != LocalSenderPolicy.Accept
             && (domain.IsEmpty || _context.Directory.IsLocalDomain(domain)))
         {
             if (_context.LocalSenderPolicy == LocalSenderPolicy.Reject)
@@ -55,15 +62,7 @@ internal sealed partial class SmtpSession
             _markUnauthenticated = true;
         }
 
-        if (_senderIsNull || !domain.IsEmpty)
-        {
-            _sender.Set(address);
-        }
-        else
-        {
-            _sender.Set(local, _context.PrimaryDomain);
-        }
-
+        _envelope.SetSender(address, senderIsNull || !domain.IsEmpty ? default : _context.PrimaryDomain, parameters);
         _transaction = TransactionState.HaveSender;
         return Reply(SmtpReplies.SenderOk);
     }
@@ -82,7 +81,7 @@ internal sealed partial class SmtpSession
             return Error(SmtpReplies.UnsupportedParameter);
         }
 
-        if (_recipientCount >= _context.MaxRecipients)
+        if (_envelope.RecipientCount >= _context.MaxRecipients)
         {
             // RFC 5321 4.5.3.1.10: 452, so the client sends the rest in another transaction.
             return Reply(SmtpReplies.TooManyRecipients);
@@ -90,72 +89,34 @@ internal sealed partial class SmtpSession
 
         MailAddressParser.Split(address, out var local, out var domain);
         var qualifiedDomain = domain.IsEmpty ? _context.PrimaryDomain : domain;
-        if (domain.IsEmpty || _context.Directory.IsLocalDomain(domain))
+        switch (_context.Delivery.ResolveRecipient(local, domain, _remote?.Address, _user, out var mailbox))
         {
-            return AcceptLocal(local, qualifiedDomain, address);
+            case RecipientVerdict.Local:
+                // Stored qualified, as the Received header and the stored envelope show it.
+                _envelope.AddRecipient(address, domain.IsEmpty ? qualifiedDomain : default, parameters, mailbox);
+                _transaction = TransactionState.HaveRecipients;
+                return Reply(SmtpReplies.RecipientOk);
+
+            case RecipientVerdict.MailboxFull:
+                // Temporary and not the client's fault: not counted as an error.
+                ReplyWriter.WriteAddressReply(Output, SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
+                return ProcessResult.Continue;
+
+            case RecipientVerdict.UnknownUser:
+                Output.Write(SmtpReplies.UserUnknownPrefix);
+                Output.Write(local);
+                Output.Write("@"u8);
+                Output.Write(qualifiedDomain);
+                Output.Write(SmtpReplies.UserUnknownSuffix);
+                return CountError();
+
+            case RecipientVerdict.RelayUnavailable:
+                ReplyWriter.WriteAddressReply(Output, SmtpReplies.RelayUnavailablePrefix, address, SmtpReplies.RelayUnavailableSuffix);
+                return CountError();
+
+            default:
+                ReplyWriter.WriteAddressReply(Output, SmtpReplies.RelayDeniedPrefix, address, SmtpReplies.RelayDeniedSuffix);
+                return CountError();
         }
-
-        // DESIGN contract 5: never an open relay.
-        var mayRelay = _context.RelayPolicy.MayRelay(_remote?.Address, _user);
-        ReplyWriter.WriteAddressReply(
-            Output,
-            mayRelay ? SmtpReplies.RelayUnavailablePrefix : SmtpReplies.RelayDeniedPrefix,
-            address,
-            mayRelay ? SmtpReplies.RelayUnavailableSuffix : SmtpReplies.RelayDeniedSuffix);
-        return CountError();
-    }
-
-    private ProcessResult AcceptLocal(ReadOnlySpan<byte> local, ReadOnlySpan<byte> domain, ReadOnlySpan<byte> address)
-    {
-        if (!_context.Directory.TryFindMailbox(local, out var mailbox))
-        {
-            Output.Write(SmtpReplies.UserUnknownPrefix);
-            Output.Write(local);
-            Output.Write("@"u8);
-            Output.Write(domain);
-            Output.Write(SmtpReplies.UserUnknownSuffix);
-            return CountError();
-        }
-
-        // RFC 3463 4.2.2, temporary: the sender retries, and the mail gets in once the owner made room (e.g. POP3 DELE+QUIT).
-        if (Quotas.IsFull(_context.Directory, _context.Store, mailbox))
-        {
-            ReplyWriter.WriteAddressReply(Output, SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
-            return ProcessResult.Continue;
-        }
-
-        // One stored copy per mailbox, however many of its addresses were named (the directory hands out one instance).
-        if (!ContainsMailbox(mailbox))
-        {
-            _mailboxes.Add(mailbox);
-        }
-
-        if (_recipientCount++ == 0)
-        {
-            if (address.LastIndexOf((byte)'@') < 0)
-            {
-                _firstRecipient.Set(local, domain);
-            }
-            else
-            {
-                _firstRecipient.Set(address);
-            }
-        }
-
-        _transaction = TransactionState.HaveRecipients;
-        return Reply(SmtpReplies.RecipientOk);
-    }
-
-    private bool ContainsMailbox(string mailbox)
-    {
-        foreach (var existing in _mailboxes)
-        {
-            if (string.Equals(existing, mailbox, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

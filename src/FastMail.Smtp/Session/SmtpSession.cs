@@ -25,10 +25,7 @@ internal sealed partial class SmtpSession
     private readonly byte[] _lineScratch;
     private readonly byte[] _dataOut;
     private readonly AddressBuffer _helo;
-    private readonly AddressBuffer _sender;
-    private readonly AddressBuffer _firstRecipient;
     private readonly byte[] _remoteLiteral = new byte[64];
-    private readonly List<string> _mailboxes = [];
 
     private IMailConnection? _connection;
     private PipeReader? _input;
@@ -44,8 +41,6 @@ internal sealed partial class SmtpSession
     private TransactionState _transaction;
     private int _errors;
     private bool _extended;
-    private bool _senderIsNull;
-    private int _recipientCount;
 
     private DataScanner _scanner;
     private IMessageWriter? _message;
@@ -60,8 +55,6 @@ internal sealed partial class SmtpSession
         _context = context;
         _lineScratch = new byte[context.MaxLineLength];
         _helo = new AddressBuffer(context.MaxLineLength);
-        _sender = new AddressBuffer(context.MaxAddressLength);
-        _firstRecipient = new AddressBuffer(context.MaxAddressLength);
 
         // Also stages the trace headers, which hold HELO, sender, recipient and host name.
         _dataOut = new byte[Math.Max(16 * 1024, (4 * context.MaxAddressLength) + context.Replies.HostName.Length + 768)];
@@ -278,7 +271,7 @@ internal sealed partial class SmtpSession
             long storeId = 0;
             try
             {
-                storeId = await message.CommitAsync(_mailboxes, CancellationToken.None);
+                storeId = await _context.Delivery.CommitAsync(_envelope, message, CancellationToken.None);
             }
             catch (Exception exception)
             {
@@ -461,12 +454,8 @@ internal sealed partial class SmtpSession
     private void ResetTransaction()
     {
         _transaction = TransactionState.Idle;
-        _sender.Clear();
-        _senderIsNull = false;
         _markUnauthenticated = false;
-        _firstRecipient.Clear();
-        _recipientCount = 0;
-        _mailboxes.Clear();
+        _envelope.Clear();
     }
 
     private void OnTimer()

@@ -26,8 +26,6 @@ internal sealed class BodyLocation
     /// <summary>Length of every chunk but the last.</summary>
     public int ChunkLength { get; }
 
-    public bool IsInline => ChunkAddresses is null;
-
     /// <summary>The lowest log address holding any of the body (chunks precede their commit record).</summary>
     public long LowestAddress => ChunkAddresses is { Length: > 0 } chunks ? Math.Min(chunks[0], RecordAddress) : RecordAddress;
 }

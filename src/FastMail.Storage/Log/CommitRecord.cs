@@ -1,14 +1,16 @@
 using System.Buffers.Binary;
 using FASTER.core;
+using FastMail.Core.Mail;
 using FastMail.Storage.Index;
 
 namespace FastMail.Storage.Log;
 
 /// <summary>
-/// Makes a message visible: [version][kind=Commit][writer key i64][length i64][mailbox count u16][(u16 + UTF-8) per mailbox]
-/// [body kind u8] then, inline (0): the body; chunked (1): [chunk length i32][chunk count i32][address i64 per chunk].
-/// Its log address is the message id. A compaction copy has kind=Moved and the original id (i64) right after the prefix;
-/// the rest is the same.
+/// Makes a message visible: [version][kind=CommitWithEnvelope][writer key i64][length i64][mailbox count u16]
+/// [(u16 + UTF-8) per mailbox][envelope (<see cref="EnvelopeFormat"/>)][body kind u8] then, inline (0): the body;
+/// chunked (1): [chunk length i32][chunk count i32][address i64 per chunk]. Its log address is the message id.
+/// Records of kind=Commit (written before envelopes were stored) have the same layout without the envelope and are
+/// read as before. A compaction copy has kind=Moved and the original id (i64) right after the prefix, and no envelope.
 /// </summary>
 internal readonly struct CommitRecord : ILogEnqueueEntry
 {
@@ -25,8 +27,9 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
     private readonly int _chunkLength;
     private readonly int _bodyOffset;
     private readonly long _movedId;
+    private readonly Envelope? _envelope;
 
-    private CommitRecord(long key, long length, string[] mailboxes, ReadOnlyMemory<byte> inlineBody, bool isInline, IReadOnlyList<long>? chunks, int chunkLength, long movedId)
+    private CommitRecord(long key, long length, string[] mailboxes, Envelope? envelope, ReadOnlyMemory<byte> inlineBody, bool isInline, IReadOnlyList<long>? chunks, int chunkLength, long movedId)
     {
         if (mailboxes.Length is 0 or > ushort.MaxValue)
         {
@@ -41,11 +44,17 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
         _chunks = chunks;
         _chunkLength = chunkLength;
         _movedId = movedId;
+        _envelope = envelope;
 
         var offset = FixedSize + (movedId >= 0 ? sizeof(long) : 0);
         foreach (var mailbox in mailboxes)
         {
             offset += RecordFormat.MailboxNameSize(mailbox);
+        }
+
+        if (envelope is not null)
+        {
+            offset += EnvelopeFormat.Size(envelope);
         }
 
         _bodyOffset = offset + 1;
@@ -56,26 +65,25 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
 
     public int SerializedLength { get; }
 
-    /// <summary>Offset of an inline body inside the record.</summary>
-    public int BodyOffset => _bodyOffset;
+    /// <summary>A message with its body inline; a null <paramref name="envelope"/> writes the layout of older builds (kind Commit).</summary>
+    public static CommitRecord Inline(long key, string[] mailboxes, Envelope? envelope, byte[] body, int length) =>
+        new(key, length, mailboxes, envelope, body.AsMemory(0, length), true, null, 0, -1);
 
-    public static CommitRecord Inline(long key, string[] mailboxes, byte[] body, int length) =>
-        new(key, length, mailboxes, body.AsMemory(0, length), true, null, 0, -1);
-
-    public static CommitRecord Chunked(long key, long length, string[] mailboxes, IReadOnlyList<long> chunks, int chunkLength) =>
-        new(key, length, mailboxes, default, false, chunks, chunkLength, -1);
+    /// <summary>A message whose body is in <paramref name="chunks"/>; a null <paramref name="envelope"/> writes the layout of older builds.</summary>
+    public static CommitRecord Chunked(long key, long length, string[] mailboxes, Envelope? envelope, IReadOnlyList<long> chunks, int chunkLength) =>
+        new(key, length, mailboxes, envelope, default, false, chunks, chunkLength, -1);
 
     /// <summary>A compaction copy of message <paramref name="id"/> with its body inline.</summary>
     public static CommitRecord MovedInline(long id, long key, string[] mailboxes, ReadOnlyMemory<byte> body) =>
-        new(key, body.Length, mailboxes, body, true, null, 0, id);
+        new(key, body.Length, mailboxes, null, body, true, null, 0, id);
 
     /// <summary>A compaction copy of message <paramref name="id"/> whose body was re-appended as <paramref name="chunks"/>.</summary>
     public static CommitRecord MovedChunked(long id, long key, long length, string[] mailboxes, IReadOnlyList<long> chunks, int chunkLength) =>
-        new(key, length, mailboxes, default, false, chunks, chunkLength, id);
+        new(key, length, mailboxes, null, default, false, chunks, chunkLength, id);
 
     public void SerializeTo(Span<byte> dest)
     {
-        RecordFormat.WritePrefix(dest, _movedId >= 0 ? RecordKind.Moved : RecordKind.Commit);
+        RecordFormat.WritePrefix(dest, _movedId >= 0 ? RecordKind.Moved : _envelope is null ? RecordKind.Commit : RecordKind.CommitWithEnvelope);
         var position = RecordFormat.PrefixSize;
         if (_movedId >= 0)
         {
@@ -92,6 +100,11 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
         foreach (var mailbox in _mailboxes)
         {
             position += RecordFormat.WriteMailboxName(dest[position..], mailbox);
+        }
+
+        if (_envelope is not null)
+        {
+            position += EnvelopeFormat.Write(dest[position..], _envelope);
         }
 
         if (_isInline)
@@ -120,6 +133,35 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
     public StoredMessage ToStoredMessage(long address) => new(address, _length, _key, ToLocation(address));
 
     /// <summary>
+    /// The envelope stored in a commit record read back from the log; null for a record that holds none (written before
+    /// envelopes were stored, or a compaction copy).
+    /// </summary>
+    public static Envelope? ReadEnvelope(ReadOnlySpan<byte> record, long address)
+    {
+        try
+        {
+            if (RecordFormat.ReadPrefix(record, address) != RecordKind.CommitWithEnvelope)
+            {
+                return null;
+            }
+
+            var position = RecordFormat.PrefixSize + sizeof(long) + sizeof(long);
+            var count = BinaryPrimitives.ReadUInt16LittleEndian(record[position..]);
+            position += sizeof(ushort);
+            for (var i = 0; i < count; i++)
+            {
+                RecordFormat.SkipMailboxName(record, ref position);
+            }
+
+            return EnvelopeFormat.Read(record, ref position);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException($"Commit record at {address} is truncated.", e);
+        }
+    }
+
+    /// <summary>
     /// Parses a commit or moved record read back from the log (replay). The message's id is the record's address for a
     /// commit, the carried original id for a moved record; its location is always this record.
     /// </summary>
@@ -129,7 +171,8 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
         {
             var position = RecordFormat.PrefixSize;
             var id = address;
-            if (RecordFormat.ReadPrefix(record, address) == RecordKind.Moved)
+            var kind = RecordFormat.ReadPrefix(record, address);
+            if (kind == RecordKind.Moved)
             {
                 id = BinaryPrimitives.ReadInt64LittleEndian(record[position..]);
                 position += sizeof(long);
@@ -149,6 +192,11 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
             for (var i = 0; i < count; i++)
             {
                 mailboxes[i] = RecordFormat.ReadMailboxName(record, ref position);
+            }
+
+            if (kind == RecordKind.CommitWithEnvelope)
+            {
+                EnvelopeFormat.Skip(record, ref position);
             }
 
             var bodyKind = record[position++];

@@ -1,5 +1,6 @@
 using System.Buffers;
 using FASTER.core;
+using FastMail.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace FastMail.Storage.Log;
@@ -77,7 +78,7 @@ internal sealed class MailLog : IAsyncDisposable
             {
                 _reservation = reservation,
                 PageSize = options.PageSize,
-                MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - 64,
+                MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - RecordFormat.FasterFirstPageReserve,
                 _path = path,
                 PageSizeBits = options.PageSizeBits,
                 _segmentSizeBits = options.SegmentSizeBits,
@@ -91,7 +92,7 @@ internal sealed class MailLog : IAsyncDisposable
         }
     }
 
-    /// <summary>Appends a record in memory (not yet durable) and returns its address. Throws <see cref="IOException"/> if the log failed.</summary>
+    /// <summary>Appends a record in memory (not yet durable) and returns its address. Throws <see cref="StorageFullException"/> when no space could be reserved, <see cref="StorageUnavailableException"/> if the log failed.</summary>
     public long Append<T>(T record)
         where T : ILogEnqueueEntry
     {
@@ -123,8 +124,8 @@ internal sealed class MailLog : IAsyncDisposable
         }
         catch (FasterException e)
         {
-            // After a device error FASTER refuses appends until restarted; surface it as the I/O error it is.
-            throw new IOException("The mail log is unavailable after a storage error.", e);
+            // After a device error FASTER refuses appends until restarted.
+            throw new StorageUnavailableException("The mail log is unavailable after a storage error.", e);
         }
         finally
         {
@@ -132,7 +133,7 @@ internal sealed class MailLog : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes when the record appended at <paramref name="address"/> is durable; faults with <see cref="IOException"/> if the commit failed.</summary>
+    /// <summary>Completes when the record appended at <paramref name="address"/> is durable; faults with <see cref="StorageFullException"/> or <see cref="StorageUnavailableException"/> if the commit failed.</summary>
     public Task WaitForCommitAsync(long address) => _committer.WaitForCommitAsync(address);
 
     /// <summary>Reads one committed record into a pooled buffer; the caller disposes the owner.</summary>

@@ -17,6 +17,12 @@ internal static class RecordFormat
     /// <summary>FASTER's own per-entry header with <c>LogChecksumType.PerEntry</c>: length (4) + checksum (8).</summary>
     public const int FasterEntryHeaderSize = 12;
 
+    /// <summary>
+    /// Bytes at the start of the log that FASTER never hands out (its first valid address is 64; lower addresses are
+    /// sentinels), so the first page holds that much less than the others: a record that must fit in any page must fit there.
+    /// </summary>
+    public const int FasterFirstPageReserve = 64;
+
     public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static void WritePrefix(Span<byte> destination, RecordKind kind)
@@ -39,7 +45,7 @@ internal static class RecordFormat
         }
 
         var kind = (RecordKind)record[1];
-        if (kind is not (RecordKind.Chunk or RecordKind.Commit or RecordKind.Delete or RecordKind.Moved))
+        if (kind is not (RecordKind.Chunk or RecordKind.Commit or RecordKind.Delete or RecordKind.Moved or RecordKind.CommitWithEnvelope))
         {
             throw new InvalidDataException($"Log record at {address} has unknown kind {record[1]}.");
         }
@@ -65,6 +71,9 @@ internal static class RecordFormat
         BinaryPrimitives.WriteUInt16LittleEndian(destination, (ushort)count);
         return sizeof(ushort) + count;
     }
+
+    public static void SkipMailboxName(ReadOnlySpan<byte> source, ref int position) =>
+        position += sizeof(ushort) + BinaryPrimitives.ReadUInt16LittleEndian(source[position..]);
 
     public static string ReadMailboxName(ReadOnlySpan<byte> source, ref int position)
     {

@@ -18,4 +18,11 @@ internal enum RecordKind : byte
     /// record was truncated away (see <see cref="Recovery.LogReplayer"/>).
     /// </summary>
     Moved = 4,
+
+    /// <summary>
+    /// Makes one message visible like <see cref="Commit"/> and stores its SMTP envelope (sender, recipients and their
+    /// parameters) between the mailbox list and the body. Written since envelopes are stored; <see cref="Commit"/>
+    /// records from older data directories are still read.
+    /// </summary>
+    CommitWithEnvelope = 5,
 }

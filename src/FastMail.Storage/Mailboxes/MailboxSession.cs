@@ -1,3 +1,4 @@
+using FastMail.Core.Mail;
 using FastMail.Core.Services;
 using FastMail.Storage.Index;
 using FastMail.Storage.Log;
@@ -47,6 +48,20 @@ internal sealed class MailboxSession : IMailboxSession
         }
 
         return copied;
+    }
+
+    /// <summary>
+    /// The SMTP envelope stored with message <paramref name="index"/>; null when its record holds none (stored by an older
+    /// build, or a compaction copy).
+    /// </summary>
+    internal async ValueTask<Envelope?> ReadEnvelopeAsync(int index, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var message = _snapshot[index];
+        var location = message.Location;
+        var estimate = location.ChunkAddresses is null ? location.InlineBodyOffset + (int)message.Length : 4096;
+        var record = await _cache.GetAsync(location.RecordAddress, estimate, cancellationToken).ConfigureAwait(false);
+        return CommitRecord.ReadEnvelope(record.Span, location.RecordAddress);
     }
 
     public async ValueTask CommitDeletesAsync(ReadOnlyMemory<int> indexes, CancellationToken cancellationToken)
@@ -130,7 +145,7 @@ internal sealed class MailboxSession : IMailboxSession
         {
             var address = location.RecordAddress;
             var record = await _cache.GetAsync(address, location.InlineBodyOffset + (int)message.Length, cancellationToken).ConfigureAwait(false);
-            if (RecordFormat.ReadPrefix(record.Span, address) is not (RecordKind.Commit or RecordKind.Moved) || record.Length != location.InlineBodyOffset + message.Length)
+            if (RecordFormat.ReadPrefix(record.Span, address) is not (RecordKind.Commit or RecordKind.CommitWithEnvelope or RecordKind.Moved) || record.Length != location.InlineBodyOffset + message.Length)
             {
                 throw new InvalidDataException($"Log record at {address} is not the commit record of a {message.Length}-byte message.");
             }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using FastMail.Core.Mail;
 using FastMail.Core.Services;
 using FastMail.Storage.Log;
 using Microsoft.Extensions.ObjectPool;
@@ -7,7 +8,8 @@ namespace FastMail.Storage.Mailboxes;
 
 /// <summary>
 /// Streams one message into the log. Bytes collect in a pooled buffer of ChunkSize; when it is full and more arrive it is
-/// appended as a chunk record. A message that never filled the buffer is stored inline in its commit record (one entry).
+/// appended as a chunk record. A message that never filled the buffer is stored inline in its commit record (one entry),
+/// unless the envelope leaves it too little room in a page. The commit record carries the envelope.
 /// Only the commit record makes the message visible, so a writer disposed before committing leaves nothing behind but
 /// unreferenced chunks. Pooled: <see cref="Dispose"/> resets it and returns it to the store's pool.
 /// </summary>
@@ -58,25 +60,23 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
         }
     }
 
-    public async ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken)
+    public async ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
         ThrowIfNotWritable();
         cancellationToken.ThrowIfCancellationRequested();
         var distinct = Distinct(mailboxes);
         _store.FreeSpace.ThrowIfLow();
-        CommitRecord record;
-        if (_chunks.Count == 0)
+        var record = _chunks.Count == 0 ? CommitRecord.Inline(_key, distinct, envelope, _buffer ?? [], _buffered) : default;
+        if (_chunks.Count > 0 || record.SerializedLength > _store.Log.MaxRecordSize)
         {
-            record = CommitRecord.Inline(_key, distinct, _buffer ?? [], _buffered);
-        }
-        else
-        {
+            // A body already spilled, or one that shares its page badly with a large envelope: the rest goes in a chunk too.
             if (_buffered > 0)
             {
                 SpillChunk();
             }
 
-            record = CommitRecord.Chunked(_key, _length, distinct, _chunks, _chunkSize);
+            record = CommitRecord.Chunked(_key, _length, distinct, envelope, _chunks, _chunkSize);
         }
 
         // Registered as pending until indexed, so that a checkpoint taken meanwhile covers the log only up to here.

@@ -99,7 +99,7 @@ internal static class LogReplayer
     {
         switch (RecordFormat.ReadPrefix(record, address))
         {
-            case RecordKind.Commit:
+            case RecordKind.Commit or RecordKind.CommitWithEnvelope:
                 var message = CommitRecord.Parse(record, address, out var mailboxes);
                 index.Add(message, mailboxes);
                 break;

@@ -4,6 +4,7 @@ using FastMail.Accounts.Throttling;
 using FastMail.Configuration;
 using FastMail.Core.Sasl;
 using FastMail.Core.Tls;
+using FastMail.Delivery;
 using FastMail.Pop3;
 using FastMail.Smtp;
 using FastMail.Storage;
@@ -79,8 +80,9 @@ internal sealed class MailServer : IAsyncDisposable
         var sasl = new SaslServerFactory(directory, new SaslServerOptions { ScramFakeIterations = _settings.Pbkdf2Iterations });
         AuthThrottle? throttle = _settings.LoginPenalty ? new AuthThrottle(logger: loggerFactory.CreateLogger<AuthThrottle>()) : null;
         var smtpLogger = loggerFactory.CreateLogger("FastMail.Smtp");
-        var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, directory, _store, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
-        var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, directory, _store, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
+        var delivery = new MailDelivery(directory, directory, _store, loggerFactory.CreateLogger("FastMail.Delivery"));
+        var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
+        var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
         var pop3 = new Pop3SessionHandler(
             new Pop3Options
             {

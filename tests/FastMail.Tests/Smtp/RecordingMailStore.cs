@@ -1,3 +1,4 @@
+using FastMail.Core.Mail;
 using FastMail.Core.Services;
 
 namespace FastMail.Tests.Smtp;
@@ -51,8 +52,8 @@ internal sealed class RecordingMailStore(IMailStore inner) : IMailStore
             inner.Write(data);
         }
 
-        public ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken) =>
-            owner.CommitFailure is { } failure ? ValueTask.FromException<long>(failure) : inner.CommitAsync(mailboxes, cancellationToken);
+        public ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken) =>
+            owner.CommitFailure is { } failure ? ValueTask.FromException<long>(failure) : inner.CommitAsync(envelope, mailboxes, cancellationToken);
 
         public void Dispose()
         {

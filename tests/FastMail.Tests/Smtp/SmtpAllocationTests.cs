@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Net;
+using FastMail.Core.Mail;
 using FastMail.Core.Services;
+using FastMail.Delivery;
 using FastMail.Smtp;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -42,8 +44,7 @@ public sealed class SmtpAllocationTests
         var handler = new SmtpSessionHandler(
             new SmtpOptions { HostName = "mx.example.com", MaxErrors = int.MaxValue, LocalSenderPolicy = LocalSenderPolicy.AcceptAndMark },
             directory,
-            directory,
-            new DiscardingStore(),
+            new MailDelivery(directory, directory, new DiscardingStore(), NullLogger.Instance),
             NullLogger.Instance,
             security: security);
         var session = handler.RunAsync(new Connection(toServer.Reader, toClient.Writer), new IPEndPoint(IPAddress.Loopback, 2525), default);
@@ -104,7 +105,7 @@ public sealed class SmtpAllocationTests
 
         public void Write(ReadOnlySpan<byte> data) => Length += data.Length;
 
-        public ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken) =>
+        public ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken) =>
             ValueTask.FromResult(mailboxes.Count == 1 && ReferenceEquals(mailboxes[0], "bob") ? 1L : throw new InvalidOperationException("wrong mailboxes"));
 
         public void Dispose()

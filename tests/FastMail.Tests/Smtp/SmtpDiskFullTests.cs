@@ -1,12 +1,14 @@
+using FastMail.Core.Storage;
+
 namespace FastMail.Tests.Smtp;
 
-/// <summary>Issue 3, disk full: a store that reports ENOSPC gets 452 4.3.1 (RFC 3463), other store errors keep 451 4.3.0.</summary>
+/// <summary>Disk full: a store that raises <see cref="StorageFullException"/> gets 452 4.3.1 (RFC 3463), other store errors keep 451 4.3.0.</summary>
 public sealed class SmtpDiskFullTests
 {
     private const string StorageFull = "452 4.3.1 Insufficient system storage";
 
-    // What .NET raises on Linux for a write that fails with ENOSPC, and what FasterMailStore raises below its reserve.
-    private static IOException NoSpace() => new("No space left on device : '/data/mail/mail.log.0'", unchecked((int)0x8007001C));
+    // What FasterMailStore raises below its reserve or when a commit fails on a full disk.
+    private static StorageFullException NoSpace() => new("No space left on device: the mail log could not commit to storage.");
 
     [Fact]
     public async Task ACommitThatFailsForLackOfSpaceGets452And431ThenMailIsAcceptedOnceSpaceReturns()
@@ -31,13 +33,24 @@ public sealed class SmtpDiskFullTests
     }
 
     [Fact]
-    public async Task AWrappedNoSpaceErrorIsRecognisedToo()
+    public async Task AnUnavailableStoreGets451And430()
     {
         var host = new SmtpHost();
-        host.Recorder.CommitFailure = new IOException("The mail log could not commit to storage.", NoSpace());
+        host.Recorder.CommitFailure = new StorageUnavailableException("The mail log could not commit to storage.", new IOException("Input/output error"));
         await using var script = await StartData(host);
         await script.SendRaw("x\r\n.\r\n");
-        Assert.Equal(StorageFull, await script.ReadLine());
+        Assert.Equal("451 4.3.0 Error: could not store message, try again later", await script.ReadLine());
+    }
+
+    [Fact]
+    public async Task ARawErrnoIsNotDecodedBySmtp()
+    {
+        // Only the store's typed failure means "full"; an IOException that merely carries ENOSPC is an ordinary store error.
+        var host = new SmtpHost();
+        host.Recorder.CommitFailure = new IOException("No space left on device", unchecked((int)0x8007001C));
+        await using var script = await StartData(host);
+        await script.SendRaw("x\r\n.\r\n");
+        Assert.Equal("451 4.3.0 Error: could not store message, try again later", await script.ReadLine());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using FastMail.Delivery;
 using FastMail.Smtp;
 using FastMail.Tests.TestKit;
 using FastMail.Core.Services;
@@ -18,7 +19,8 @@ internal sealed class SmtpHost
         Store = new InMemoryMailStore();
         Recorder = new RecordingMailStore(Store);
         Logger = new ListLogger();
-        Handler = new SmtpSessionHandler(Options, Directory, Directory, Recorder, Logger, time, security);
+        Delivery = new MailDelivery(Directory, Directory, Recorder, Logger);
+        Handler = new SmtpSessionHandler(Options, Directory, Delivery, Logger, time, security);
     }
 
     public FakeDirectory Directory { get; }
@@ -31,6 +33,8 @@ internal sealed class SmtpHost
 
     /// <summary>The store the handler sees: <see cref="Store"/> with counters and failure injection.</summary>
     public RecordingMailStore Recorder { get; }
+
+    public MailDelivery Delivery { get; }
 
     public SmtpSessionHandler Handler { get; }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using FastMail.Delivery;
 using FastMail.Smtp;
 using FastMail.Tests.TestKit;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ public sealed class SmtpLoggingTests
     {
         var logger = new ListLogger();
         var directory = new FakeDirectory().AddUser("bob", "pw");
-        var handler = new SmtpSessionHandler(new SmtpOptions { HostName = "mx.example.com" }, directory, directory, new InMemoryMailStore(), logger);
+        var handler = new SmtpSessionHandler(new SmtpOptions { HostName = "mx.example.com" }, directory, new MailDelivery(directory, directory, new InMemoryMailStore(), logger), logger);
         await using (var script = new SessionScript(pipe => handler.RunAsync(pipe, new IPEndPoint(IPAddress.Parse("192.0.2.9"), 1234), default)))
         {
             await script.Expect("220 ");

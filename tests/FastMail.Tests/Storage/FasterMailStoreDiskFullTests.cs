@@ -1,6 +1,7 @@
 using FastMail.Storage;
 using FastMail.Storage.Log;
 using Microsoft.Extensions.Logging.Abstractions;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Storage;
 

@@ -1,3 +1,4 @@
+using FastMail.Tests.TestKit;
 namespace FastMail.Tests.Storage;
 
 public sealed class FasterMailStoreLargeMessageTests

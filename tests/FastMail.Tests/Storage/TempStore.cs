@@ -2,6 +2,7 @@ using FastMail.Core.Services;
 using FastMail.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Storage;
 

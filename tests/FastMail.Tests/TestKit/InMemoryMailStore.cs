@@ -1,3 +1,5 @@
+using System.Text;
+using FastMail.Core.Mail;
 using FastMail.Core.Services;
 
 namespace FastMail.Tests.TestKit;
@@ -11,6 +13,9 @@ internal sealed class InMemoryMailStore : IMailStore
     private long _nextId = 1;
 
     public int CommitCount { get; private set; }
+
+    /// <summary>The envelope of every commit, copied as text, in commit order.</summary>
+    public List<CommittedEnvelope> Envelopes { get; } = [];
 
     public void Add(string mailbox, string content)
     {
@@ -64,6 +69,8 @@ internal sealed class InMemoryMailStore : IMailStore
 
     private sealed record StoredMessage(long Id, byte[] Content);
 
+    internal sealed record CommittedEnvelope(string Sender, string SenderParameters, IReadOnlyList<string> Recipients, IReadOnlyList<string> Mailboxes);
+
     private sealed class Writer(InMemoryMailStore store) : IMessageWriter
     {
         private readonly MemoryStream _buffer = new();
@@ -72,10 +79,18 @@ internal sealed class InMemoryMailStore : IMailStore
 
         public void Write(ReadOnlySpan<byte> data) => _buffer.Write(data);
 
-        public ValueTask<long> CommitAsync(IReadOnlyList<string> mailboxes, CancellationToken cancellationToken)
+        public ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken)
         {
             lock (store._gate)
             {
+                var recipients = new List<string>();
+                for (var i = 0; i < envelope.RecipientCount; i++)
+                {
+                    recipients.Add(Encoding.UTF8.GetString(envelope[i].Address));
+                }
+
+                store.Envelopes.Add(new CommittedEnvelope(
+                    Encoding.UTF8.GetString(envelope.Sender), Encoding.UTF8.GetString(envelope.SenderParameters), recipients, [.. mailboxes]));
                 var id = store._nextId++;
                 var content = _buffer.ToArray();
                 foreach (var mailbox in mailboxes)
