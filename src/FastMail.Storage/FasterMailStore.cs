@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FastMail.Core.Services;
 using FastMail.Storage.Index;
+using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
 using FastMail.Storage.Mailboxes;
 using FastMail.Storage.Recovery;
@@ -26,9 +27,12 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         Log = log;
         Index = index;
         _logger = logger;
-        _writers = new DefaultObjectPool<MessageWriter>(new MessageWriterPolicy(this, options.ChunkSize), Math.Max(1, options.MaxPooledWriters));
         FreeSpace = new FreeSpaceGuard(options.MailDirectory, options.MinFreeBytes, () => log.TailAddress);
-        Maintenance = new StoreMaintenance(log, index, checkpoints, options, logger, checkpointedTail);
+        Journal = new StoreJournal(log, index, FreeSpace);
+        _writers = new DefaultObjectPool<MessageWriter>(
+            new MessageWriterPolicy(Journal, options.ChunkSize, log.MaxRecordSize, writer => _writers!.Return(writer)),
+            Math.Max(1, options.MaxPooledWriters));
+        Maintenance = new StoreMaintenance(log, index, Journal, checkpoints, options, logger, checkpointedTail);
     }
 
     internal StoreMaintenance Maintenance { get; }
@@ -36,6 +40,9 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
     internal MailLog Log { get; }
 
     internal FreeSpaceGuard FreeSpace { get; }
+
+    /// <summary>How writers, mailbox sessions and compaction change the store (append, hold, commit, apply, release).</summary>
+    internal IStoreJournal Journal { get; }
 
     internal MailIndex Index { get; }
 
@@ -120,7 +127,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ArgumentException.ThrowIfNullOrEmpty(mailbox);
         var snapshot = Index.TryLock(mailbox);
-        return ValueTask.FromResult<IMailboxSession?>(snapshot is null ? null : new MailboxSession(this, mailbox, snapshot));
+        return ValueTask.FromResult<IMailboxSession?>(snapshot is null ? null : new MailboxSession(Journal, Index, mailbox, snapshot));
     }
 
     /// <inheritdoc />
@@ -143,6 +150,4 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         await Log.DisposeAsync().ConfigureAwait(false);
         StorageLog.Closed(_logger, tail);
     }
-
-    internal void ReturnWriter(MessageWriter writer) => _writers.Return(writer);
 }

@@ -1,5 +1,6 @@
 using FastMail.Storage.Compaction;
 using FastMail.Storage.Index;
+using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
 using FastMail.Storage.Recovery;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ internal sealed class StoreMaintenance : IAsyncDisposable
     private long _checkpointSize;
     private DateTime _checkpointedAt = DateTime.UtcNow;
 
-    public StoreMaintenance(MailLog log, MailIndex index, CheckpointStore checkpoints, StorageOptions options, ILogger logger, long checkpointedTail)
+    public StoreMaintenance(MailLog log, MailIndex index, IStoreJournal journal, CheckpointStore checkpoints, StorageOptions options, ILogger logger, long checkpointedTail)
     {
         _log = log;
         _index = index;
@@ -34,7 +35,7 @@ internal sealed class StoreMaintenance : IAsyncDisposable
         _options = options;
         _logger = logger;
         _checkpointedTail = checkpointedTail;
-        Compactor = new Compactor(log, index, checkpoints, logger);
+        Compactor = new Compactor(log, index, journal, checkpoints, logger);
         _loop = options.MaintenancePeriod > TimeSpan.Zero ? Task.Run(RunAsync) : Task.CompletedTask;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FastMail.Storage.Index;
+using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
 using FastMail.Storage.Recovery;
 using Microsoft.Extensions.Logging;
@@ -19,13 +20,15 @@ internal sealed class Compactor
     private const long BatchBytes = 8 << 20;
     private readonly MailLog _log;
     private readonly MailIndex _index;
+    private readonly IStoreJournal _journal;
     private readonly CheckpointStore _checkpoints;
     private readonly ILogger _logger;
 
-    public Compactor(MailLog log, MailIndex index, CheckpointStore checkpoints, ILogger logger)
+    public Compactor(MailLog log, MailIndex index, IStoreJournal journal, CheckpointStore checkpoints, ILogger logger)
     {
         _log = log;
         _index = index;
+        _journal = journal;
         _checkpoints = checkpoints;
         _logger = logger;
     }
@@ -66,7 +69,7 @@ internal sealed class Compactor
             _index.CollectBelow(mailbox, cutoff, candidates);
         }
 
-        var batch = new List<(StoredMessage Message, BodyLocation Location, long Address)>(BatchMessages);
+        var batch = new List<(long Address, Relocation Change)>(BatchMessages);
         long batchBytes = 0, movedBytes = 0;
         var moved = 0;
         var batches = 0;
@@ -79,7 +82,7 @@ internal sealed class Compactor
                 continue;
             }
 
-            batch.Add((message, location!, address));
+            batch.Add((address, new Relocation(message, location!)));
             batchBytes += message.Length;
             if (batch.Count >= BatchMessages || batchBytes >= BatchBytes)
             {
@@ -117,7 +120,7 @@ internal sealed class Compactor
         BodyLocation? location = null;
         if (old.ChunkAddresses is not { } chunks)
         {
-            var (owner, length) = await _log.ReadAsync(old.RecordAddress, old.InlineBodyOffset + (int)message.Length, cancellationToken).ConfigureAwait(false);
+            var (owner, length) = await _journal.ReadAsync(old.RecordAddress, old.InlineBodyOffset + (int)message.Length, cancellationToken).ConfigureAwait(false);
             using (owner)
             {
                 if (length != old.InlineBodyOffset + message.Length)
@@ -129,7 +132,7 @@ internal sealed class Compactor
                 var address = _index.AppendWhileListed(message, mailboxes, listed =>
                 {
                     var record = CommitRecord.MovedInline(message.Id, message.Key, listed, body);
-                    var at = _index.Pending.AppendAndRegister(_log, record);
+                    var at = _journal.AppendHeld(record);
                     location = record.ToLocation(at);
                     return at;
                 });
@@ -141,7 +144,7 @@ internal sealed class Compactor
         for (var i = 0; i < chunks.Length; i++)
         {
             var expected = (int)Math.Min(old.ChunkLength, message.Length - ((long)i * old.ChunkLength));
-            var (owner, length) = await _log.ReadAsync(chunks[i], ChunkRecord.HeaderSize + expected, cancellationToken).ConfigureAwait(false);
+            var (owner, length) = await _journal.ReadAsync(chunks[i], ChunkRecord.HeaderSize + expected, cancellationToken).ConfigureAwait(false);
             using (owner)
             {
                 var data = ChunkRecord.ReadData(owner.Memory.Span[..length], chunks[i], message.Key);
@@ -151,14 +154,14 @@ internal sealed class Compactor
                 }
 
                 // Unreferenced until the moved record names them, like the chunks of a message still being written.
-                copies[i] = _log.Append(new ChunkRecord(message.Key, owner.Memory.Slice(ChunkRecord.HeaderSize, expected)));
+                copies[i] = _journal.Append(new ChunkRecord(message.Key, owner.Memory.Slice(ChunkRecord.HeaderSize, expected)));
             }
         }
 
         var moved = _index.AppendWhileListed(message, mailboxes, listed =>
         {
             var record = CommitRecord.MovedChunked(message.Id, message.Key, message.Length, listed, copies, old.ChunkLength);
-            var at = _index.Pending.AppendAndRegister(_log, record);
+            var at = _journal.AppendHeld(record);
             location = record.ToLocation(at);
             return at;
         });
@@ -166,40 +169,40 @@ internal sealed class Compactor
     }
 
     /// <summary>Waits until the batch's moved records are durable, then points the index at the copies.</summary>
-    private async Task<int> CompleteAsync(List<(StoredMessage Message, BodyLocation Location, long Address)> batch, int number)
+    private async Task<int> CompleteAsync(List<(long Address, Relocation Change)> batch, int number)
     {
         if (batch.Count == 0)
         {
             return 0;
         }
 
+        var count = batch.Count;
         try
         {
-            await _log.WaitForCommitAsync(batch[^1].Address).ConfigureAwait(false);
+            await _journal.CommitHeldAsync(batch).ConfigureAwait(false);
         }
-        catch
+        finally
         {
-            foreach (var (_, _, address) in batch)
-            {
-                _index.Pending.Release(address);
-            }
-
             batch.Clear();
-            throw;
         }
 
-        foreach (var (message, location, address) in batch)
-        {
-            _index.Relocate(message, location, address);
-        }
-
-        var count = batch.Count;
-        batch.Clear();
         if (AfterBatch is { } hook)
         {
             await hook(number).ConfigureAwait(false);
         }
 
         return count;
+    }
+
+    /// <summary>A moved record made durable: the live message now reads from the copy.</summary>
+    private readonly struct Relocation(StoredMessage message, BodyLocation location) : IIndexChange
+    {
+        public void Prepare(MailIndex index)
+        {
+        }
+
+        public void Apply(MailIndex index, long address) => index.Relocate(message, location, address);
+
+        public void Abandon(MailIndex index, long address) => index.Pending.Release(address);
     }
 }

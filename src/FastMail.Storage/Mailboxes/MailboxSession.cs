@@ -1,6 +1,7 @@
 using FastMail.Core.Mail;
 using FastMail.Core.Services;
 using FastMail.Storage.Index;
+using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
 
 namespace FastMail.Storage.Mailboxes;
@@ -11,17 +12,23 @@ namespace FastMail.Storage.Mailboxes;
 /// </summary>
 internal sealed class MailboxSession : IMailboxSession
 {
-    private readonly FasterMailStore _store;
+    private readonly IStoreJournal _journal;
+    private readonly MailIndex _index;
     private readonly StoredMessage[] _snapshot;
     private readonly RecordCache _cache;
     private bool _disposed;
 
-    public MailboxSession(FasterMailStore store, string mailbox, StoredMessage[] snapshot)
+    /// <param name="journal">Reads and the delete commit.</param>
+    /// <param name="index">Holds the mailbox lock this session releases when disposed.</param>
+    /// <param name="mailbox">The locked mailbox.</param>
+    /// <param name="snapshot">Its messages when the lock was taken.</param>
+    public MailboxSession(IStoreJournal journal, MailIndex index, string mailbox, StoredMessage[] snapshot)
     {
-        _store = store;
+        _journal = journal;
+        _index = index;
         Mailbox = mailbox;
         _snapshot = snapshot;
-        _cache = new RecordCache(store.Log);
+        _cache = new RecordCache(journal);
     }
 
     public string Mailbox { get; }
@@ -83,31 +90,8 @@ internal sealed class MailboxSession : IMailboxSession
         cancellationToken.ThrowIfCancellationRequested();
         var idArray = ids.ToArray();
 
-        // Marked before appending: compaction then copies these messages without this mailbox (see MailIndex).
-        _store.Index.MarkDeleting(Mailbox, idArray);
-        long address;
-        try
-        {
-            address = _store.Index.Pending.AppendAndRegister(_store.Log, new DeleteRecord(Mailbox, idArray));
-        }
-        catch
-        {
-            _store.Index.UnmarkDeleting(Mailbox, idArray, -1);
-            throw;
-        }
-
         // Once appended the delete happens on restart anyway, so it is applied here too regardless of cancellation.
-        try
-        {
-            await _store.Log.WaitForCommitAsync(address).ConfigureAwait(false);
-        }
-        catch
-        {
-            _store.Index.UnmarkDeleting(Mailbox, idArray, address);
-            throw;
-        }
-
-        _store.Index.Remove(Mailbox, idArray, address);
+        await _journal.CommitAsync(new DeleteRecord(Mailbox, idArray), new Deletion(Mailbox, idArray)).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()
@@ -116,7 +100,7 @@ internal sealed class MailboxSession : IMailboxSession
         {
             _disposed = true;
             _cache.Dispose();
-            _store.Index.Unlock(Mailbox);
+            _index.Unlock(Mailbox);
         }
 
         return ValueTask.CompletedTask;
@@ -164,5 +148,16 @@ internal sealed class MailboxSession : IMailboxSession
         }
 
         return chunk.Slice(ChunkRecord.HeaderSize + within, expected - within);
+    }
+
+    /// <summary>Unlists deleted messages from one mailbox.</summary>
+    private readonly struct Deletion(string mailbox, long[] ids) : IIndexChange
+    {
+        // Marked before appending: compaction then copies these messages without this mailbox (see MailIndex).
+        public void Prepare(MailIndex index) => index.MarkDeleting(mailbox, ids);
+
+        public void Apply(MailIndex index, long address) => index.Remove(mailbox, ids, address);
+
+        public void Abandon(MailIndex index, long address) => index.UnmarkDeleting(mailbox, ids, address);
     }
 }

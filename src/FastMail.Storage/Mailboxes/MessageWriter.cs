@@ -1,6 +1,8 @@
 using System.Buffers;
 using FastMail.Core.Mail;
 using FastMail.Core.Services;
+using FastMail.Storage.Index;
+using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
 using Microsoft.Extensions.ObjectPool;
 
@@ -15,7 +17,9 @@ namespace FastMail.Storage.Mailboxes;
 /// </summary>
 internal sealed class MessageWriter : IMessageWriter, IResettable
 {
-    private readonly FasterMailStore _store;
+    private readonly IStoreJournal _journal;
+    private readonly int _maxRecordSize;
+    private readonly Action<MessageWriter> _return;
     private readonly int _chunkSize;
     private readonly List<long> _chunks = [];
     private byte[]? _buffer;
@@ -26,10 +30,16 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
     private bool _active;
     private bool _committed;
 
-    public MessageWriter(FasterMailStore store, int chunkSize)
+    /// <param name="journal">Where records go.</param>
+    /// <param name="chunkSize">Body bytes per chunk record.</param>
+    /// <param name="maxRecordSize">Largest record the log takes (an inline body shares it with the envelope).</param>
+    /// <param name="returnToPool">Called by <see cref="Dispose"/>.</param>
+    public MessageWriter(IStoreJournal journal, int chunkSize, int maxRecordSize, Action<MessageWriter> returnToPool)
     {
-        _store = store;
+        _journal = journal;
         _chunkSize = chunkSize;
+        _maxRecordSize = maxRecordSize;
+        _return = returnToPool;
     }
 
     public long Length => _length;
@@ -60,15 +70,19 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
         }
     }
 
-    public async ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not an async method: the checks and the body's last chunk happen now (a failure throws here), and the journal's
+    /// commit is the task returned, so a message costs one state machine, the journal's.
+    /// </remarks>
+    public ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ThrowIfNotWritable();
         cancellationToken.ThrowIfCancellationRequested();
         var distinct = Distinct(mailboxes);
-        _store.FreeSpace.ThrowIfLow();
+        _journal.ThrowIfFull();
         var record = _chunks.Count == 0 ? CommitRecord.Inline(_key, distinct, envelope, _buffer ?? [], _buffered) : default;
-        if (_chunks.Count > 0 || record.SerializedLength > _store.Log.MaxRecordSize)
+        if (_chunks.Count > 0 || record.SerializedLength > _maxRecordSize)
         {
             // A body already spilled, or one that shares its page badly with a large envelope: the rest goes in a chunk too.
             if (_buffered > 0)
@@ -79,25 +93,10 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
             record = CommitRecord.Chunked(_key, _length, distinct, envelope, _chunks, _chunkSize);
         }
 
-        // Registered as pending until indexed, so that a checkpoint taken meanwhile covers the log only up to here.
-        var address = _store.Index.Pending.AppendAndRegister(_store.Log, record);
-        _committed = true;
-
         // Past this point the log decides: once the record is durable the message exists (and reappears on restart),
         // so cancellation is not honoured; a failed commit throws and the message stays invisible in this process.
-        try
-        {
-            await _store.Log.WaitForCommitAsync(address).ConfigureAwait(false);
-        }
-        catch
-        {
-            _store.Index.Pending.Release(address);
-            throw;
-        }
-
-        _store.Index.Add(record.ToStoredMessage(address), distinct, address);
-        ReleaseFirstChunk();
-        return address;
+        _committed = true;
+        return _journal.CommitAsync(record, new Committed(this, record, distinct));
     }
 
     public void Dispose()
@@ -107,7 +106,7 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
             return;
         }
 
-        _store.ReturnWriter(this);
+        _return(this);
     }
 
     public bool TryReset()
@@ -127,17 +126,17 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
 
     private void SpillChunk()
     {
-        _store.FreeSpace.ThrowIfLow();
+        _journal.ThrowIfFull();
         if (_chunks.Count == 0)
         {
-            // Pending until the message is indexed or aborted: neither a checkpoint's covered address nor compaction's
+            // Held until the message is indexed or aborted: neither a checkpoint's covered address nor compaction's
             // truncation may pass the body of a message still being written.
-            _firstChunk = _store.Index.Pending.AppendAndRegister(_store.Log, new ChunkRecord(_key, _buffer!, _buffered));
+            _firstChunk = _journal.AppendHeld(new ChunkRecord(_key, _buffer!, _buffered));
             _chunks.Add(_firstChunk);
         }
         else
         {
-            _chunks.Add(_store.Log.Append(new ChunkRecord(_key, _buffer!, _buffered)));
+            _chunks.Add(_journal.Append(new ChunkRecord(_key, _buffer!, _buffered)));
         }
 
         _buffered = 0;
@@ -147,7 +146,7 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
     {
         if (_firstChunk >= 0)
         {
-            _store.Index.Pending.Release(_firstChunk);
+            _journal.Release(_firstChunk);
             _firstChunk = -1;
         }
     }
@@ -179,5 +178,27 @@ internal sealed class MessageWriter : IMessageWriter, IResettable
         }
 
         return [.. result];
+    }
+
+    /// <summary>Lists the committed message in its mailboxes, then lets go of its first chunk (the commit record now holds the body).</summary>
+    private readonly struct Committed(MessageWriter writer, CommitRecord record, string[] mailboxes) : IIndexChange
+    {
+        public void Prepare(MailIndex index)
+        {
+        }
+
+        public void Apply(MailIndex index, long address)
+        {
+            index.Add(record.ToStoredMessage(address), mailboxes, address);
+            writer.ReleaseFirstChunk();
+        }
+
+        public void Abandon(MailIndex index, long address)
+        {
+            if (address >= 0)
+            {
+                index.Pending.Release(address);
+            }
+        }
     }
 }

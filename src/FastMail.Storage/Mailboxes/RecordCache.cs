@@ -1,5 +1,5 @@
 using System.Buffers;
-using FastMail.Storage.Log;
+using FastMail.Storage.Journal;
 
 namespace FastMail.Storage.Mailboxes;
 
@@ -9,19 +9,19 @@ namespace FastMail.Storage.Mailboxes;
 /// </summary>
 internal sealed class RecordCache : IDisposable
 {
-    private readonly MailLog _log;
+    private readonly IStoreJournal _journal;
     private IMemoryOwner<byte>? _owner;
     private int _length;
     private long _address = -1;
 
-    public RecordCache(MailLog log) => _log = log;
+    public RecordCache(IStoreJournal journal) => _journal = journal;
 
     public async ValueTask<ReadOnlyMemory<byte>> GetAsync(long address, int estimatedLength, CancellationToken cancellationToken)
     {
         if (address != _address)
         {
             Release();
-            var (owner, length) = await _log.ReadAsync(address, estimatedLength, cancellationToken).ConfigureAwait(false);
+            var (owner, length) = await _journal.ReadAsync(address, estimatedLength, cancellationToken).ConfigureAwait(false);
             _owner = owner;
             _length = length;
             _address = address;
