@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastMail.Core.Mail;
 using FastMail.Storage.Index;
 using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
@@ -129,9 +130,10 @@ internal sealed class Compactor
                 }
 
                 var body = owner.Memory.Slice(old.InlineBodyOffset, (int)message.Length);
+                var envelope = CommitRecord.ReadEnvelope(owner.Memory.Span[..length], old.RecordAddress);
                 var address = _index.AppendWhileListed(message, mailboxes, listed =>
                 {
-                    var record = CommitRecord.MovedInline(message.Id, message.Key, listed, body);
+                    var record = CommitRecord.MovedInline(message.Id, message.Key, listed, envelope, body);
                     var at = _journal.AppendHeld(record);
                     location = record.ToLocation(at);
                     return at;
@@ -158,9 +160,17 @@ internal sealed class Compactor
             }
         }
 
+        // The envelope travels with the copy (the outbound queue reads it after a restart); a chunked body's record is small.
+        Envelope? chunkedEnvelope;
+        var (recordOwner, recordLength) = await _journal.ReadAsync(old.RecordAddress, 4096, cancellationToken).ConfigureAwait(false);
+        using (recordOwner)
+        {
+            chunkedEnvelope = CommitRecord.ReadEnvelope(recordOwner.Memory.Span[..recordLength], old.RecordAddress);
+        }
+
         var moved = _index.AppendWhileListed(message, mailboxes, listed =>
         {
-            var record = CommitRecord.MovedChunked(message.Id, message.Key, message.Length, listed, copies, old.ChunkLength);
+            var record = CommitRecord.MovedChunked(message.Id, message.Key, message.Length, listed, chunkedEnvelope, copies, old.ChunkLength);
             var at = _journal.AppendHeld(record);
             location = record.ToLocation(at);
             return at;

@@ -10,7 +10,8 @@ namespace FastMail.Storage.Log;
 /// [(u16 + UTF-8) per mailbox][envelope (<see cref="EnvelopeFormat"/>)][body kind u8] then, inline (0): the body;
 /// chunked (1): [chunk length i32][chunk count i32][address i64 per chunk]. Its log address is the message id.
 /// Records of kind=Commit (written before envelopes were stored) have the same layout without the envelope and are
-/// read as before. A compaction copy has kind=Moved and the original id (i64) right after the prefix, and no envelope.
+/// read as before. A compaction copy has kind=MovedWithEnvelope (Moved when the original had no envelope) and the
+/// original id (i64) right after the prefix; the rest is the same.
 /// </summary>
 internal readonly struct CommitRecord : ILogEnqueueEntry
 {
@@ -73,17 +74,24 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
     public static CommitRecord Chunked(long key, long length, string[] mailboxes, Envelope? envelope, IReadOnlyList<long> chunks, int chunkLength) =>
         new(key, length, mailboxes, envelope, default, false, chunks, chunkLength, -1);
 
-    /// <summary>A compaction copy of message <paramref name="id"/> with its body inline.</summary>
-    public static CommitRecord MovedInline(long id, long key, string[] mailboxes, ReadOnlyMemory<byte> body) =>
-        new(key, body.Length, mailboxes, null, body, true, null, 0, id);
+    /// <summary>A compaction copy of message <paramref name="id"/> with its body inline and the original's envelope, if any.</summary>
+    public static CommitRecord MovedInline(long id, long key, string[] mailboxes, Envelope? envelope, ReadOnlyMemory<byte> body) =>
+        new(key, body.Length, mailboxes, envelope, body, true, null, 0, id);
 
     /// <summary>A compaction copy of message <paramref name="id"/> whose body was re-appended as <paramref name="chunks"/>.</summary>
-    public static CommitRecord MovedChunked(long id, long key, long length, string[] mailboxes, IReadOnlyList<long> chunks, int chunkLength) =>
-        new(key, length, mailboxes, null, default, false, chunks, chunkLength, id);
+    public static CommitRecord MovedChunked(long id, long key, long length, string[] mailboxes, Envelope? envelope, IReadOnlyList<long> chunks, int chunkLength) =>
+        new(key, length, mailboxes, envelope, default, false, chunks, chunkLength, id);
 
     public void SerializeTo(Span<byte> dest)
     {
-        RecordFormat.WritePrefix(dest, _movedId >= 0 ? RecordKind.Moved : _envelope is null ? RecordKind.Commit : RecordKind.CommitWithEnvelope);
+        var kind = (_movedId >= 0, _envelope is not null) switch
+        {
+            (true, true) => RecordKind.MovedWithEnvelope,
+            (true, false) => RecordKind.Moved,
+            (false, true) => RecordKind.CommitWithEnvelope,
+            _ => RecordKind.Commit,
+        };
+        RecordFormat.WritePrefix(dest, kind);
         var position = RecordFormat.PrefixSize;
         if (_movedId >= 0)
         {
@@ -133,19 +141,20 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
     public StoredMessage ToStoredMessage(long address) => new(address, _length, _key, ToLocation(address));
 
     /// <summary>
-    /// The envelope stored in a commit record read back from the log; null for a record that holds none (written before
-    /// envelopes were stored, or a compaction copy).
+    /// The envelope stored in a commit (or moved) record read back from the log; null for a record that holds none
+    /// (written before envelopes were stored).
     /// </summary>
     public static Envelope? ReadEnvelope(ReadOnlySpan<byte> record, long address)
     {
         try
         {
-            if (RecordFormat.ReadPrefix(record, address) != RecordKind.CommitWithEnvelope)
+            var kind = RecordFormat.ReadPrefix(record, address);
+            if (kind is not (RecordKind.CommitWithEnvelope or RecordKind.MovedWithEnvelope))
             {
                 return null;
             }
 
-            var position = RecordFormat.PrefixSize + sizeof(long) + sizeof(long);
+            var position = RecordFormat.PrefixSize + (kind == RecordKind.MovedWithEnvelope ? sizeof(long) : 0) + sizeof(long) + sizeof(long);
             var count = BinaryPrimitives.ReadUInt16LittleEndian(record[position..]);
             position += sizeof(ushort);
             for (var i = 0; i < count; i++)
@@ -172,7 +181,7 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
             var position = RecordFormat.PrefixSize;
             var id = address;
             var kind = RecordFormat.ReadPrefix(record, address);
-            if (kind == RecordKind.Moved)
+            if (kind is RecordKind.Moved or RecordKind.MovedWithEnvelope)
             {
                 id = BinaryPrimitives.ReadInt64LittleEndian(record[position..]);
                 position += sizeof(long);
@@ -194,7 +203,7 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
                 mailboxes[i] = RecordFormat.ReadMailboxName(record, ref position);
             }
 
-            if (kind == RecordKind.CommitWithEnvelope)
+            if (kind is RecordKind.CommitWithEnvelope or RecordKind.MovedWithEnvelope)
             {
                 EnvelopeFormat.Skip(record, ref position);
             }

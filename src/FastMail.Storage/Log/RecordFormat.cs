@@ -45,7 +45,7 @@ internal static class RecordFormat
         }
 
         var kind = (RecordKind)record[1];
-        if (kind is not (RecordKind.Chunk or RecordKind.Commit or RecordKind.Delete or RecordKind.Moved or RecordKind.CommitWithEnvelope))
+        if (kind is not (RecordKind.Chunk or RecordKind.Commit or RecordKind.Delete or RecordKind.Moved or RecordKind.CommitWithEnvelope or RecordKind.MovedWithEnvelope))
         {
             throw new InvalidDataException($"Log record at {address} has unknown kind {record[1]}.");
         }

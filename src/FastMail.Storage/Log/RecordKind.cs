@@ -25,4 +25,7 @@ internal enum RecordKind : byte
     /// records from older data directories are still read.
     /// </summary>
     CommitWithEnvelope = 5,
+
+    /// <summary>A compaction copy of a <see cref="CommitWithEnvelope"/> record: <see cref="Moved"/> plus the envelope, which it keeps.</summary>
+    MovedWithEnvelope = 6,
 }

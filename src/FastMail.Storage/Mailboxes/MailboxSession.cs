@@ -58,8 +58,7 @@ internal sealed class MailboxSession : IMailboxSession
     }
 
     /// <summary>
-    /// The SMTP envelope stored with message <paramref name="index"/>; null when its record holds none (stored by an older
-    /// build, or a compaction copy).
+    /// The SMTP envelope stored with message <paramref name="index"/>; null when its record holds none (stored by an older build).
     /// </summary>
     internal async ValueTask<Envelope?> ReadEnvelopeAsync(int index, CancellationToken cancellationToken)
     {
@@ -129,7 +128,7 @@ internal sealed class MailboxSession : IMailboxSession
         {
             var address = location.RecordAddress;
             var record = await _cache.GetAsync(address, location.InlineBodyOffset + (int)message.Length, cancellationToken).ConfigureAwait(false);
-            if (RecordFormat.ReadPrefix(record.Span, address) is not (RecordKind.Commit or RecordKind.CommitWithEnvelope or RecordKind.Moved) || record.Length != location.InlineBodyOffset + message.Length)
+            if (RecordFormat.ReadPrefix(record.Span, address) is not (RecordKind.Commit or RecordKind.CommitWithEnvelope or RecordKind.Moved or RecordKind.MovedWithEnvelope) || record.Length != location.InlineBodyOffset + message.Length)
             {
                 throw new InvalidDataException($"Log record at {address} is not the commit record of a {message.Length}-byte message.");
             }

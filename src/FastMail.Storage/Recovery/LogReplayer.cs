@@ -103,7 +103,7 @@ internal static class LogReplayer
                 var message = CommitRecord.Parse(record, address, out var mailboxes);
                 index.Add(message, mailboxes);
                 break;
-            case RecordKind.Moved:
+            case RecordKind.Moved or RecordKind.MovedWithEnvelope:
                 // If the message is not live, either a delete came first (ignore the copy) or, in a full replay, its
                 // original commit record was truncated away; then the copy's mailbox list is the truth at this point
                 // (compaction leaves out mailboxes with a delete in flight, see MailIndex.AppendWhileListed).

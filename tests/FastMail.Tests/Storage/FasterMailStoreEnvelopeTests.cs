@@ -75,6 +75,47 @@ public sealed class FasterMailStoreEnvelopeTests
         Assert.Equal(new string('r', 480) + "@d099.example.com", Encoding.ASCII.GetString(stored[99].Address));
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(50_000)]
+    public async Task ACompactionCopyKeepsTheEnvelopeAcrossRestartsAndFullReplay(int size)
+    {
+        await using var store = new TempStore(FasterMailStoreCheckpointTests.NoBackground);
+        var body = FasterMailStoreDurabilityTests.RandomBytes(size, seed: 11);
+        var id = await DeliverAsync(store, body, SampleEnvelope(), "alice", "bob");
+        for (var i = 0; i < 20; i++)
+        {
+            await store.DeliverAsync(FasterMailStoreDurabilityTests.RandomBytes(20_000, seed: i), "carol");
+        }
+
+        await using (var carol = await store.OpenAsync("carol"))
+        {
+            await carol.CommitDeletesAsync(Enumerable.Range(0, carol.Count).ToArray(), CancellationToken.None);
+        }
+
+        Assert.True(await store.Store.Maintenance.CompactAsync(CancellationToken.None) > 0);
+
+        // The original commit record is gone: whatever is read now comes from the copy.
+        Assert.True(store.Store.Log.BeginAddress > id);
+        await AssertAsync(store.Store);
+        await store.ReopenAsync();
+        await AssertAsync(store.Store);
+
+        await store.Store.DisposeAsync();
+        Directory.Delete(Path.Combine(store.Directory, "mail", "index"), recursive: true);
+        await using var replayed = store.OpenCopy(store.Directory);
+        await AssertAsync(replayed);
+
+        async Task AssertAsync(FastMail.Storage.FasterMailStore opened)
+        {
+            await using var session = await opened.TryOpenMailboxAsync("bob", CancellationToken.None);
+            Assert.NotNull(session);
+            Assert.Equal(id, session.GetId(0));
+            Assert.Equal(body, await TempStore.ReadMessageAsync(session, 0, 4096));
+            AssertSampleEnvelope(await ((MailboxSession)session).ReadEnvelopeAsync(0, CancellationToken.None));
+        }
+    }
+
     [Fact]
     public async Task ACommitRecordOfTheOlderLayoutWithoutEnvelopeIsStillRead()
     {
