@@ -37,7 +37,7 @@ public interface IDirectory
     /// <summary>
     /// The storage quota of <paramref name="mailbox"/> (a canonical name from <see cref="TryFindMailbox"/>) in bytes:
     /// the account's own limit, else the configured default; 0 or <see cref="long.MaxValue"/> means unlimited.
-    /// A dictionary lookup, no allocation: the SMTP session asks at every RCPT and at the end of DATA.
+    /// A dictionary lookup, no allocation: the delivery step asks at every RCPT and at the end of DATA.
     /// </summary>
     long GetQuota(string mailbox);
 }

@@ -13,8 +13,8 @@ namespace FastMail.Core.Services;
 /// <item>Ordering: messages appear in a mailbox in commit order; a message's id (its UIDL) never changes and is never reused.</item>
 /// <item>Exclusion: at most one <see cref="IMailboxSession"/> per mailbox at a time (the POP3 mailbox lock, contract 3).</item>
 /// <item>Usage: <see cref="GetMailboxUsage"/> is the sum of the sizes of the committed messages listed in a mailbox,
-/// updated when a commit or a delete completes and rebuilt at open; it is cheap (no I/O, no allocation) so the SMTP
-/// session may ask for it at every RCPT.</item>
+/// updated when a commit or a delete completes and rebuilt at open; it is cheap (no I/O, no allocation) so the delivery
+/// step may ask for it at every RCPT.</item>
 /// <item>Typed failures: when the disk is (nearly) full, <see cref="BeginMessage"/>, <see cref="IMessageWriter.Write"/> and
 /// <see cref="IMessageWriter.CommitAsync"/> throw <see cref="StorageFullException"/>, nothing already stored is damaged, and new
 /// messages are accepted again once space returns, without a restart. Other storage faults (I/O errors, a failed log) are
