@@ -1,6 +1,6 @@
 namespace FastMail.Smtp.Session;
 
-/// <summary>A fixed-capacity byte buffer for one address or name kept across commands (sender, HELO domain).</summary>
+/// <summary>A fixed-capacity byte buffer for a name kept across commands (the HELO domain).</summary>
 internal sealed class AddressBuffer(int capacity)
 {
     private readonly byte[] _bytes = new byte[capacity];
