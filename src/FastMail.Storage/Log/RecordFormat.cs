@@ -10,7 +10,15 @@ namespace FastMail.Storage.Log;
 /// </summary>
 internal static class RecordFormat
 {
+    /// <summary>The first layout: chunk, commit, delete and moved records. Still written for those kinds.</summary>
     public const byte Version = 1;
+
+    /// <summary>
+    /// The records that carry the SMTP envelope (<see cref="RecordKind.CommitWithEnvelope"/>, <see cref="RecordKind.MovedWithEnvelope"/>).
+    /// A build that knows only version 1 refuses to open a log holding them instead of taking them for damage and
+    /// dropping their page.
+    /// </summary>
+    public const byte EnvelopeVersion = 2;
 
     public const int PrefixSize = 2;
 
@@ -27,7 +35,7 @@ internal static class RecordFormat
 
     public static void WritePrefix(Span<byte> destination, RecordKind kind)
     {
-        destination[0] = Version;
+        destination[0] = kind is RecordKind.CommitWithEnvelope or RecordKind.MovedWithEnvelope ? EnvelopeVersion : Version;
         destination[1] = (byte)kind;
     }
 
@@ -39,9 +47,9 @@ internal static class RecordFormat
             throw new InvalidDataException($"Log record at {address} is {record.Length} bytes, shorter than its prefix.");
         }
 
-        if (record[0] != Version)
+        if (!IsKnownVersion(record[0]))
         {
-            throw new InvalidDataException($"Log record at {address} has format version {record[0]}; this build reads version {Version}.");
+            throw new InvalidDataException($"Log record at {address} has format version {record[0]}; this build reads versions {Version} and {EnvelopeVersion}.");
         }
 
         var kind = (RecordKind)record[1];
@@ -52,6 +60,8 @@ internal static class RecordFormat
 
         return kind;
     }
+
+    public static bool IsKnownVersion(byte version) => version is Version or EnvelopeVersion;
 
     /// <summary>Size of a mailbox name as written: u16 byte count + UTF-8 bytes.</summary>
     public static int MailboxNameSize(string mailbox)

@@ -1,6 +1,6 @@
 namespace FastMail.Storage.Log;
 
-/// <summary>The second byte of every record this store appends to the log (the first is <see cref="RecordFormat.Version"/>).</summary>
+/// <summary>The second byte of every record this store appends to the log (the first is the format version, <see cref="RecordFormat.Version"/> or <see cref="RecordFormat.EnvelopeVersion"/>).</summary>
 internal enum RecordKind : byte
 {
     /// <summary>Part of a body larger than the chunk size; meaningless until a commit record names its address.</summary>

@@ -75,9 +75,9 @@ internal static class LogReplayer
 
                 // Intact bytes of a layout this build does not know come from a newer build, not from damage: refuse
                 // to open rather than skip them (skipping a delete record would bring deleted mail back).
-                if (length > 0 && entry[0] != RecordFormat.Version)
+                if (length > 0 && !RecordFormat.IsKnownVersion(entry[0]))
                 {
-                    throw new NotSupportedException($"Log record at {address} has format version {entry[0]}; this build reads version {RecordFormat.Version}. Run the newer build.");
+                    throw new NotSupportedException($"Log record at {address} has format version {entry[0]}; this build reads versions {RecordFormat.Version} and {RecordFormat.EnvelopeVersion}. Run the newer build.");
                 }
 
                 Apply(new ReadOnlySpan<byte>(entry, length), address, index, from, fullReplay, logger);

@@ -129,7 +129,14 @@ public sealed class FasterMailStoreEnvelopeTests
         var (owner, length) = await store.Store.Log.ReadAsync(inlineId, 256, CancellationToken.None);
         using (owner)
         {
-            Assert.Equal((byte)RecordKind.Commit, owner.Memory.Span[1]);
+            Assert.Equal([RecordFormat.Version, (byte)RecordKind.Commit], owner.Memory.Span[..2].ToArray());
+        }
+
+        (owner, length) = await store.Store.Log.ReadAsync(currentId, 256, CancellationToken.None);
+        using (owner)
+        {
+            // A build that knows only version 1 refuses this record rather than dropping it as damage.
+            Assert.Equal([RecordFormat.EnvelopeVersion, (byte)RecordKind.CommitWithEnvelope], owner.Memory.Span[..2].ToArray());
         }
 
         // Read by a full log replay (crash image) and from a checkpoint plus replay (clean restart).
