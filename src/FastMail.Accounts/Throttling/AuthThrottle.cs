@@ -1,5 +1,5 @@
-using FastMail.Core.Services;
 using System.Net;
+using FastMail.Core.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -7,10 +7,14 @@ namespace FastMail.Accounts.Throttling;
 
 /// <summary>
 /// Slows down and locks out password guessing, keyed by client address and by account name (Dovecot's auth penalty).
-/// A session asks <see cref="IsLockedOut"/> and waits <see cref="DelayFor"/> (or <see cref="DelayAsync"/>) before checking
-/// a password, then reports the outcome with <see cref="RecordFailure"/> or <see cref="RecordSuccess"/>. During a lockout
-/// it fails the attempt without checking the password, with the same reply as a wrong password.
-/// Thread-safe (one lock, held for dictionary work only); memory bounded by <see cref="AuthThrottleOptions.MaxTrackedKeys"/>.
+/// Every login attempt is reserved with <see cref="TryReserve"/> (or <see cref="BeginAsync"/>) before its password is
+/// checked: the reservation counts it at once, under one lock, so any number of concurrent attempts from any number of
+/// connections and protocols sees every earlier one. The attempt that reaches <see cref="AuthThrottleOptions.LockoutFailures"/>
+/// starts the lockout; later reservations are refused unchecked until it ends, and attempts still waiting out their
+/// penalty are refused when they re-check. So at most LockoutFailures passwords are checked per key and window, however
+/// the attempts are spread over connections. An attempt whose password was right gives its count back
+/// (<see cref="Succeeded"/>); it never clears other failures or a lockout.
+/// Thread-safe (one lock, held for table work only); memory bounded by <see cref="AuthThrottleOptions.MaxTrackedKeys"/>.
 /// </summary>
 public sealed class AuthThrottle : IAuthThrottle
 {
@@ -22,6 +26,7 @@ public sealed class AuthThrottle : IAuthThrottle
     private readonly FailureTable<string> _accounts;
     private readonly long _window;
     private readonly long _lockout;
+    private long _serial;
 
     public AuthThrottle(AuthThrottleOptions? options = null, TimeProvider? time = null, ILogger<AuthThrottle>? logger = null)
         : this(options, time, (ILogger?)logger)
@@ -64,83 +69,127 @@ public sealed class AuthThrottle : IAuthThrottle
         }
     }
 
+    /// <inheritdoc />
+    public async ValueTask<LoginAttempt> BeginAsync(IPAddress? address, string? account, CancellationToken cancellationToken)
+    {
+        var attempt = TryReserve(address, account, out var delay);
+        if (!attempt.Admitted || delay <= TimeSpan.Zero)
+        {
+            return attempt;
+        }
+
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        return IsLockedOutForOthers(attempt) ? Refused(attempt) : attempt;
+    }
+
     /// <summary>
-    /// How long to wait before checking the next password from <paramref name="address"/> for <paramref name="account"/>:
-    /// the larger of the two penalties, less the time since that key last failed. Either argument may be null.
+    /// Counts one attempt for the address and the account (either may be null) and says how long it must wait before
+    /// its password is checked: the larger of the two penalties, less the time since that key's previous attempt.
+    /// Not admitted when either key is locked out.
     /// </summary>
-    public TimeSpan DelayFor(IPAddress? address, string? account)
+    public LoginAttempt TryReserve(IPAddress? address, string? account, out TimeSpan delay)
+    {
+        delay = TimeSpan.Zero;
+        var now = _time.GetTimestamp();
+        lock (_lock)
+        {
+            var addressEntry = address is null ? null : Current(_addresses, ThrottleKeys.Of(address), now);
+            var accountEntry = account is null ? null : Current(_accounts, ThrottleKeys.Of(account), now);
+            if (IsLocked(addressEntry, now) || IsLocked(accountEntry, now))
+            {
+                // Refused unchecked; such attempts neither extend the lockout nor count.
+                return new LoginAttempt(false, address, account, 0);
+            }
+
+            var serial = ++_serial;
+            var addressDelay = Delay(addressEntry, now);
+            var accountDelay = Delay(accountEntry, now);
+            delay = addressDelay > accountDelay ? addressDelay : accountDelay;
+            if (address is not null && Count(_addresses, ThrottleKeys.Of(address), serial, now) is { } addressAttempts)
+            {
+                ThrottleLog.AddressLockedOut(_logger, address, _options.LockoutDuration, addressAttempts);
+            }
+
+            if (account is not null && Count(_accounts, ThrottleKeys.Of(account), serial, now) is { } accountAttempts)
+            {
+                ThrottleLog.AccountLockedOut(_logger, account, _options.LockoutDuration, accountAttempts);
+            }
+
+            return new LoginAttempt(true, address, account, serial);
+        }
+    }
+
+    /// <summary>
+    /// True when a lockout that another attempt started covers the address or the account of <paramref name="attempt"/>:
+    /// the re-check after the penalty, so attempts queued behind a lockout are refused.
+    /// </summary>
+    public bool IsLockedOutForOthers(in LoginAttempt attempt)
     {
         var now = _time.GetTimestamp();
         lock (_lock)
         {
-            var delay = Delay(AddressEntry(address, now), now);
-            var accountDelay = Delay(AccountEntry(account, now), now);
-            return delay > accountDelay ? delay : accountDelay;
+            return LockedByOther(attempt.Address is null ? null : _addresses.Find(ThrottleKeys.Of(attempt.Address)), attempt.Serial, now)
+                || LockedByOther(attempt.Account is null ? null : _accounts.Find(ThrottleKeys.Of(attempt.Account)), attempt.Serial, now);
         }
     }
 
-    /// <summary>True when the address or the account is locked out: fail the attempt without checking the password.</summary>
+    /// <inheritdoc />
+    public void Succeeded(in LoginAttempt attempt)
+    {
+        if (attempt.Serial == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (attempt.Address is not null)
+            {
+                GiveBack(_addresses.Find(ThrottleKeys.Of(attempt.Address)), attempt.Serial);
+            }
+
+            if (attempt.Account is not null)
+            {
+                GiveBack(_accounts.Find(ThrottleKeys.Of(attempt.Account)), attempt.Serial);
+            }
+        }
+    }
+
+    /// <summary>True when the address or the account is locked out now (diagnostics and tests).</summary>
     public bool IsLockedOut(IPAddress? address, string? account)
     {
         var now = _time.GetTimestamp();
         lock (_lock)
         {
-            return IsLocked(AddressEntry(address, now), now)
-                || IsLocked(AccountEntry(account, now), now);
+            return IsLocked(address is null ? null : _addresses.Find(ThrottleKeys.Of(address)), now)
+                || IsLocked(account is null ? null : _accounts.Find(ThrottleKeys.Of(account)), now);
         }
     }
 
-    /// <summary>Waits <see cref="DelayFor"/> on this throttle's clock.</summary>
-    public Task DelayAsync(IPAddress? address, string? account, CancellationToken cancellationToken)
-    {
-        var delay = DelayFor(address, account);
-        return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
-    }
+    private static LoginAttempt Refused(in LoginAttempt attempt) => new(false, attempt.Address, attempt.Account, attempt.Serial);
 
-    /// <summary>Counts a failed login (wrong password, unknown user, refused mechanism) against the address and the account.</summary>
-    public void RecordFailure(IPAddress? address, string? account)
+    /// <summary>The key's entry with stale state cleared, or null when the key is not tracked.</summary>
+    private FailureTable<TKey>.Entry? Current<TKey>(FailureTable<TKey> table, TKey key, long now)
+        where TKey : notnull
     {
-        var now = _time.GetTimestamp();
-        lock (_lock)
+        var entry = table.Find(key);
+        if (entry is not null)
         {
-            if (address is not null && Fail(_addresses, ThrottleKeys.Of(address), now) is { } addressFailures)
-            {
-                ThrottleLog.AddressLockedOut(_logger, address, _options.LockoutDuration, addressFailures);
-            }
-
-            if (account is not null && Fail(_accounts, ThrottleKeys.Of(account), now) is { } accountFailures)
-            {
-                ThrottleLog.AccountLockedOut(_logger, account, _options.LockoutDuration, accountFailures);
-            }
+            Expire(entry, now);
         }
+
+        return entry;
     }
 
-    /// <summary>A successful login clears the address's and the account's failures.</summary>
-    public void RecordSuccess(IPAddress? address, string? account)
-    {
-        lock (_lock)
-        {
-            if (address is not null)
-            {
-                _addresses.Remove(ThrottleKeys.Of(address));
-            }
-
-            if (account is not null)
-            {
-                _accounts.Remove(ThrottleKeys.Of(account));
-            }
-        }
-    }
-
-    /// <summary>Adds a failure; returns the failure count when this one starts a lockout.</summary>
-    private int? Fail<TKey>(FailureTable<TKey> table, TKey key, long now)
+    /// <summary>Counts an attempt; returns the count when this one starts a lockout.</summary>
+    private int? Count<TKey>(FailureTable<TKey> table, TKey key, long serial, long now)
         where TKey : notnull
     {
         var entry = table.Touch(key);
         Expire(entry, now);
-        if (IsLocked(entry, now))
+        if (entry.Failures == 0)
         {
-            return null; // attempts during a lockout are refused unchecked; they neither extend nor count
+            entry.WindowStart = serial;
         }
 
         entry.Failures++;
@@ -151,31 +200,18 @@ public sealed class AuthThrottle : IAuthThrottle
         }
 
         entry.LockedUntil = now + _lockout;
+        entry.LockedBy = serial;
         return entry.Failures;
     }
 
-    /// <summary>The address's entry with stale state cleared, or null.</summary>
-    private FailureTable<UInt128>.Entry? AddressEntry(IPAddress? address, long now)
+    /// <summary>Takes back a succeeded attempt's count, unless its window has been forgotten since.</summary>
+    private static void GiveBack<TKey>(FailureTable<TKey>.Entry? entry, long serial)
+        where TKey : notnull
     {
-        var entry = address is null ? null : _addresses.Find(ThrottleKeys.Of(address));
-        if (entry is not null)
+        if (entry is not null && entry.Failures > 0 && entry.WindowStart <= serial && entry.LockedUntil == 0)
         {
-            Expire(entry, now);
+            entry.Failures--;
         }
-
-        return entry;
-    }
-
-    /// <summary>The account's entry with stale state cleared, or null.</summary>
-    private FailureTable<string>.Entry? AccountEntry(string? account, long now)
-    {
-        var entry = account is null ? null : _accounts.Find(ThrottleKeys.Of(account));
-        if (entry is not null)
-        {
-            Expire(entry, now);
-        }
-
-        return entry;
     }
 
     private void Expire<TKey>(FailureTable<TKey>.Entry entry, long now)
@@ -187,12 +223,17 @@ public sealed class AuthThrottle : IAuthThrottle
         {
             entry.Failures = 0;
             entry.LockedUntil = 0;
+            entry.LockedBy = 0;
         }
     }
 
     private static bool IsLocked<TKey>(FailureTable<TKey>.Entry? entry, long now)
         where TKey : notnull => entry is not null && entry.LockedUntil > now;
 
+    private static bool LockedByOther<TKey>(FailureTable<TKey>.Entry? entry, long serial, long now)
+        where TKey : notnull => IsLocked(entry, now) && entry!.LockedBy != serial;
+
+    /// <summary>The penalty for the next attempt on this key, from the attempts already counted in its window.</summary>
     private TimeSpan Delay<TKey>(FailureTable<TKey>.Entry? entry, long now)
         where TKey : notnull
     {

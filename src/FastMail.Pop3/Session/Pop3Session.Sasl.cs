@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using FastMail.Core.Sasl;
+using FastMail.Core.Services;
 using FastMail.Pop3.Logging;
 using FastMail.Pop3.Parsing;
 using FastMail.Pop3.Replies;
@@ -19,6 +20,7 @@ internal sealed partial class Pop3Session
     private SaslMechanism _saslMechanism;
     private int _saslResponses;
     private string? _saslAccount;
+    private LoginAttempt _saslAttempt;
 
     private ValueTask Auth(ReadOnlySpan<byte> arguments, int argumentsOffset)
     {
@@ -61,6 +63,7 @@ internal sealed partial class Pop3Session
         _saslMechanism = mechanism;
         _saslResponses = 0;
         _saslAccount = null;
+        _saslAttempt = LoginAttempt.Unthrottled;
         if (!hasInitialResponse)
         {
             WriteChallenge(first.Challenge.Span);
@@ -93,15 +96,14 @@ internal sealed partial class Pop3Session
         {
             if (ChecksCredentials() && !response.Span.SequenceEqual("*"u8))
             {
-                if (IsLockedOut(method, _saslAccount))
+                _saslAttempt = await AdmitAsync(method, _saslAccount);
+                if (!_saslAttempt.Admitted)
                 {
                     // The same reply as a wrong password, without checking it (IAuthThrottle).
                     sasl.Reset();
                     WriteError(Pop3Replies.AuthFailed);
                     return;
                 }
-
-                await ThrottleDelayAsync(_saslAccount);
             }
 
             step = await sasl.StepAsync(response, _shutdown);
@@ -124,12 +126,12 @@ internal sealed partial class Pop3Session
                 WriteChallenge(step.Challenge.Span);
                 return;
             case SaslStatus.Succeeded:
-                LoginSucceeded(_saslAccount ?? step.AuthenticatedUser);
+                LoginSucceeded(_saslAttempt);
                 _saslAccount = null;
                 await OpenMailboxAsync(step.AuthenticatedUser!);
                 return;
             case SaslStatus.Failed:
-                LoginFailed(method, _saslAccount);
+                LoginFailed(method);
                 WriteError(Pop3Replies.AuthFailed);
                 return;
             case SaslStatus.Cancelled:
@@ -194,6 +196,7 @@ internal sealed partial class Pop3Session
         _saslActive = false;
         _saslResponses = 0;
         _saslAccount = null;
+        _saslAttempt = default;
         _sasl?.Reset();
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using FastMail.Core.Sasl;
-using FastMail.Smtp.Auth;
+using FastMail.Core.Services;
 using FastMail.Smtp.Logging;
 using FastMail.Smtp.Parsing;
 using FastMail.Smtp.Replies;
@@ -11,7 +11,8 @@ namespace FastMail.Smtp.Session;
 /// <summary>
 /// AUTH (RFC 4954) over the shared SASL server. Each step is awaited by the read loop (a password check may take a
 /// while, and the throttle may delay it); the response waits in <see cref="AuthLine"/>, a buffer of its own, because
-/// the receive buffer moves on meanwhile. Every password check goes through the throttle when one is configured.
+/// the receive buffer moves on meanwhile. Every password check is first admitted by the throttle when one is configured
+/// (<see cref="IAuthThrottle"/>): the attempt is counted before the password is looked at.
 /// </summary>
 internal sealed partial class SmtpSession
 {
@@ -21,6 +22,7 @@ internal sealed partial class SmtpSession
     private SaslMechanism _authMechanism;
     private int _authStep;
     private string? _authAccount;
+    private LoginAttempt _authAttempt;
     private string? _user;
 
     /// <summary>Holds one AUTH or SASL response line; allocated the first time this pooled session sees AUTH.</summary>
@@ -69,6 +71,7 @@ internal sealed partial class SmtpSession
         _authMechanism = mechanism;
         _authStep = 0;
         _authAccount = null;
+        _authAttempt = LoginAttempt.Unthrottled;
         if (!initial.IsEmpty)
         {
             // May overlap when the line itself was assembled in AuthLine: CopyTo is a memmove.
@@ -114,7 +117,7 @@ internal sealed partial class SmtpSession
         var response = _authLine.AsMemory(0, _authLineLength);
         if (_authStep == 0)
         {
-            _authAccount = SaslAccountName.Find(_authMechanism, response.Span);
+            _authAccount = SaslAccountName.Read(_authMechanism, response.Span);
         }
 
         // The step that checks the password: PLAIN's only one; LOGIN's and SCRAM's second.
@@ -122,15 +125,15 @@ internal sealed partial class SmtpSession
         SaslStep step;
         try
         {
-            if (checksPassword && throttle is not null)
+            if (checksPassword && throttle is not null && !response.Span.SequenceEqual("*"u8))
             {
-                if (throttle.IsLockedOut(address, _authAccount))
+                _authAttempt = await throttle.BeginAsync(address, _authAccount, _shutdown);
+                if (!_authAttempt.Admitted)
                 {
+                    // The same reply as a wrong password, even when the password is right.
                     server.Reset();
                     return AuthFailed(lockedOut: true);
                 }
-
-                await throttle.DelayAsync(address, _authAccount, _shutdown);
             }
 
             step = await server.StepAsync(response, _shutdown);
@@ -161,16 +164,11 @@ internal sealed partial class SmtpSession
                 return ProcessResult.Continue;
             case SaslStatus.Succeeded:
                 _user = step.AuthenticatedUser;
-                throttle?.RecordSuccess(address, _authAccount);
+                throttle?.Succeeded(_authAttempt);
                 SmtpLog.Authenticated(_context.Logger, _remote, _user, MechanismName());
                 return Reply(SmtpReplies.AuthSucceeded);
             case SaslStatus.Failed:
-                if (checksPassword)
-                {
-                    throttle?.RecordFailure(address, _authAccount);
-                }
-
-                return AuthFailed(lockedOut: false);
+                return AuthFailed(lockedOut: false); // counted when the throttle admitted it
             case SaslStatus.Cancelled:
                 return Error(SmtpReplies.AuthCancelled);
             default:

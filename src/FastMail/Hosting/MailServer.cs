@@ -47,7 +47,7 @@ internal sealed class MailServer : IAsyncDisposable
     public static MailServer Start(FastMailSettings settings, ILoggerFactory loggerFactory)
     {
         var logger = loggerFactory.CreateLogger("FastMail");
-        Directory.CreateDirectory(settings.DataDirectory);
+        DataDirectoryPermissions.Prepare(settings.DataDirectory, logger);
         var dataLock = DataDirectoryLock.Acquire(settings.DataDirectory);
         MailServer? server = null;
         try
