@@ -7,14 +7,15 @@ namespace FastMail.Accounts.Throttling;
 
 /// <summary>
 /// Slows down and locks out password guessing, keyed by client address and by account name (Dovecot's auth penalty).
-/// Every login attempt is reserved with <see cref="TryReserve"/> (or <see cref="BeginAsync"/>) before its password is
-/// checked: the reservation counts it at once, under one lock, so any number of concurrent attempts from any number of
-/// connections and protocols sees every earlier one. The attempt that reaches <see cref="AuthThrottleOptions.LockoutFailures"/>
-/// starts the lockout; later reservations are refused unchecked until it ends, and attempts still waiting out their
-/// penalty are refused when they re-check. So at most LockoutFailures passwords are checked per key and window, however
-/// the attempts are spread over connections. An attempt whose password was right gives its count back
-/// (<see cref="Succeeded"/>); it never clears other failures or a lockout.
-/// Thread-safe (one lock, held for table work only); memory bounded by <see cref="AuthThrottleOptions.MaxTrackedKeys"/>.
+/// Every login attempt is reserved (<see cref="TryReserve"/>, or <see cref="BeginAsync"/> which also waits) before its
+/// password is checked, and ended with <see cref="Complete"/>. Under one lock, a reservation is admitted only while the
+/// key's failures plus its attempts in flight stay below <see cref="AuthThrottleOptions.LockoutFailures"/>; otherwise it
+/// waits for an attempt in flight to end. So however many connections and protocols try at once, at most LockoutFailures
+/// wrong passwords are checked per key and window; the failure that reaches the limit starts the lockout, during which
+/// every attempt is refused unchecked, the right password included. Legitimate concurrent logins from one address (a NAT,
+/// a load test) are not refused: beyond the limit they queue, which costs nothing on a server whose password hashing is
+/// CPU-bound anyway. A success never clears earlier failures or a lockout.
+/// Thread-safe; memory bounded by <see cref="AuthThrottleOptions.MaxTrackedKeys"/>.
 /// </summary>
 public sealed class AuthThrottle : IAuthThrottle
 {
@@ -26,7 +27,9 @@ public sealed class AuthThrottle : IAuthThrottle
     private readonly FailureTable<string> _accounts;
     private readonly long _window;
     private readonly long _lockout;
-    private long _serial;
+
+    // Completed when an attempt in flight ends, so that reservations waiting for room try again; created only when one waits.
+    private TaskCompletionSource? _room;
 
     public AuthThrottle(AuthThrottleOptions? options = null, TimeProvider? time = null, ILogger<AuthThrottle>? logger = null)
         : this(options, time, (ILogger?)logger)
@@ -43,6 +46,18 @@ public sealed class AuthThrottle : IAuthThrottle
         _accounts = new FailureTable<string>(_options.MaxTrackedKeys, StringComparer.OrdinalIgnoreCase);
         _window = ToTimestamp(_options.FailureWindow);
         _lockout = ToTimestamp(_options.LockoutDuration);
+    }
+
+    public enum Reservation
+    {
+        /// <summary>Check the password after the delay, then <see cref="Complete"/>.</summary>
+        Admitted,
+
+        /// <summary>The address or the account is locked out: fail without checking.</summary>
+        LockedOut,
+
+        /// <summary>Other attempts in flight fill the key's allowance: wait until one ends, then try again.</summary>
+        Busy,
     }
 
     /// <summary>Addresses currently tracked (diagnostics).</summary>
@@ -72,88 +87,75 @@ public sealed class AuthThrottle : IAuthThrottle
     /// <inheritdoc />
     public async ValueTask<LoginAttempt> BeginAsync(IPAddress? address, string? account, CancellationToken cancellationToken)
     {
-        var attempt = TryReserve(address, account, out var delay);
-        if (!attempt.Admitted || delay <= TimeSpan.Zero)
+        LoginAttempt attempt;
+        TimeSpan delay;
+        while (true)
+        {
+            Task room;
+            lock (_lock)
+            {
+                var status = Reserve(address, account, out attempt, out delay);
+                if (status == Reservation.LockedOut)
+                {
+                    return attempt;
+                }
+
+                if (status == Reservation.Admitted)
+                {
+                    break;
+                }
+
+                room = (_room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (delay <= TimeSpan.Zero)
         {
             return attempt;
         }
 
-        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-        return IsLockedOutForOthers(attempt) ? Refused(attempt) : attempt;
-    }
-
-    /// <summary>
-    /// Counts one attempt for the address and the account (either may be null) and says how long it must wait before
-    /// its password is checked: the larger of the two penalties, less the time since that key's previous attempt.
-    /// Not admitted when either key is locked out.
-    /// </summary>
-    public LoginAttempt TryReserve(IPAddress? address, string? account, out TimeSpan delay)
-    {
-        delay = TimeSpan.Zero;
-        var now = _time.GetTimestamp();
-        lock (_lock)
+        try
         {
-            var addressEntry = address is null ? null : Current(_addresses, ThrottleKeys.Of(address), now);
-            var accountEntry = account is null ? null : Current(_accounts, ThrottleKeys.Of(account), now);
-            if (IsLocked(addressEntry, now) || IsLocked(accountEntry, now))
-            {
-                // Refused unchecked; such attempts neither extend the lockout nor count.
-                return new LoginAttempt(false, address, account, 0);
-            }
-
-            var serial = ++_serial;
-            var addressDelay = Delay(addressEntry, now);
-            var accountDelay = Delay(accountEntry, now);
-            delay = addressDelay > accountDelay ? addressDelay : accountDelay;
-            if (address is not null && Count(_addresses, ThrottleKeys.Of(address), serial, now) is { } addressAttempts)
-            {
-                ThrottleLog.AddressLockedOut(_logger, address, _options.LockoutDuration, addressAttempts);
-            }
-
-            if (account is not null && Count(_accounts, ThrottleKeys.Of(account), serial, now) is { } accountAttempts)
-            {
-                ThrottleLog.AccountLockedOut(_logger, account, _options.LockoutDuration, accountAttempts);
-            }
-
-            return new LoginAttempt(true, address, account, serial);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
+        catch
+        {
+            End(attempt, failed: false);
+            throw;
+        }
+
+        // Re-checked after the wait: a lockout that began meanwhile applies to this attempt too. While this attempt is in
+        // flight its keys cannot reach the limit, so this only catches a key the table had to forget and count anew.
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            if (!IsLocked(attempt.AddressState as FailureTable<UInt128>.Entry, now) && !IsLocked(attempt.AccountState as FailureTable<string>.Entry, now))
+            {
+                return attempt;
+            }
+        }
+
+        End(attempt, failed: false);
+        return new LoginAttempt(false, address, account);
     }
 
     /// <summary>
-    /// True when a lockout that another attempt started covers the address or the account of <paramref name="attempt"/>:
-    /// the re-check after the penalty, so attempts queued behind a lockout are refused.
+    /// Tries to reserve one attempt for the address and the account (either may be null). When admitted, the attempt
+    /// must wait <paramref name="delay"/> before its password is checked (the larger of the two keys' penalties, less the
+    /// time since that key's last failure) and be ended with <see cref="Complete"/>.
     /// </summary>
-    public bool IsLockedOutForOthers(in LoginAttempt attempt)
+    public Reservation TryReserve(IPAddress? address, string? account, out LoginAttempt attempt, out TimeSpan delay)
     {
-        var now = _time.GetTimestamp();
         lock (_lock)
         {
-            return LockedByOther(attempt.Address is null ? null : _addresses.Find(ThrottleKeys.Of(attempt.Address)), attempt.Serial, now)
-                || LockedByOther(attempt.Account is null ? null : _accounts.Find(ThrottleKeys.Of(attempt.Account)), attempt.Serial, now);
+            return Reserve(address, account, out attempt, out delay);
         }
     }
 
     /// <inheritdoc />
-    public void Succeeded(in LoginAttempt attempt)
-    {
-        if (attempt.Serial == 0)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (attempt.Address is not null)
-            {
-                GiveBack(_addresses.Find(ThrottleKeys.Of(attempt.Address)), attempt.Serial);
-            }
-
-            if (attempt.Account is not null)
-            {
-                GiveBack(_accounts.Find(ThrottleKeys.Of(attempt.Account)), attempt.Serial);
-            }
-        }
-    }
+    public void Complete(in LoginAttempt attempt, bool succeeded) => End(attempt, failed: !succeeded);
 
     /// <summary>True when the address or the account is locked out now (diagnostics and tests).</summary>
     public bool IsLockedOut(IPAddress? address, string? account)
@@ -166,7 +168,98 @@ public sealed class AuthThrottle : IAuthThrottle
         }
     }
 
-    private static LoginAttempt Refused(in LoginAttempt attempt) => new(false, attempt.Address, attempt.Account, attempt.Serial);
+    private Reservation Reserve(IPAddress? address, string? account, out LoginAttempt attempt, out TimeSpan delay)
+    {
+        delay = TimeSpan.Zero;
+        var now = _time.GetTimestamp();
+        var addressEntry = address is null ? null : Current(_addresses, ThrottleKeys.Of(address), now);
+        var accountEntry = account is null ? null : Current(_accounts, ThrottleKeys.Of(account), now);
+        if (IsLocked(addressEntry, now) || IsLocked(accountEntry, now))
+        {
+            // Refused unchecked; such attempts neither extend the lockout nor count.
+            attempt = new LoginAttempt(false, address, account);
+            return Reservation.LockedOut;
+        }
+
+        if (IsFull(addressEntry) || IsFull(accountEntry))
+        {
+            attempt = default;
+            return Reservation.Busy;
+        }
+
+        var addressDelay = Delay(addressEntry, now);
+        var accountDelay = Delay(accountEntry, now);
+        delay = addressDelay > accountDelay ? addressDelay : accountDelay;
+        addressEntry = address is null ? null : _addresses.Touch(ThrottleKeys.Of(address));
+        accountEntry = account is null ? null : _accounts.Touch(ThrottleKeys.Of(account));
+        if (addressEntry is not null)
+        {
+            addressEntry.InFlight++;
+        }
+
+        if (accountEntry is not null)
+        {
+            accountEntry.InFlight++;
+        }
+        attempt = new LoginAttempt(true, address, account, addressEntry, accountEntry);
+        return Reservation.Admitted;
+    }
+
+    /// <summary>Ends an admitted attempt: it leaves the in-flight count, and a failure counts (and may start a lockout).</summary>
+    private void End(in LoginAttempt attempt, bool failed)
+    {
+        if (!attempt.Admitted)
+        {
+            return;
+        }
+
+        TaskCompletionSource? room;
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            if (attempt.AddressState is FailureTable<UInt128>.Entry addressEntry && End(addressEntry, failed, now) is { } addressFailures)
+            {
+                ThrottleLog.AddressLockedOut(_logger, attempt.Address!, _options.LockoutDuration, addressFailures);
+            }
+
+            if (attempt.AccountState is FailureTable<string>.Entry accountEntry && End(accountEntry, failed, now) is { } accountFailures)
+            {
+                ThrottleLog.AccountLockedOut(_logger, attempt.Account!, _options.LockoutDuration, accountFailures);
+            }
+
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
+    }
+
+    /// <summary>Takes the attempt off the entry; returns the failure count when this failure starts a lockout.</summary>
+    private int? End<TKey>(FailureTable<TKey>.Entry entry, bool failed, long now)
+        where TKey : notnull
+    {
+        entry.InFlight = Math.Max(0, entry.InFlight - 1);
+        if (!failed)
+        {
+            return null;
+        }
+
+        Expire(entry, now);
+        if (IsLocked(entry, now))
+        {
+            return null;
+        }
+
+        entry.Failures++;
+        entry.LastFailure = now;
+        if (entry.Failures < _options.LockoutFailures)
+        {
+            return null;
+        }
+
+        entry.LockedUntil = now + _lockout;
+        return entry.Failures;
+    }
 
     /// <summary>The key's entry with stale state cleared, or null when the key is not tracked.</summary>
     private FailureTable<TKey>.Entry? Current<TKey>(FailureTable<TKey> table, TKey key, long now)
@@ -181,38 +274,8 @@ public sealed class AuthThrottle : IAuthThrottle
         return entry;
     }
 
-    /// <summary>Counts an attempt; returns the count when this one starts a lockout.</summary>
-    private int? Count<TKey>(FailureTable<TKey> table, TKey key, long serial, long now)
-        where TKey : notnull
-    {
-        var entry = table.Touch(key);
-        Expire(entry, now);
-        if (entry.Failures == 0)
-        {
-            entry.WindowStart = serial;
-        }
-
-        entry.Failures++;
-        entry.LastFailure = now;
-        if (entry.Failures < _options.LockoutFailures)
-        {
-            return null;
-        }
-
-        entry.LockedUntil = now + _lockout;
-        entry.LockedBy = serial;
-        return entry.Failures;
-    }
-
-    /// <summary>Takes back a succeeded attempt's count, unless its window has been forgotten since.</summary>
-    private static void GiveBack<TKey>(FailureTable<TKey>.Entry? entry, long serial)
-        where TKey : notnull
-    {
-        if (entry is not null && entry.Failures > 0 && entry.WindowStart <= serial && entry.LockedUntil == 0)
-        {
-            entry.Failures--;
-        }
-    }
+    private bool IsFull<TKey>(FailureTable<TKey>.Entry? entry)
+        where TKey : notnull => entry is not null && entry.Failures + entry.InFlight >= _options.LockoutFailures;
 
     private void Expire<TKey>(FailureTable<TKey>.Entry entry, long now)
         where TKey : notnull
@@ -223,17 +286,13 @@ public sealed class AuthThrottle : IAuthThrottle
         {
             entry.Failures = 0;
             entry.LockedUntil = 0;
-            entry.LockedBy = 0;
         }
     }
 
     private static bool IsLocked<TKey>(FailureTable<TKey>.Entry? entry, long now)
         where TKey : notnull => entry is not null && entry.LockedUntil > now;
 
-    private static bool LockedByOther<TKey>(FailureTable<TKey>.Entry? entry, long serial, long now)
-        where TKey : notnull => IsLocked(entry, now) && entry!.LockedBy != serial;
-
-    /// <summary>The penalty for the next attempt on this key, from the attempts already counted in its window.</summary>
+    /// <summary>The penalty for the next attempt on this key, from its failures in the window.</summary>
     private TimeSpan Delay<TKey>(FailureTable<TKey>.Entry? entry, long now)
         where TKey : notnull
     {

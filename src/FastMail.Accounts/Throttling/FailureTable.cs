@@ -1,7 +1,7 @@
 namespace FastMail.Accounts.Throttling;
 
 /// <summary>
-/// Attempt counts per key with least-recently-failed eviction: a dictionary into a linked list ordered by last failure.
+/// Failure counts per key with least-recently-failed eviction: a dictionary into a linked list ordered by last failure.
 /// Not thread-safe; <see cref="AuthThrottle"/> locks around it.
 /// </summary>
 internal sealed class FailureTable<TKey>(int capacity, IEqualityComparer<TKey>? comparer = null)
@@ -56,10 +56,7 @@ internal sealed class FailureTable<TKey>(int capacity, IEqualityComparer<TKey>? 
         /// <summary>Timestamp the lockout ends, or 0.</summary>
         public long LockedUntil { get; set; }
 
-        /// <summary>Serial of the attempt that started the lockout: it alone may still check its password.</summary>
-        public long LockedBy { get; set; }
-
-        /// <summary>Serial of the first attempt counted since the failures were last forgotten.</summary>
-        public long WindowStart { get; set; }
+        /// <summary>Attempts admitted and not yet ended: they count against the lockout until they end.</summary>
+        public int InFlight { get; set; }
     }
 }

@@ -4,30 +4,30 @@ namespace FastMail.Core.Services;
 
 /// <summary>
 /// The gate every password check passes (USER/PASS, APOP, AUTH), keyed by client address and account name (Dovecot's
-/// auth penalty, fail2ban's lockout). <see cref="BeginAsync"/> counts the attempt atomically before any password work,
-/// waits its penalty and checks again; only an admitted attempt may check the password. A refused attempt is answered
-/// exactly like a wrong password, even when the password would have been right. Because attempts are counted when they
-/// start, concurrent attempts cannot overtake the lockout. Unknown accounts are counted like real ones, so the
-/// behaviour never reveals whether a user exists.
+/// auth penalty, fail2ban's lockout). <see cref="BeginAsync"/> reserves the attempt atomically before any password work,
+/// waits its penalty and checks again; only an admitted attempt may check the password, and every admitted attempt is
+/// ended with <see cref="Complete"/>. Attempts in flight count against the lockout until they end, so attempts sent at
+/// once on many connections cannot overtake it (excess ones wait for room instead). A refused attempt is answered exactly
+/// like a wrong password, even when the password would have been right. Unknown accounts are counted like real ones, so
+/// the behaviour never reveals whether a user exists.
 /// </summary>
 public interface IAuthThrottle
 {
-    /// <summary>Reserves one attempt, waits its penalty, then re-checks for a lockout that began meanwhile.</summary>
+    /// <summary>Reserves one attempt (waiting for room while others are in flight), waits its penalty, re-checks for a lockout.</summary>
     ValueTask<LoginAttempt> BeginAsync(IPAddress? address, string? account, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The admitted attempt's password was right: its count is given back, so clients that log in often never lock
-    /// themselves out. It clears neither earlier failures nor a lockout. A failed attempt needs no call: it was counted
-    /// when it began.
+    /// Ends an admitted attempt: a failure is counted (and may start a lockout), a success is not. Call it exactly once
+    /// per admitted attempt, also when the check threw; a refused attempt needs no call.
     /// </summary>
-    void Succeeded(in LoginAttempt attempt);
+    void Complete(in LoginAttempt attempt, bool succeeded);
 }
 
 /// <summary>One reserved login attempt: <see cref="Admitted"/> says whether the password may be checked.</summary>
-public readonly struct LoginAttempt(bool admitted, IPAddress? address, string? account, long serial)
+public readonly struct LoginAttempt(bool admitted, IPAddress? address, string? account, object? addressState = null, object? accountState = null)
 {
     /// <summary>An attempt no throttle counts (login penalties switched off).</summary>
-    public static LoginAttempt Unthrottled => new(true, null, null, 0);
+    public static LoginAttempt Unthrottled => new(true, null, null);
 
     /// <summary>False: fail the login with the ordinary wrong-password reply, without checking the password.</summary>
     public bool Admitted { get; } = admitted;
@@ -36,6 +36,9 @@ public readonly struct LoginAttempt(bool admitted, IPAddress? address, string? a
 
     public string? Account { get; } = account;
 
-    /// <summary>The throttle's order number for the attempt; 0 when no throttle counted it.</summary>
-    public long Serial { get; } = serial;
+    /// <summary>The throttle's own record of the address (opaque to callers).</summary>
+    public object? AddressState { get; } = addressState;
+
+    /// <summary>The throttle's own record of the account (opaque to callers).</summary>
+    public object? AccountState { get; } = accountState;
 }

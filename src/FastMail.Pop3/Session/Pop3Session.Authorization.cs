@@ -67,6 +67,7 @@ internal sealed partial class Pop3Session
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            _throttle?.Complete(attempt, succeeded: false);
             Pop3Log.DirectoryFailed(_logger, exception, _remote);
             WriteError(Pop3Replies.MailboxUnavailable);
             return;
@@ -76,19 +77,20 @@ internal sealed partial class Pop3Session
             CryptographicOperations.ZeroMemory(_line.AsSpan(passwordOffset, passwordLength));
         }
 
-        if (mailbox is null)
+        if (!attempt.Admitted)
         {
-            // Locked out or wrong: the same reply, so a locked-out guesser learns nothing (IAuthThrottle).
-            if (attempt.Admitted)
-            {
-                LoginFailed(PassMethod);
-            }
-
+            // Locked out: the same reply as a wrong password, so a locked-out guesser learns nothing (IAuthThrottle).
             WriteError(Pop3Replies.InvalidCredentials);
             return;
         }
 
-        LoginSucceeded(attempt);
+        LoginChecked(PassMethod, attempt, mailbox is not null);
+        if (mailbox is null)
+        {
+            WriteError(Pop3Replies.InvalidCredentials);
+            return;
+        }
+
         await OpenMailboxAsync(mailbox);
     }
 
@@ -126,15 +128,24 @@ internal sealed partial class Pop3Session
             return;
         }
 
-        if (!wellFormed || !_directory.TryApop(_user.AsSpan(0, nameLength), _timestamp.AsSpan(0, _timestampLength), _apopDigest, out var mailbox))
+        string? mailbox = null;
+        var right = false;
+        try
         {
-            LoginFailed(ApopMethod);
+            right = wellFormed && _directory.TryApop(_user.AsSpan(0, nameLength), _timestamp.AsSpan(0, _timestampLength), _apopDigest, out mailbox);
+        }
+        finally
+        {
+            LoginChecked(ApopMethod, attempt, right);
+        }
+
+        if (!right)
+        {
             WriteError(Pop3Replies.InvalidCredentials);
             return;
         }
 
-        LoginSucceeded(attempt);
-        await OpenMailboxAsync(mailbox);
+        await OpenMailboxAsync(mailbox!);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

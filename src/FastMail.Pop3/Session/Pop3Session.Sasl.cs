@@ -20,7 +20,6 @@ internal sealed partial class Pop3Session
     private SaslMechanism _saslMechanism;
     private int _saslResponses;
     private string? _saslAccount;
-    private LoginAttempt _saslAttempt;
 
     private ValueTask Auth(ReadOnlySpan<byte> arguments, int argumentsOffset)
     {
@@ -63,7 +62,6 @@ internal sealed partial class Pop3Session
         _saslMechanism = mechanism;
         _saslResponses = 0;
         _saslAccount = null;
-        _saslAttempt = LoginAttempt.Unthrottled;
         if (!hasInitialResponse)
         {
             WriteChallenge(first.Challenge.Span);
@@ -92,12 +90,14 @@ internal sealed partial class Pop3Session
         }
 
         SaslStep step;
+        var attempt = LoginAttempt.Unthrottled;
+        var checksCredentials = ChecksCredentials() && !response.Span.SequenceEqual("*"u8);
         try
         {
-            if (ChecksCredentials() && !response.Span.SequenceEqual("*"u8))
+            if (checksCredentials)
             {
-                _saslAttempt = await AdmitAsync(method, _saslAccount);
-                if (!_saslAttempt.Admitted)
+                attempt = await AdmitAsync(method, _saslAccount);
+                if (!attempt.Admitted)
                 {
                     // The same reply as a wrong password, without checking it (IAuthThrottle).
                     sasl.Reset();
@@ -110,6 +110,11 @@ internal sealed partial class Pop3Session
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            if (checksCredentials)
+            {
+                _throttle?.Complete(attempt, succeeded: false);
+            }
+
             Pop3Log.DirectoryFailed(_logger, exception, _remote);
             sasl.Reset();
             WriteError(Pop3Replies.MailboxUnavailable);
@@ -120,18 +125,27 @@ internal sealed partial class Pop3Session
             CryptographicOperations.ZeroMemory(_line.AsSpan(offset, length));
         }
 
+        if (checksCredentials)
+        {
+            // SCRAM answers a right proof with its server-final challenge; the others succeed at once.
+            LoginChecked(method, attempt, step.Status is SaslStatus.Succeeded or SaslStatus.Continue);
+        }
+
         switch (step.Status)
         {
             case SaslStatus.Continue:
                 WriteChallenge(step.Challenge.Span);
                 return;
             case SaslStatus.Succeeded:
-                LoginSucceeded(_saslAttempt);
                 _saslAccount = null;
                 await OpenMailboxAsync(step.AuthenticatedUser!);
                 return;
             case SaslStatus.Failed:
-                LoginFailed(method);
+                if (!checksCredentials)
+                {
+                    Pop3Log.AuthenticationFailed(_logger, method, _remote); // refused before any credential check
+                }
+
                 WriteError(Pop3Replies.AuthFailed);
                 return;
             case SaslStatus.Cancelled:
@@ -196,7 +210,6 @@ internal sealed partial class Pop3Session
         _saslActive = false;
         _saslResponses = 0;
         _saslAccount = null;
-        _saslAttempt = default;
         _sasl?.Reset();
     }
 }

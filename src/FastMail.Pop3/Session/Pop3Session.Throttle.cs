@@ -6,8 +6,8 @@ namespace FastMail.Pop3.Session;
 
 /// <summary>
 /// The login throttle around every password check (PASS, APOP, AUTH), as IAuthThrottle documents: the attempt is
-/// admitted (counted, delayed, re-checked) before the password is looked at; a refused one fails unchecked with the
-/// wrong-password reply. Failures are logged with the client address only.
+/// admitted (reserved, delayed, re-checked) before the password is looked at and ended with its outcome; a refused one
+/// fails unchecked with the wrong-password reply. Failures are logged with the client address only.
 /// </summary>
 internal sealed partial class Pop3Session
 {
@@ -33,8 +33,13 @@ internal sealed partial class Pop3Session
         return attempt;
     }
 
-    /// <summary>An admitted attempt's password was wrong: it stays counted (it was when admitted); only logged.</summary>
-    private void LoginFailed(string method) => Pop3Log.AuthenticationFailed(_logger, method, _remote);
-
-    private void LoginSucceeded(in LoginAttempt attempt) => _throttle?.Succeeded(attempt);
+    /// <summary>Ends an admitted attempt: a wrong password is counted by the throttle and logged.</summary>
+    private void LoginChecked(string method, in LoginAttempt attempt, bool succeeded)
+    {
+        _throttle?.Complete(attempt, succeeded);
+        if (!succeeded)
+        {
+            Pop3Log.AuthenticationFailed(_logger, method, _remote);
+        }
+    }
 }

@@ -22,7 +22,6 @@ internal sealed partial class SmtpSession
     private SaslMechanism _authMechanism;
     private int _authStep;
     private string? _authAccount;
-    private LoginAttempt _authAttempt;
     private string? _user;
 
     /// <summary>Holds one AUTH or SASL response line; allocated the first time this pooled session sees AUTH.</summary>
@@ -71,7 +70,6 @@ internal sealed partial class SmtpSession
         _authMechanism = mechanism;
         _authStep = 0;
         _authAccount = null;
-        _authAttempt = LoginAttempt.Unthrottled;
         if (!initial.IsEmpty)
         {
             // May overlap when the line itself was assembled in AuthLine: CopyTo is a memmove.
@@ -123,20 +121,28 @@ internal sealed partial class SmtpSession
         // The step that checks the password: PLAIN's only one; LOGIN's and SCRAM's second.
         var checksPassword = _authStep == (_authMechanism == SaslMechanism.Plain ? 0 : 1);
         SaslStep step;
+        var attempt = LoginAttempt.Unthrottled;
+        var throttled = false;
+        var passwordRight = false;
         try
         {
             if (checksPassword && throttle is not null && !response.Span.SequenceEqual("*"u8))
             {
-                _authAttempt = await throttle.BeginAsync(address, _authAccount, _shutdown);
-                if (!_authAttempt.Admitted)
+                attempt = await throttle.BeginAsync(address, _authAccount, _shutdown);
+                if (!attempt.Admitted)
                 {
                     // The same reply as a wrong password, even when the password is right.
                     server.Reset();
                     return AuthFailed(lockedOut: true);
                 }
+
+                throttled = true;
             }
 
             step = await server.StepAsync(response, _shutdown);
+
+            // SCRAM answers a right proof with its server-final challenge; the others succeed at once.
+            passwordRight = step.Status is SaslStatus.Succeeded or SaslStatus.Continue;
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
@@ -154,6 +160,10 @@ internal sealed partial class SmtpSession
         finally
         {
             ClearAuthLine();
+            if (throttled)
+            {
+                throttle!.Complete(attempt, passwordRight);
+            }
         }
 
         _authStep++;
@@ -164,11 +174,10 @@ internal sealed partial class SmtpSession
                 return ProcessResult.Continue;
             case SaslStatus.Succeeded:
                 _user = step.AuthenticatedUser;
-                throttle?.Succeeded(_authAttempt);
                 SmtpLog.Authenticated(_context.Logger, _remote, _user, MechanismName());
                 return Reply(SmtpReplies.AuthSucceeded);
             case SaslStatus.Failed:
-                return AuthFailed(lockedOut: false); // counted when the throttle admitted it
+                return AuthFailed(lockedOut: false);
             case SaslStatus.Cancelled:
                 return Error(SmtpReplies.AuthCancelled);
             default:

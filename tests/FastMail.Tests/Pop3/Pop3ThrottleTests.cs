@@ -11,7 +11,7 @@ public sealed class Pop3ThrottleTests
     private const string AuthFailed = "-ERR [AUTH] Authentication failed";
 
     [Fact]
-    public async Task PassIsAdmittedByTheThrottleBeforeEachCheckAndASuccessIsReported()
+    public async Task PassIsAdmittedByTheThrottleBeforeEachCheckAndEndedWithItsOutcome()
     {
         var throttle = new RecordingThrottle();
         var host = new Pop3TestHost().WithSasl(throttle).WithTutorialMailbox();
@@ -28,7 +28,7 @@ public sealed class Pop3ThrottleTests
         await script.Expect("+OK Mailbox locked and ready");
 
         Assert.Equal(
-            ["begin 127.0.0.1 motriles", "begin 127.0.0.1 motriles", "success 127.0.0.1 motriles"],
+            ["begin 127.0.0.1 motriles", "failure 127.0.0.1 motriles", "begin 127.0.0.1 motriles", "success 127.0.0.1 motriles"],
             throttle.Calls);
     }
 
@@ -125,7 +125,7 @@ public sealed class Pop3ThrottleTests
         await script.Send(Pop3SaslTests.B64(scram.ClientFinal(serverFirst)));
         await script.ExpectLine(AuthFailed);
 
-        Assert.Equal(["begin 203.0.113.7 a,b=c"], throttle.Calls);
+        Assert.Equal(["begin 203.0.113.7 a,b=c", "failure 203.0.113.7 a,b=c"], throttle.Calls);
     }
 
     [Fact]

@@ -5,13 +5,12 @@ using FastMail.Core.Services;
 namespace FastMail.Tests.Pop3;
 
 /// <summary>
-/// An <see cref="IAuthThrottle"/> that records every call in order ("begin ip account", "success ip account") and
+/// An <see cref="IAuthThrottle"/> that records every call in order ("begin ip account", "success ip account",
+/// "failure ip account") and
 /// refuses the accounts it is told to (or every attempt, with <see cref="LockedOut"/>).
 /// </summary>
 internal sealed class RecordingThrottle : IAuthThrottle
 {
-    private long _serial;
-
     public ConcurrentQueue<string> Calls { get; } = new();
 
     public HashSet<string> LockedAccounts { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -22,8 +21,9 @@ internal sealed class RecordingThrottle : IAuthThrottle
     {
         Calls.Enqueue($"begin {address} {account}");
         var admitted = !LockedOut && (account is null || !LockedAccounts.Contains(account));
-        return ValueTask.FromResult(new LoginAttempt(admitted, address, account, Interlocked.Increment(ref _serial)));
+        return ValueTask.FromResult(new LoginAttempt(admitted, address, account));
     }
 
-    public void Succeeded(in LoginAttempt attempt) => Calls.Enqueue($"success {attempt.Address} {attempt.Account}");
+    public void Complete(in LoginAttempt attempt, bool succeeded) =>
+        Calls.Enqueue($"{(succeeded ? "success" : "failure")} {attempt.Address} {attempt.Account}");
 }

@@ -4,7 +4,7 @@ using static FastMail.Tests.Smtp.SmtpAuthKit;
 
 namespace FastMail.Tests.Smtp;
 
-/// <summary>Every AUTH password check is admitted by the throttle first; a success is reported back.</summary>
+/// <summary>Every AUTH password check is admitted by the throttle first and ended with its outcome.</summary>
 public sealed class SmtpAuthThrottleTests
 {
     [Fact]
@@ -23,7 +23,7 @@ public sealed class SmtpAuthThrottleTests
     }
 
     [Fact]
-    public async Task EachPasswordCheckIsAdmittedPerAddressAndAccountAndASuccessIsReported()
+    public async Task EachPasswordCheckIsAdmittedPerAddressAndAccountAndEndedWithItsOutcome()
     {
         var throttle = new RecordingThrottle();
         var host = new SmtpHost(security: Security(throttle: throttle));
@@ -36,7 +36,7 @@ public sealed class SmtpAuthThrottleTests
         var serverFirst = FromB64((await script.Expect("334 "))[4..]);
         await script.Send(B64(scram.ClientFinal(serverFirst)));
         await script.Expect("535 ");
-        Assert.Equal(["begin 203.0.113.5 bob"], throttle.Calls);
+        Assert.Equal(["begin 203.0.113.5 bob", "failure 203.0.113.5 bob"], throttle.Calls);
 
         throttle.Calls.Clear();
         scram = new Sasl.ScramTestClient("bob", "secret");
@@ -62,7 +62,7 @@ public sealed class SmtpAuthThrottleTests
         Assert.Empty(throttle.Calls);
         await script.Send(B64("guess"));
         await script.Expect("535 ");
-        Assert.Equal(["begin 127.0.0.1 mallory"], throttle.Calls);
+        Assert.Equal(["begin 127.0.0.1 mallory", "failure 127.0.0.1 mallory"], throttle.Calls);
     }
 
     [Fact]

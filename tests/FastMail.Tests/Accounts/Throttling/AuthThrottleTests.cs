@@ -17,7 +17,8 @@ public sealed class AuthThrottleTests
         var delays = new List<double>();
         for (var i = 0; i < 11; i++)
         {
-            Assert.True(throttle.TryReserve(Attacker, null, out var delay).Admitted);
+            Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(Attacker, null, out var attempt, out var delay));
+            throttle.Complete(attempt, succeeded: false);
             delays.Add(delay.TotalMilliseconds);
         }
 
@@ -25,37 +26,35 @@ public sealed class AuthThrottleTests
     }
 
     [Fact]
-    public void TheDelayCountsFromThePreviousAttemptSoWaitingClientsAreNotChargedTwice()
+    public void TheDelayCountsFromTheLastFailureSoWaitingClientsAreNotChargedTwice()
     {
         var throttle = new AuthThrottle(null, _time);
         Fail(throttle, Attacker, null, 3);
 
         _time.Advance(TimeSpan.FromMilliseconds(100));
-        throttle.TryReserve(Attacker, null, out var delay);
+        throttle.TryReserve(Attacker, null, out _, out var delay);
 
         Assert.Equal(TimeSpan.FromMilliseconds(150), delay);
     }
 
     [Fact]
-    public void TheTenthAttemptIsStillCheckedAndLocksTheAddressOutForFiveMinutes()
+    public void TenFailuresLockTheAddressOutForFiveMinutes()
     {
         var throttle = new AuthThrottle(null, _time);
         Fail(throttle, Attacker, null, 9);
         Assert.False(throttle.IsLockedOut(Attacker, null));
 
-        var tenth = throttle.TryReserve(Attacker, null, out _);
-        Assert.True(tenth.Admitted);
-        Assert.False(throttle.IsLockedOutForOthers(tenth));
+        Fail(throttle, Attacker, null, 1);
         Assert.True(throttle.IsLockedOut(Attacker, null));
-        Assert.False(throttle.TryReserve(Attacker, null, out _).Admitted);
-        Assert.True(throttle.TryReserve(Other, null, out _).Admitted);
+        Assert.Equal(AuthThrottle.Reservation.LockedOut, throttle.TryReserve(Attacker, null, out var refused, out _));
+        Assert.False(refused.Admitted);
+        Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(Other, null, out _, out _));
 
         _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
-        Assert.False(throttle.TryReserve(Attacker, null, out _).Admitted);
+        Assert.Equal(AuthThrottle.Reservation.LockedOut, throttle.TryReserve(Attacker, null, out _, out _));
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        var after = throttle.TryReserve(Attacker, null, out var delay);
-        Assert.True(after.Admitted);
+        Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(Attacker, null, out _, out var delay));
         Assert.Equal(TimeSpan.Zero, delay);
     }
 
@@ -73,32 +72,15 @@ public sealed class AuthThrottleTests
     }
 
     [Fact]
-    public void ASuccessDuringALockoutIsRefusedAndClearsNothing()
-    {
-        var throttle = new AuthThrottle(null, _time);
-        Fail(throttle, Attacker, "motriles", 10);
-
-        var right = throttle.TryReserve(Attacker, "motriles", out _);
-        throttle.Succeeded(right);
-
-        Assert.False(right.Admitted);
-        Assert.True(throttle.IsLockedOut(Attacker, "motriles"));
-    }
-
-    [Fact]
-    public void ASuccessGivesBackItsOwnCountButKeepsEarlierFailures()
+    public void TheRightPasswordDuringALockoutIsRefusedAndASuccessClearsNoFailures()
     {
         var throttle = new AuthThrottle(null, _time);
         Fail(throttle, Attacker, "motriles", 8);
+        Succeed(throttle, Attacker, "motriles");
+        Fail(throttle, Attacker, "motriles", 2);
 
-        var right = throttle.TryReserve(Attacker, "motriles", out _);
-        throttle.Succeeded(right);
-        var ninth = throttle.TryReserve(Attacker, "motriles", out _);
-        var tenth = throttle.TryReserve(Attacker, "motriles", out _);
-
-        Assert.True(ninth.Admitted);
-        Assert.True(tenth.Admitted);
         Assert.True(throttle.IsLockedOut(Attacker, "motriles"));
+        Assert.Equal(AuthThrottle.Reservation.LockedOut, throttle.TryReserve(Attacker, "motriles", out _, out _));
     }
 
     [Fact]
@@ -107,11 +89,33 @@ public sealed class AuthThrottleTests
         var throttle = new AuthThrottle(null, _time);
         for (var i = 0; i < 100; i++)
         {
-            var attempt = throttle.TryReserve(Attacker, "motriles", out var delay);
-            Assert.True(attempt.Admitted);
+            Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(Attacker, "motriles", out var attempt, out var delay));
             Assert.Equal(TimeSpan.Zero, delay);
-            throttle.Succeeded(attempt);
+            throttle.Complete(attempt, succeeded: true);
         }
+    }
+
+    [Fact]
+    public void AttemptsInFlightCountAgainstTheLockoutUntilTheyEnd()
+    {
+        var throttle = new AuthThrottle(null, _time);
+        Fail(throttle, Attacker, null, 7);
+        var inFlight = new LoginAttempt[3];
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(Attacker, null, out inFlight[i], out _));
+        }
+
+        Assert.Equal(AuthThrottle.Reservation.Busy, throttle.TryReserve(Attacker, null, out _, out _));
+        throttle.Complete(inFlight[0], succeeded: true);
+        Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(Attacker, null, out var next, out _));
+        Assert.Equal(AuthThrottle.Reservation.Busy, throttle.TryReserve(Attacker, null, out _, out _));
+
+        throttle.Complete(inFlight[1], succeeded: false);
+        throttle.Complete(inFlight[2], succeeded: false);
+        throttle.Complete(next, succeeded: false);
+
+        Assert.True(throttle.IsLockedOut(Attacker, null));
     }
 
     [Fact]
@@ -120,12 +124,12 @@ public sealed class AuthThrottleTests
         var throttle = new AuthThrottle(null, _time);
         for (var i = 0; i < 10; i++)
         {
-            throttle.TryReserve(IPAddress.Parse($"192.0.2.{i + 1}"), "motriles", out _);
+            Fail(throttle, IPAddress.Parse($"192.0.2.{i + 1}"), "motriles", 1);
         }
 
         Assert.True(throttle.IsLockedOut(Other, "motriles"));
-        Assert.False(throttle.TryReserve(Other, "motriles", out _).Admitted);
-        Assert.True(throttle.TryReserve(Other, "someone", out _).Admitted);
+        Assert.Equal(AuthThrottle.Reservation.LockedOut, throttle.TryReserve(Other, "motriles", out _, out _));
+        Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(Other, "someone", out _, out _));
     }
 
     [Theory]
@@ -162,24 +166,11 @@ public sealed class AuthThrottleTests
         Fail(throttle, Attacker, null, 9);
 
         _time.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
-        throttle.TryReserve(Attacker, null, out var delay);
+        throttle.TryReserve(Attacker, null, out var attempt, out var delay);
+        throttle.Complete(attempt, succeeded: false);
 
         Assert.False(throttle.IsLockedOut(Attacker, null));
         Assert.Equal(TimeSpan.Zero, delay);
-    }
-
-    [Fact]
-    public void ASuccessAfterTheWindowWasForgottenGivesNothingBack()
-    {
-        var throttle = new AuthThrottle(null, _time);
-        var old = throttle.TryReserve(Attacker, null, out _);
-        _time.Advance(TimeSpan.FromMinutes(16));
-        Fail(throttle, Attacker, null, 9);
-
-        throttle.Succeeded(old);
-        throttle.TryReserve(Attacker, null, out _);
-
-        Assert.True(throttle.IsLockedOut(Attacker, null));
     }
 
     [Fact]
@@ -189,7 +180,7 @@ public sealed class AuthThrottleTests
         var addresses = Enumerable.Range(1, 5).Select(i => IPAddress.Parse($"192.0.2.{i}")).ToArray();
         foreach (var address in addresses)
         {
-            throttle.TryReserve(address, $"user{address.GetAddressBytes()[3]}", out _);
+            Fail(throttle, address, $"user{address.GetAddressBytes()[3]}", 1);
         }
 
         Assert.Equal(3, throttle.TrackedAddresses);
@@ -204,7 +195,7 @@ public sealed class AuthThrottleTests
         var throttle = new AuthThrottle(new AuthThrottleOptions { MaxTrackedKeys = 100 }, _time);
         for (var i = 0; i < 1000; i++)
         {
-            throttle.TryReserve(new IPAddress(i + 1), "guess" + i, out _);
+            Fail(throttle, new IPAddress(i + 1), "guess" + i, 1);
         }
 
         Assert.Equal(100, throttle.TrackedAddresses);
@@ -212,101 +203,97 @@ public sealed class AuthThrottleTests
     }
 
     [Fact]
-    public async Task ConcurrentAttemptsFromManyThreadsAdmitExactlyTheLockoutCount()
+    public async Task UnderContentionAtMostTheLockoutCountOfWrongPasswordsIsCheckedAndTheRightOneIsRefusedAfter()
     {
-        var throttle = new AuthThrottle(new AuthThrottleOptions { BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero }, _time);
-        var admitted = 0;
-        using var start = new ManualResetEventSlim();
-        var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
-        {
-            start.Wait();
-            for (var i = 0; i < 200; i++)
-            {
-                if (throttle.TryReserve(Attacker, "motriles", out _).Admitted)
-                {
-                    Interlocked.Increment(ref admitted);
-                }
-            }
-        })).ToArray();
-
-        start.Set();
-        await Task.WhenAll(workers);
-
-        Assert.Equal(10, admitted);
-    }
-
-    [Fact]
-    public async Task UnderContentionARightPasswordNeverOpensRoomForMoreThanTheLockoutCountOfWrongOnes()
-    {
-        // 400 wrong attempts and a right one every 50th, from 8 threads: at most LockoutFailures wrong passwords
-        // are checked, and a right one is refused once the lockout started.
-        var throttle = new AuthThrottle(new AuthThrottleOptions { BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero }, _time);
+        // 8 threads × 50 attempts at once, every tenth with the right password: no more than LockoutFailures wrong
+        // passwords get checked, however the attempts interleave, and the lockout then refuses the right one too.
+        var throttle = new AuthThrottle(new AuthThrottleOptions { BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero }, TimeProvider.System);
         var wrongChecked = 0;
-        var rightRefusedWhileLocked = 0;
+        var rightAdmitted = 0;
         using var start = new ManualResetEventSlim();
-        var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+        var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
         {
             start.Wait();
             for (var i = 0; i < 50; i++)
             {
                 var right = i % 10 == worker % 10;
-                var attempt = throttle.TryReserve(Attacker, "motriles", out _);
+                var attempt = await throttle.BeginAsync(Attacker, "motriles", CancellationToken.None);
                 if (!attempt.Admitted)
                 {
-                    if (right)
-                    {
-                        Interlocked.Increment(ref rightRefusedWhileLocked);
-                    }
-
                     continue;
                 }
 
-                if (right)
-                {
-                    throttle.Succeeded(attempt);
-                }
-                else
-                {
-                    Interlocked.Increment(ref wrongChecked);
-                }
+                Interlocked.Increment(ref right ? ref rightAdmitted : ref wrongChecked);
+                await Task.Yield(); // the "password check": others run meanwhile
+                throttle.Complete(attempt, succeeded: right);
             }
         })).ToArray();
 
         start.Set();
-        await Task.WhenAll(workers);
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
 
-        // Fewer than 10 when a right attempt was still counted at the moment the tenth began.
-        Assert.InRange(wrongChecked, 1, 10);
-        Assert.True(rightRefusedWhileLocked > 0);
+        Assert.Equal(10, wrongChecked);
         Assert.True(throttle.IsLockedOut(Attacker, "motriles"));
+        Assert.False((await throttle.BeginAsync(Attacker, "motriles", CancellationToken.None)).Admitted);
     }
 
     [Fact]
-    public async Task AnAttemptWaitingOutItsPenaltyIsRefusedWhenAnotherStartsALockoutMeanwhile()
+    public async Task ManyRightLoginsAtOnceFromOneAddressAllSucceedByQueueing()
+    {
+        var throttle = new AuthThrottle(null, TimeProvider.System);
+        var succeeded = 0;
+        var logins = Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            var attempt = await throttle.BeginAsync(Attacker, "user" + i, CancellationToken.None);
+            if (attempt.Admitted)
+            {
+                await Task.Yield();
+                throttle.Complete(attempt, succeeded: true);
+                Interlocked.Increment(ref succeeded);
+            }
+        }));
+
+        await Task.WhenAll(logins).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(200, succeeded);
+        Assert.False(throttle.IsLockedOut(Attacker, null));
+    }
+
+    [Fact]
+    public async Task AttemptsQueuedBehindOneInFlightAreRefusedWhenItsFailureStartsTheLockout()
     {
         var options = new AuthThrottleOptions { FreeFailures = 0, BaseDelay = TimeSpan.FromMilliseconds(200), LockoutFailures = 3 };
         var throttle = new AuthThrottle(options, TimeProvider.System);
-        Assert.True((await throttle.BeginAsync(Attacker, "motriles", CancellationToken.None)).Admitted);
+        Fail(throttle, Attacker, "motriles", 2);
 
-        var waiting = throttle.BeginAsync(Attacker, "motriles", CancellationToken.None); // waits 200 ms
-        var third = throttle.BeginAsync(Attacker, "motriles", CancellationToken.None);   // starts the lockout, waits 400 ms
+        var last = await throttle.BeginAsync(Attacker, "motriles", CancellationToken.None); // waited 400 ms, still admitted
+        var queued = Enumerable.Range(0, 5).Select(_ => throttle.BeginAsync(Attacker, "motriles", CancellationToken.None).AsTask()).ToArray();
+        await Task.Delay(50);
+        Assert.All(queued, q => Assert.False(q.IsCompleted));
 
-        Assert.False(waiting.IsCompleted);
-        Assert.False((await waiting).Admitted);
-        Assert.True((await third).Admitted);
+        throttle.Complete(last, succeeded: false);
+
+        Assert.All(await Task.WhenAll(queued).WaitAsync(TimeSpan.FromSeconds(10)), a => Assert.False(a.Admitted));
+        Assert.True(last.Admitted);
     }
 
     [Fact]
-    public async Task BeginAsyncReturnsAtOnceWithoutPenaltyAndHonoursCancellation()
+    public async Task BeginAsyncReturnsAtOnceWithoutPenaltyAndHonoursCancellationWithoutLeakingItsReservation()
     {
         var throttle = new AuthThrottle(null, _time);
         var first = throttle.BeginAsync(Attacker, "motriles", CancellationToken.None);
         Assert.True(first.IsCompletedSuccessfully);
+        throttle.Complete(await first, succeeded: false);
         Fail(throttle, Attacker, "motriles", 4);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await throttle.BeginAsync(Attacker, "motriles", cts.Token));
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(Attacker, "motriles", out _, out _));
+        }
     }
 
     [Fact]
@@ -318,15 +305,25 @@ public sealed class AuthThrottleTests
 
     private static TimeSpan DelayOfNext(AuthThrottle throttle, IPAddress address)
     {
-        throttle.TryReserve(address, null, out var delay);
+        throttle.TryReserve(address, null, out var attempt, out var delay);
+        throttle.Complete(attempt, succeeded: true);
         return delay;
+    }
+
+    private static void Succeed(AuthThrottle throttle, IPAddress? address, string? account)
+    {
+        Assert.Equal(AuthThrottle.Reservation.Admitted, throttle.TryReserve(address, account, out var attempt, out _));
+        throttle.Complete(attempt, succeeded: true);
     }
 
     private static void Fail(AuthThrottle throttle, IPAddress? address, string? account, int times)
     {
         for (var i = 0; i < times; i++)
         {
-            throttle.TryReserve(address, account, out _);
+            if (throttle.TryReserve(address, account, out var attempt, out _) == AuthThrottle.Reservation.Admitted)
+            {
+                throttle.Complete(attempt, succeeded: false);
+            }
         }
     }
 }
