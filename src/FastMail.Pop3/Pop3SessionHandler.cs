@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using FastMail.Core.Services;
+using FastMail.Pop3.Replies;
 using FastMail.Pop3.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
@@ -15,6 +16,9 @@ namespace FastMail.Pop3;
 public sealed class Pop3SessionHandler
 {
     private readonly ObjectPool<Pop3Session> _pool;
+
+    /// <summary>The -ERR [SYS/TEMP] the transport sends, instead of a session, to a connection over the listener's limits.</summary>
+    public static ReadOnlyMemory<byte> BusyReply { get; } = Pop3Replies.TooManyConnections.ToArray();
 
     public Pop3SessionHandler(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider? time = null, Pop3Security? security = null)
     {

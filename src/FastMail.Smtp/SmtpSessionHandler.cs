@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using FastMail.Core.Services;
+using FastMail.Smtp.Replies;
 using FastMail.Smtp.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
@@ -15,6 +16,9 @@ namespace FastMail.Smtp;
 public sealed class SmtpSessionHandler
 {
     private readonly ObjectPool<SmtpSession> _pool;
+
+    /// <summary>The 421 the transport sends, instead of a session, to a connection over the listener's limits.</summary>
+    public static ReadOnlyMemory<byte> BusyReply { get; } = SmtpReplies.TooManyConnections.ToArray();
 
     public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, TimeProvider? time = null, SmtpSecurity? security = null)
     {

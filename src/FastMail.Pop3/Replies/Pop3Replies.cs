@@ -12,6 +12,9 @@ internal static class Pop3Replies
 
     public static ReadOnlySpan<byte> Ok => "+OK\r\n"u8;
 
+    // Sent by the transport, before any session, to a connection over the listener's limits (RFC 2449 8.1.2).
+    public static ReadOnlySpan<byte> TooManyConnections => "-ERR [SYS/TEMP] Too many connections, try again later\r\n"u8;
+
     public static ReadOnlySpan<byte> OkPrefix => "+OK "u8;
 
     public static ReadOnlySpan<byte> Terminator => ".\r\n"u8;

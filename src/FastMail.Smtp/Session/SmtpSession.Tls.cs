@@ -11,8 +11,11 @@ namespace FastMail.Smtp.Session;
 /// </summary>
 internal sealed partial class SmtpSession
 {
-    // "TLSv1.3 TLS_AES_256_GCM_SHA384" and the like, for the Received header; longer descriptions are cut.
-    private readonly byte[] _tlsDescription = new byte[96];
+    // "TLSv1.3 TLS_AES_256_GCM_SHA384" and the like (about 30 octets), for the Received header; longer descriptions
+    // are cut so a header line stays well under RFC 5322 2.1.1's 998 octets.
+    private const int MaxTlsDescriptionLength = 96;
+
+    private readonly byte[] _tlsDescription = new byte[MaxTlsDescriptionLength];
     private int _tlsDescriptionLength;
     private bool _secure;
     private bool _plaintextAuthAllowed;

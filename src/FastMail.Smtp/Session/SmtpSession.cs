@@ -21,13 +21,17 @@ internal sealed partial class SmtpSession
     private static readonly TimerCallback s_onTimer = static state => ((SmtpSession)state!).OnTimer();
     private static readonly Action<object?> s_onShutdown = static state => ((SmtpSession)state!).OnShutdown();
 
+    // RFC 5321 4.1.3: "[IPv6:" + the longest IPv6 text (45: six groups and a dotted IPv4) + "%" and a scope id
+    // (up to 10 digits) + "]" is 63 octets; a literal that does not fit is left out of the Received header.
+    private const int MaxRemoteLiteralLength = 64;
+
     private readonly SmtpServerContext _context;
     private readonly byte[] _lineScratch;
     private readonly byte[] _dataOut;
     private readonly AddressBuffer _helo;
     private readonly AddressBuffer _sender;
     private readonly AddressBuffer _firstRecipient;
-    private readonly byte[] _remoteLiteral = new byte[64];
+    private readonly byte[] _remoteLiteral = new byte[MaxRemoteLiteralLength];
     private readonly List<string> _mailboxes = [];
 
     private IMailConnection? _connection;
