@@ -113,5 +113,8 @@ internal static class Pop3Replies
 
     public static ReadOnlySpan<byte> Timeout => "-ERR [SYS/TEMP] Timeout, closing\r\n"u8;
 
+    // Ends a session after a bug in the server, never a client's doing.
+    public static ReadOnlySpan<byte> InternalError => "-ERR [SYS/TEMP] Internal error, closing\r\n"u8;
+
     public static ReadOnlySpan<byte> ShuttingDown => "-ERR [SYS/TEMP] Server shutting down\r\n"u8;
 }
