@@ -113,6 +113,9 @@ internal static class Pop3Replies
 
     public static ReadOnlySpan<byte> Timeout => "-ERR [SYS/TEMP] Timeout, closing\r\n"u8;
 
+    // RFC 2449 8.1.2: the response code of a failure on the server's side; such replies do not count as client errors.
+    public static ReadOnlySpan<byte> ServerFailurePrefix => "-ERR [SYS/TEMP]"u8;
+
     // Ends a session after a bug in the server, never a client's doing.
     public static ReadOnlySpan<byte> InternalError => "-ERR [SYS/TEMP] Internal error, closing\r\n"u8;
 

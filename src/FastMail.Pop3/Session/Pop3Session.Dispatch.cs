@@ -86,7 +86,9 @@ internal sealed partial class Pop3Session
     /// <summary>Writes an -ERR reply, or the closing one when this error reaches <see cref="Pop3Options.MaxErrors"/>.</summary>
     private void WriteError(ReadOnlySpan<byte> reply)
     {
-        if (!CountError())
+        // RFC 2449 8.1.2: [SYS/TEMP] is the server's trouble (a store or directory failing), not the client's error,
+        // so it does not count, as SMTP's 4xx for a failing store does not (the shared rule, ErrorLimit).
+        if (reply.StartsWith(Pop3Replies.ServerFailurePrefix) || !CountError())
         {
             _output.Write(reply);
         }

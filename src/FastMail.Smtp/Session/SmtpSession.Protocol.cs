@@ -59,6 +59,7 @@ internal sealed partial class SmtpSession : ISessionProtocol
             case ProcessResult.NeedMoreData:
             case ProcessResult.StartTls:
             case ProcessResult.Close:
+            case ProcessResult.Fault:
             default:
                 // Nothing was pending: the loop and the session disagree, which is a bug.
                 return new ValueTask<SessionStep>(SessionStep.Fault);
@@ -125,6 +126,7 @@ internal sealed partial class SmtpSession : ISessionProtocol
                 return SessionStep.StartTls;
             case ProcessResult.Close:
                 return SessionStep.Close;
+            case ProcessResult.Fault:
             default:
                 return SessionStep.Fault;
         }

@@ -193,7 +193,8 @@ internal sealed partial class SmtpSession : IPooledSession
                     _mode = ReceiveMode.Command;
                     continue;
 
-                default:
+                case ReceiveMode.Data:
+                case ReceiveMode.DrainData:
                     if (!ScanData(ref buffer))
                     {
                         return ProcessResult.NeedMoreData;
@@ -206,6 +207,9 @@ internal sealed partial class SmtpSession : IPooledSession
                     }
 
                     continue;
+
+                default:
+                    return ProcessResult.Fault;
             }
         }
     }

@@ -30,6 +30,7 @@ public sealed class SmtpSessionStepTests
     [InlineData((int)ProcessResult.Authenticate, (int)SessionStep.FlushThenAwait)]
     [InlineData((int)ProcessResult.StartTls, (int)SessionStep.StartTls)]
     [InlineData((int)ProcessResult.Close, (int)SessionStep.Close)]
+    [InlineData((int)ProcessResult.Fault, (int)SessionStep.Fault)]
     public void EveryProcessResultHasItsStep(int result, int step) =>
         Assert.Equal((SessionStep)step, NewSession().ToStep((ProcessResult)result));
 
