@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Text;
+using FastMail.Core.Protocol;
 using FastMail.Smtp.Logging;
 using FastMail.Smtp.Replies;
 
@@ -82,7 +83,7 @@ internal sealed partial class SmtpSession
     {
         var connection = _connection!;
         _secure = connection.IsSecure;
-        _plaintextAuthAllowed = _secure || _context.AllowPlaintextAuthWithoutTls || IsLoopback(connection.RemoteEndPoint);
+        _plaintextAuthAllowed = _secure || _context.AllowPlaintextAuthWithoutTls || LoopbackAddress.Is(connection.RemoteEndPoint);
         _tlsDescriptionLength = 0;
         var description = _secure ? connection.TlsDescription : null;
         if (!string.IsNullOrEmpty(description))
@@ -111,16 +112,5 @@ internal sealed partial class SmtpSession
         _authAccount = null;
         _saslServer?.Reset();
         ClearAuthLine();
-    }
-
-    private static bool IsLoopback(IPEndPoint? remote)
-    {
-        if (remote is null)
-        {
-            return false;
-        }
-
-        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
-        return IPAddress.IsLoopback(address);
     }
 }
