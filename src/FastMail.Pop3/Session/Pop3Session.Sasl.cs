@@ -16,7 +16,6 @@ namespace FastMail.Pop3.Session;
 /// </summary>
 internal sealed partial class Pop3Session
 {
-    private bool _saslActive;
     private SaslMechanism _saslMechanism;
     private int _saslResponses;
     private string? _saslAccount;
@@ -79,7 +78,7 @@ internal sealed partial class Pop3Session
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask StepSaslAsync(int offset, int length)
     {
-        _saslActive = false;
+        _mode = _mode == Pop3ReceiveMode.SaslResponse ? Pop3ReceiveMode.Command : _mode;
         _saslResponses++;
         var sasl = _sasl!;
         var response = _line.AsMemory(offset, length);
@@ -176,7 +175,7 @@ internal sealed partial class Pop3Session
         _output.Write(Pop3Replies.ChallengePrefix);
         _output.Write(challenge);
         _output.Write(Pop3Replies.CrLf);
-        _saslActive = true;
+        _mode = Pop3ReceiveMode.SaslResponse;
     }
 
     /// <summary>
@@ -190,7 +189,7 @@ internal sealed partial class Pop3Session
             return _options.MaxCommandLineLength;
         }
 
-        if (_saslActive)
+        if (_mode == Pop3ReceiveMode.SaslResponse)
         {
             return _authLineLength;
         }
@@ -207,7 +206,7 @@ internal sealed partial class Pop3Session
 
     private void ResetSasl()
     {
-        _saslActive = false;
+        _mode = _mode == Pop3ReceiveMode.SaslResponse ? Pop3ReceiveMode.Command : _mode;
         _saslResponses = 0;
         _saslAccount = null;
         _sasl?.Reset();

@@ -51,6 +51,9 @@ internal static partial class SmtpLog
     [LoggerMessage(5014, LogLevel.Information, "SMTP client {Remote} sent message data too slowly")]
     public static partial void DataTooSlow(ILogger logger, IPEndPoint? remote);
 
+    [LoggerMessage(5017, LogLevel.Error, "SMTP session from {Remote} ended by an internal error (unexpected step {Step})")]
+    public static partial void InternalError(ILogger logger, IPEndPoint? remote, FastMail.Core.Protocol.SessionStep step);
+
     [LoggerMessage(5016, LogLevel.Information, "Message {QueueId:X16} from {Remote}: not delivered to {Mailbox}, over its quota ({Usage} + {Size} > {Quota} bytes)")]
     public static partial void OverQuota(ILogger logger, long queueId, IPEndPoint? remote, string mailbox, long usage, long size, long quota);
 }
