@@ -186,7 +186,7 @@ internal sealed partial class Pop3Session
     {
         // RFC 1939 6: QUIT in AUTHORIZATION closes without entering UPDATE.
         _output.Write(Pop3Replies.SigningOff);
-        _closing = true;
+        _mode = Pop3ReceiveMode.Closing;
         return default;
     }
 }

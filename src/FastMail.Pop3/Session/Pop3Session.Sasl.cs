@@ -194,14 +194,7 @@ internal sealed partial class Pop3Session
             return _authLineLength;
         }
 
-        if (buffer.Length < 5)
-        {
-            return _options.MaxCommandLineLength;
-        }
-
-        Span<byte> head = stackalloc byte[5];
-        buffer.Slice(0, 5).CopyTo(head);
-        return Ascii.EqualsIgnoreCase(head, "AUTH "u8) ? _authLineLength : _options.MaxCommandLineLength;
+        return AuthCommand.StartsBuffer(buffer) ? _authLineLength : _options.MaxCommandLineLength;
     }
 
     private void ResetSasl()

@@ -90,20 +90,4 @@ internal sealed partial class Pop3Session : IPooledSession
         Array.Clear(_user);
         Array.Clear(_apopDigest);
     }
-
-    // Pop3Session.Authorization.cs (QUIT in AUTHORIZATION) still says "_closing = true", and that file changes in
-    // parallel; this keeps it compiling over the receive mode. Only ever set to true. Remove with its last use.
-#pragma warning disable SA1300, IDE1006 // the name of the field it replaces
-    private bool _closing
-    {
-        get => _mode == Pop3ReceiveMode.Closing;
-        set
-        {
-            if (value)
-            {
-                _mode = Pop3ReceiveMode.Closing;
-            }
-        }
-    }
-#pragma warning restore SA1300, IDE1006
 }

@@ -122,19 +122,6 @@ internal static class SmtpCommandParser
         return verb;
     }
 
-    /// <summary>True when <paramref name="buffer"/> starts with "AUTH " in any case: its line may be longer (RFC 4954 4).</summary>
-    public static bool StartsWithAuth(in ReadOnlySequence<byte> buffer)
-    {
-        if (buffer.Length < 5)
-        {
-            return false;
-        }
-
-        Span<byte> head = stackalloc byte[5];
-        buffer.Slice(0, 5).CopyTo(head);
-        return VerbKey.Read4(head) == Auth && (head[4] == (byte)' ' || head[4] == (byte)'\t');
-    }
-
     private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>
         line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
 }

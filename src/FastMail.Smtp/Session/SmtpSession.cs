@@ -139,7 +139,7 @@ internal sealed partial class SmtpSession : IPooledSession
                 {
                     var status = SmtpCommandParser.TryReadLine(buffer, _context.MaxLineLength, _lineScratch, out var line, out var next);
                     var authLine = false;
-                    if (status == LineStatus.TooLong && _context.Sasl is not null && SmtpCommandParser.StartsWithAuth(buffer))
+                    if (status == LineStatus.TooLong && _context.Sasl is not null && AuthCommand.StartsBuffer(buffer))
                     {
                         // RFC 4954 4: an AUTH line with its initial response may be longer than 512 octets.
                         authLine = true;
