@@ -23,6 +23,10 @@ public sealed partial class AccountDirectory
     }
 
     /// <inheritdoc />
+    public bool IsLoginOf(ReadOnlySpan<byte> login, string mailbox) =>
+        TryResolveLogin(login, Current, out var user) && string.Equals(user.Name, mailbox, StringComparison.Ordinal);
+
+    /// <inheritdoc />
     public long GetQuota(string mailbox)
     {
         ArgumentNullException.ThrowIfNull(mailbox);

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FastMail.Accounts.Storage;
+using FastMail.Core.IO;
 
 namespace FastMail.Accounts;
 
@@ -62,7 +63,7 @@ public sealed class AccountStore
     {
         ArgumentNullException.ThrowIfNull(document);
         Validate(document);
-        Directory.CreateDirectory(DataDirectory);
+        OwnerOnly.CreateDirectory(DataDirectory);
         using (WriteLock.Acquire(LockPath, LockTimeout))
         {
             WriteAtomically(document);
@@ -76,7 +77,7 @@ public sealed class AccountStore
     public T Update<T>(Func<AccountsDocument, (T Result, bool Changed)> change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        Directory.CreateDirectory(DataDirectory);
+        OwnerOnly.CreateDirectory(DataDirectory);
         using (WriteLock.Acquire(LockPath, LockTimeout))
         {
             var document = Load();

@@ -31,8 +31,8 @@ public sealed class Pop3Options
     public int MaxCommandLineLength { get; set; } = 255;
 
     /// <summary>
-    /// Number of <c>-ERR</c> replies after which the session is closed; the reply to the last one is
-    /// <c>-ERR Too many errors, closing</c>. Default: 10. Lower stops password guessing and garbage sooner;
+    /// Number of <c>-ERR</c> replies to the client's errors after which the session is closed (<c>-ERR [SYS/TEMP]</c>
+    /// replies, the server's trouble, do not count); the reply to the last one is <c>-ERR Too many errors, closing</c>. Default: 10. Lower stops password guessing and garbage sooner;
     /// higher is kinder to people learning POP3 over telnet. Zero or less disables the limit.
     /// </summary>
     public int MaxErrors { get; set; } = 10;

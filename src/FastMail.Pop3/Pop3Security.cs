@@ -4,7 +4,7 @@ using FastMail.Core.Services;
 namespace FastMail.Pop3;
 
 /// <summary>
-/// The security services a POP3 listener uses (issue 4). Both are optional: without <see cref="Sasl"/> AUTH is not
+/// The security services a POP3 listener uses. Both are optional: without <see cref="Sasl"/> AUTH is not
 /// offered (RFC 5034), without <see cref="Throttle"/> password checks are not slowed down or locked out.
 /// </summary>
 public sealed class Pop3Security

@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
 using System.Net;
 using FastMail.Core.Services;
+using FastMail.Pop3.Replies;
 using FastMail.Pop3.Session;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.ObjectPool;
 
 namespace FastMail.Pop3;
 
@@ -14,7 +14,10 @@ namespace FastMail.Pop3;
 /// </summary>
 public sealed class Pop3SessionHandler
 {
-    private readonly ObjectPool<Pop3Session> _pool;
+    private readonly SessionPool<Pop3Session> _sessions;
+
+    /// <summary>The -ERR [SYS/TEMP] the transport sends, instead of a session, to a connection over the listener's limits.</summary>
+    public static ReadOnlyMemory<byte> BusyReply { get; } = Pop3Replies.TooManyConnections.ToArray();
 
     public Pop3SessionHandler(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider? time = null, Pop3Security? security = null)
     {
@@ -38,8 +41,8 @@ public sealed class Pop3SessionHandler
             MaxAuthLineLength = options.MaxAuthLineLength,
         };
         var services = new Pop3Security { Sasl = security?.Sasl, Throttle = security?.Throttle };
-        var policy = new Pop3SessionPolicy(snapshot, directory, store, logger, time ?? TimeProvider.System, services);
-        _pool = new DefaultObjectPool<Pop3Session>(policy, maximumRetained: 1024);
+        var clock = time ?? TimeProvider.System;
+        _sessions = new SessionPool<Pop3Session>(() => new Pop3Session(snapshot, directory, store, logger, clock, services), maximumRetained: 1024);
     }
 
     /// <summary>Serves one plaintext connection without TLS: <see cref="RunAsync(IMailConnection, CancellationToken)"/> over a <see cref="PlainMailConnection"/>.</summary>
@@ -55,17 +58,9 @@ public sealed class Pop3SessionHandler
     /// both sides of the connection's current <see cref="IMailConnection.Transport"/>.
     /// STLS (RFC 2595) is offered when <see cref="IMailConnection.CanStartTls"/>.
     /// </summary>
-    public async Task RunAsync(IMailConnection connection, CancellationToken shutdown)
+    public Task RunAsync(IMailConnection connection, CancellationToken shutdown)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var session = _pool.Get();
-        try
-        {
-            await session.RunAsync(connection, shutdown);
-        }
-        finally
-        {
-            _pool.Return(session);
-        }
+        return _sessions.RunAsync(connection, shutdown);
     }
 }

@@ -34,7 +34,8 @@ public sealed class SmtpOptions
     public int MaxCommandLineLength { get; set; } = 512;
 
     /// <summary>
-    /// Error replies (syntax, sequence, rejected recipients) after which the session ends with 421 4.7.0. Default 10.
+    /// Error replies (syntax, sequence, rejected recipients; not the 4xx of a failing store) after which the session
+    /// ends: the last error is followed by 421 4.7.0. Must be positive. Default 10.
     /// Lower values cut off address-harvesting clients sooner; higher values forgive clumsy humans typing in telnet.
     /// </summary>
     public int MaxErrors { get; set; } = 10;

@@ -1,9 +1,10 @@
 using System.IO.Pipelines;
 using System.Net;
+using FastMail.Core.Protocol;
 using FastMail.Core.Services;
+using FastMail.Smtp.Replies;
 using FastMail.Smtp.Session;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.ObjectPool;
 
 namespace FastMail.Smtp;
 
@@ -14,7 +15,10 @@ namespace FastMail.Smtp;
 /// </summary>
 public sealed class SmtpSessionHandler
 {
-    private readonly ObjectPool<SmtpSession> _pool;
+    private readonly SessionPool<SmtpSession> _sessions;
+
+    /// <summary>The 421 the transport sends, instead of a session, to a connection over the listener's limits.</summary>
+    public static ReadOnlyMemory<byte> BusyReply { get; } = SmtpReplies.TooManyConnections.ToArray();
 
     public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IMailDelivery delivery, ILogger logger, TimeProvider? time = null, SmtpSecurity? security = null)
     {
@@ -23,7 +27,7 @@ public sealed class SmtpSessionHandler
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(logger);
         var context = new SmtpServerContext(options, directory, delivery, logger, time ?? TimeProvider.System, security);
-        _pool = new DefaultObjectPool<SmtpSession>(new SessionPolicy(context), Environment.ProcessorCount * 64);
+        _sessions = new SessionPool<SmtpSession>(() => new SmtpSession(context), Environment.ProcessorCount * 64);
     }
 
     /// <summary>
@@ -42,28 +46,9 @@ public sealed class SmtpSessionHandler
     /// after the handshake the session reads and writes <see cref="IMailConnection.Transport"/> anew. Completes the pipes it
     /// last used before returning; never throws for what a client does.
     /// </summary>
-    public async Task RunAsync(IMailConnection connection, CancellationToken shutdown)
+    public Task RunAsync(IMailConnection connection, CancellationToken shutdown)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var session = _pool.Get();
-        try
-        {
-            await session.RunAsync(connection, shutdown);
-        }
-        finally
-        {
-            _pool.Return(session);
-        }
-    }
-
-    private sealed class SessionPolicy(SmtpServerContext context) : IPooledObjectPolicy<SmtpSession>
-    {
-        public SmtpSession Create() => new(context);
-
-        public bool Return(SmtpSession session)
-        {
-            session.Reset();
-            return true;
-        }
+        return _sessions.RunAsync(connection, shutdown);
     }
 }

@@ -103,7 +103,14 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
             }
 
             var (messages, mailboxes) = index.Count();
-            StorageLog.Opened(logger, options.MailDirectory, messages, mailboxes, log.BeginAddress, log.TailAddress, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (log.IsNew)
+            {
+                StorageLog.NewStoreCreated(logger, options.MailDirectory);
+            }
+            else
+            {
+                StorageLog.Opened(logger, options.MailDirectory, messages, mailboxes, log.BeginAddress, log.TailAddress, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
             return new FasterMailStore(log, index, options, logger, checkpoints, checkpointedTail);
         }
         catch

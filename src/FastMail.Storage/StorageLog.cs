@@ -55,4 +55,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Information, Message = "The file system under {Path} cannot reserve space ahead (no fallocate); only the free-space reserve guards against a full disk")]
     public static partial void SegmentReservationUnsupported(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "New mail store created at {Directory}")]
+    public static partial void NewStoreCreated(ILogger logger, string directory);
 }

@@ -1,5 +1,6 @@
 using FastMail.Cli;
 using FastMail.Configuration;
+using FastMail.Core.IO;
 
 namespace FastMail;
 
@@ -23,6 +24,8 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        // Every command may create files in the data directory (mail, accounts, locks): owner-only, whatever the umask.
+        OwnerOnly.RestrictProcessUmask();
         try
         {
             var parsed = Arguments.Parse(args);

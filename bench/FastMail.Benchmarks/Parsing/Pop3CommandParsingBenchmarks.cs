@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using FastMail.Benchmarks.Infrastructure;
+using FastMail.Core.Protocol;
 using FastMail.Pop3.Parsing;
 
 namespace FastMail.Benchmarks.Parsing;

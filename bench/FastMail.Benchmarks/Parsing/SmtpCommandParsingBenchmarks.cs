@@ -3,6 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using FastMail.Benchmarks.Infrastructure;
 using FastMail.Core.Mail;
+using FastMail.Core.Protocol;
 using FastMail.Smtp.Parsing;
 
 namespace FastMail.Benchmarks.Parsing;

@@ -1,3 +1,5 @@
+using FastMail.Core.IO;
+
 namespace FastMail.Accounts.Storage;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal sealed class WriteLock : IDisposable
         {
             try
             {
-                return new WriteLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                return new WriteLock(new FileStream(lockPath, OwnerOnly.NewFileOptions(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)));
             }
             catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
             {

@@ -1,5 +1,5 @@
-using FastMail.Core.Services;
 using System.Net;
+using FastMail.Core.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -7,10 +7,15 @@ namespace FastMail.Accounts.Throttling;
 
 /// <summary>
 /// Slows down and locks out password guessing, keyed by client address and by account name (Dovecot's auth penalty).
-/// A session asks <see cref="IsLockedOut"/> and waits <see cref="DelayFor"/> (or <see cref="DelayAsync"/>) before checking
-/// a password, then reports the outcome with <see cref="RecordFailure"/> or <see cref="RecordSuccess"/>. During a lockout
-/// it fails the attempt without checking the password, with the same reply as a wrong password.
-/// Thread-safe (one lock, held for dictionary work only); memory bounded by <see cref="AuthThrottleOptions.MaxTrackedKeys"/>.
+/// Every login attempt is reserved (<see cref="TryReserve"/>, or <see cref="BeginAsync"/> which also waits) before its
+/// password is checked, and ended with <see cref="Complete"/>. Under one lock, a reservation is admitted only while the
+/// key's failures plus its attempts in flight stay below <see cref="AuthThrottleOptions.LockoutFailures"/>; otherwise it
+/// waits for an attempt in flight to end. So however many connections and protocols try at once, at most LockoutFailures
+/// wrong passwords are checked per key and window; the failure that reaches the limit starts the lockout, during which
+/// every attempt is refused unchecked, the right password included. Legitimate concurrent logins from one address (a NAT,
+/// a load test) are not refused: beyond the limit they queue, which costs nothing on a server whose password hashing is
+/// CPU-bound anyway. A success never clears earlier failures or a lockout.
+/// Thread-safe; memory bounded by <see cref="AuthThrottleOptions.MaxTrackedKeys"/>.
 /// </summary>
 public sealed class AuthThrottle : IAuthThrottle
 {
@@ -22,6 +27,9 @@ public sealed class AuthThrottle : IAuthThrottle
     private readonly FailureTable<string> _accounts;
     private readonly long _window;
     private readonly long _lockout;
+
+    // Completed when an attempt in flight ends, so that reservations waiting for room try again; created only when one waits.
+    private TaskCompletionSource? _room;
 
     public AuthThrottle(AuthThrottleOptions? options = null, TimeProvider? time = null, ILogger<AuthThrottle>? logger = null)
         : this(options, time, (ILogger?)logger)
@@ -38,6 +46,18 @@ public sealed class AuthThrottle : IAuthThrottle
         _accounts = new FailureTable<string>(_options.MaxTrackedKeys, StringComparer.OrdinalIgnoreCase);
         _window = ToTimestamp(_options.FailureWindow);
         _lockout = ToTimestamp(_options.LockoutDuration);
+    }
+
+    public enum Reservation
+    {
+        /// <summary>Check the password after the delay, then <see cref="Complete"/>.</summary>
+        Admitted,
+
+        /// <summary>The address or the account is locked out: fail without checking.</summary>
+        LockedOut,
+
+        /// <summary>Other attempts in flight fill the key's allowance: wait until one ends, then try again.</summary>
+        Busy,
     }
 
     /// <summary>Addresses currently tracked (diagnostics).</summary>
@@ -64,83 +84,170 @@ public sealed class AuthThrottle : IAuthThrottle
         }
     }
 
-    /// <summary>
-    /// How long to wait before checking the next password from <paramref name="address"/> for <paramref name="account"/>:
-    /// the larger of the two penalties, less the time since that key last failed. Either argument may be null.
-    /// </summary>
-    public TimeSpan DelayFor(IPAddress? address, string? account)
+    /// <inheritdoc />
+    public async ValueTask<LoginAttempt> BeginAsync(IPAddress? address, string? account, CancellationToken cancellationToken)
     {
-        var now = _time.GetTimestamp();
+        LoginAttempt attempt;
+        TimeSpan delay;
+        while (true)
+        {
+            Task room;
+            lock (_lock)
+            {
+                var status = Reserve(address, account, out attempt, out delay);
+                if (status == Reservation.LockedOut)
+                {
+                    return attempt;
+                }
+
+                if (status == Reservation.Admitted)
+                {
+                    break;
+                }
+
+                room = (_room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (delay <= TimeSpan.Zero)
+        {
+            return attempt;
+        }
+
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            End(attempt, failed: false);
+            throw;
+        }
+
+        // Re-checked after the wait: a lockout that began meanwhile applies to this attempt too. While this attempt is in
+        // flight its keys cannot reach the limit, so this only catches a key the table had to forget and count anew.
         lock (_lock)
         {
-            var delay = Delay(AddressEntry(address, now), now);
-            var accountDelay = Delay(AccountEntry(account, now), now);
-            return delay > accountDelay ? delay : accountDelay;
+            var now = _time.GetTimestamp();
+            if (!IsLocked(attempt.AddressState as FailureTable<UInt128>.Entry, now) && !IsLocked(attempt.AccountState as FailureTable<string>.Entry, now))
+            {
+                return attempt;
+            }
+        }
+
+        End(attempt, failed: false);
+        return new LoginAttempt(false, address, account);
+    }
+
+    /// <summary>
+    /// Tries to reserve one attempt for the address and the account (either may be null). When admitted, the attempt
+    /// must wait <paramref name="delay"/> before its password is checked (the larger of the two keys' penalties, less the
+    /// time since that key's last failure) and be ended with <see cref="Complete"/>.
+    /// </summary>
+    public Reservation TryReserve(IPAddress? address, string? account, out LoginAttempt attempt, out TimeSpan delay)
+    {
+        lock (_lock)
+        {
+            return Reserve(address, account, out attempt, out delay);
         }
     }
 
-    /// <summary>True when the address or the account is locked out: fail the attempt without checking the password.</summary>
+    /// <inheritdoc />
+    public void Complete(in LoginAttempt attempt, bool succeeded) => End(attempt, failed: !succeeded);
+
+    /// <summary>True when the address or the account is locked out now (diagnostics and tests).</summary>
     public bool IsLockedOut(IPAddress? address, string? account)
     {
         var now = _time.GetTimestamp();
         lock (_lock)
         {
-            return IsLocked(AddressEntry(address, now), now)
-                || IsLocked(AccountEntry(account, now), now);
+            return IsLocked(address is null ? null : _addresses.Find(ThrottleKeys.Of(address)), now)
+                || IsLocked(account is null ? null : _accounts.Find(ThrottleKeys.Of(account)), now);
         }
     }
 
-    /// <summary>Waits <see cref="DelayFor"/> on this throttle's clock.</summary>
-    public Task DelayAsync(IPAddress? address, string? account, CancellationToken cancellationToken)
+    private Reservation Reserve(IPAddress? address, string? account, out LoginAttempt attempt, out TimeSpan delay)
     {
-        var delay = DelayFor(address, account);
-        return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
-    }
-
-    /// <summary>Counts a failed login (wrong password, unknown user, refused mechanism) against the address and the account.</summary>
-    public void RecordFailure(IPAddress? address, string? account)
-    {
+        delay = TimeSpan.Zero;
         var now = _time.GetTimestamp();
-        lock (_lock)
+        var addressEntry = address is null ? null : Current(_addresses, ThrottleKeys.Of(address), now);
+        var accountEntry = account is null ? null : Current(_accounts, ThrottleKeys.Of(account), now);
+        if (IsLocked(addressEntry, now) || IsLocked(accountEntry, now))
         {
-            if (address is not null && Fail(_addresses, ThrottleKeys.Of(address), now) is { } addressFailures)
-            {
-                ThrottleLog.AddressLockedOut(_logger, address, _options.LockoutDuration, addressFailures);
-            }
-
-            if (account is not null && Fail(_accounts, ThrottleKeys.Of(account), now) is { } accountFailures)
-            {
-                ThrottleLog.AccountLockedOut(_logger, account, _options.LockoutDuration, accountFailures);
-            }
+            // Refused unchecked; such attempts neither extend the lockout nor count.
+            attempt = new LoginAttempt(false, address, account);
+            return Reservation.LockedOut;
         }
+
+        if (IsFull(addressEntry) || IsFull(accountEntry))
+        {
+            attempt = default;
+            return Reservation.Busy;
+        }
+
+        var addressDelay = Delay(addressEntry, now);
+        var accountDelay = Delay(accountEntry, now);
+        delay = addressDelay > accountDelay ? addressDelay : accountDelay;
+        addressEntry = address is null ? null : _addresses.Touch(ThrottleKeys.Of(address));
+        accountEntry = account is null ? null : _accounts.Touch(ThrottleKeys.Of(account));
+        if (addressEntry is not null)
+        {
+            addressEntry.InFlight++;
+        }
+
+        if (accountEntry is not null)
+        {
+            accountEntry.InFlight++;
+        }
+        attempt = new LoginAttempt(true, address, account, addressEntry, accountEntry);
+        return Reservation.Admitted;
     }
 
-    /// <summary>A successful login clears the address's and the account's failures.</summary>
-    public void RecordSuccess(IPAddress? address, string? account)
+    /// <summary>Ends an admitted attempt: it leaves the in-flight count, and a failure counts (and may start a lockout).</summary>
+    private void End(in LoginAttempt attempt, bool failed)
     {
+        if (!attempt.Admitted)
+        {
+            return;
+        }
+
+        TaskCompletionSource? room;
         lock (_lock)
         {
-            if (address is not null)
+            var now = _time.GetTimestamp();
+            if (attempt.AddressState is FailureTable<UInt128>.Entry addressEntry && End(addressEntry, failed, now) is { } addressFailures)
             {
-                _addresses.Remove(ThrottleKeys.Of(address));
+                ThrottleLog.AddressLockedOut(_logger, attempt.Address!, _options.LockoutDuration, addressFailures);
             }
 
-            if (account is not null)
+            if (attempt.AccountState is FailureTable<string>.Entry accountEntry && End(accountEntry, failed, now) is { } accountFailures)
             {
-                _accounts.Remove(ThrottleKeys.Of(account));
+                ThrottleLog.AccountLockedOut(_logger, attempt.Account!, _options.LockoutDuration, accountFailures);
             }
+
+            room = _room;
+            _room = null;
         }
+
+        room?.TrySetResult();
     }
 
-    /// <summary>Adds a failure; returns the failure count when this one starts a lockout.</summary>
-    private int? Fail<TKey>(FailureTable<TKey> table, TKey key, long now)
+    /// <summary>Takes the attempt off the entry; returns the failure count when this failure starts a lockout.</summary>
+    private int? End<TKey>(FailureTable<TKey>.Entry entry, bool failed, long now)
         where TKey : notnull
     {
-        var entry = table.Touch(key);
+        entry.InFlight = Math.Max(0, entry.InFlight - 1);
+        if (!failed)
+        {
+            return null;
+        }
+
         Expire(entry, now);
         if (IsLocked(entry, now))
         {
-            return null; // attempts during a lockout are refused unchecked; they neither extend nor count
+            return null;
         }
 
         entry.Failures++;
@@ -154,10 +261,11 @@ public sealed class AuthThrottle : IAuthThrottle
         return entry.Failures;
     }
 
-    /// <summary>The address's entry with stale state cleared, or null.</summary>
-    private FailureTable<UInt128>.Entry? AddressEntry(IPAddress? address, long now)
+    /// <summary>The key's entry with stale state cleared, or null when the key is not tracked.</summary>
+    private FailureTable<TKey>.Entry? Current<TKey>(FailureTable<TKey> table, TKey key, long now)
+        where TKey : notnull
     {
-        var entry = address is null ? null : _addresses.Find(ThrottleKeys.Of(address));
+        var entry = table.Find(key);
         if (entry is not null)
         {
             Expire(entry, now);
@@ -166,17 +274,8 @@ public sealed class AuthThrottle : IAuthThrottle
         return entry;
     }
 
-    /// <summary>The account's entry with stale state cleared, or null.</summary>
-    private FailureTable<string>.Entry? AccountEntry(string? account, long now)
-    {
-        var entry = account is null ? null : _accounts.Find(ThrottleKeys.Of(account));
-        if (entry is not null)
-        {
-            Expire(entry, now);
-        }
-
-        return entry;
-    }
+    private bool IsFull<TKey>(FailureTable<TKey>.Entry? entry)
+        where TKey : notnull => entry is not null && entry.Failures + entry.InFlight >= _options.LockoutFailures;
 
     private void Expire<TKey>(FailureTable<TKey>.Entry entry, long now)
         where TKey : notnull
@@ -193,6 +292,7 @@ public sealed class AuthThrottle : IAuthThrottle
     private static bool IsLocked<TKey>(FailureTable<TKey>.Entry? entry, long now)
         where TKey : notnull => entry is not null && entry.LockedUntil > now;
 
+    /// <summary>The penalty for the next attempt on this key, from its failures in the window.</summary>
     private TimeSpan Delay<TKey>(FailureTable<TKey>.Entry? entry, long now)
         where TKey : notnull
     {

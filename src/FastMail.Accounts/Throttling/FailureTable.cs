@@ -55,5 +55,8 @@ internal sealed class FailureTable<TKey>(int capacity, IEqualityComparer<TKey>? 
 
         /// <summary>Timestamp the lockout ends, or 0.</summary>
         public long LockedUntil { get; set; }
+
+        /// <summary>Attempts admitted and not yet ended: they count against the lockout until they end.</summary>
+        public int InFlight { get; set; }
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace FastMail.Core.Sasl;
 
 /// <summary>RFC 4616 PLAIN: message = [authzid] NUL authcid NUL passwd.</summary>
@@ -16,7 +14,6 @@ public sealed partial class SaslServer
         }
 
         second += first + 1;
-        var authzid = span[..first];
         var authcid = message[(first + 1)..second];
         var password = message[(second + 1)..];
         if (authcid.IsEmpty || password.IsEmpty || password.Span.IndexOf((byte)0) >= 0)
@@ -24,13 +21,17 @@ public sealed partial class SaslServer
             return Complete(SaslStatus.MalformedInput); // RFC 4616 section 2: authcid and passwd are 1*SAFE, no NUL
         }
 
-        // RFC 4616 section 2: an authzid other than the authcid asks to act as someone else; FastMail has no proxy rights.
-        if (!authzid.IsEmpty && !Ascii.EqualsIgnoreCase(authzid, authcid.Span))
+        var authorize = message[..first];
+        var mailbox = await _factory.Credentials.AuthenticateAsync(authcid, password, cancellationToken).ConfigureAwait(false);
+
+        // RFC 4616 section 2: an authzid asks to act as that identity. FastMail has no proxy rights, so it may only name
+        // the same account, in any form ("alice@example.org" for "alice", as some phones send); checked after the
+        // password, so a wrong one looks like a wrong password.
+        if (mailbox is null || (!authorize.IsEmpty && !_factory.Credentials.IsLoginOf(authorize.Span, mailbox)))
         {
             return Complete(SaslStatus.Failed);
         }
 
-        var mailbox = await _factory.Credentials.AuthenticateAsync(authcid, password, cancellationToken).ConfigureAwait(false);
-        return mailbox is null ? Complete(SaslStatus.Failed) : Complete(SaslStatus.Succeeded, mailbox);
+        return Complete(SaslStatus.Succeeded, mailbox);
     }
 }

@@ -90,9 +90,10 @@ public sealed partial class SaslServer
 
         user = user[..userLength];
         Span<byte> authorize = stackalloc byte[ScramConstants.MaxMessageLength];
-        if (!authzid.IsEmpty && (!ScramSyntax.TryUnescapeName(authzid, authorize, out var authzLength) || !Ascii.EqualsIgnoreCase(authorize[..authzLength], user)))
+        var authzLength = 0;
+        if (!authzid.IsEmpty && !ScramSyntax.TryUnescapeName(authzid, authorize, out authzLength))
         {
-            return Complete(SaslStatus.Failed); // no proxy authorization, as with PLAIN
+            return Complete(SaslStatus.MalformedInput);
         }
 
         Span<byte> fakeSalt = stackalloc byte[16];
@@ -106,7 +107,11 @@ public sealed partial class SaslServer
             iterations = credentials.Iterations;
             _storedKey = credentials.StoredKey;
             _serverKey = credentials.ServerKey;
-            _scramMailbox = credentials.Mailbox;
+            // An authorization identity may only name the same account (no proxy rights, as with PLAIN). A different
+            // one fails at the proof, like a wrong password, so the answer never depends on which accounts exist.
+            _scramMailbox = authzLength == 0 || _factory.Credentials.IsLoginOf(authorize[..authzLength], credentials.Mailbox)
+                ? credentials.Mailbox
+                : null;
         }
         else
         {

@@ -23,6 +23,4 @@ public readonly struct SaslStep
 
     /// <summary>The canonical mailbox when <see cref="Status"/> is <see cref="SaslStatus.Succeeded"/>, else null.</summary>
     public string? AuthenticatedUser { get; }
-
-    public bool IsComplete => Status != SaslStatus.Continue;
 }

@@ -17,4 +17,11 @@ public interface ISaslCredentials
     /// users; the mechanism then goes on with fake credentials, so the failure looks the same as a wrong password.
     /// </summary>
     bool TryGetScramCredentials(ReadOnlySpan<byte> user, [NotNullWhen(true)] out ScramCredentials? credentials);
+
+    /// <summary>
+    /// True when <paramref name="login"/> (a login name as a client sent it: "name" or "name@local.domain", any case)
+    /// names the account <paramref name="mailbox"/>; used to accept a SASL authorization identity that names the
+    /// authenticated account itself.
+    /// </summary>
+    bool IsLoginOf(ReadOnlySpan<byte> login, string mailbox);
 }

@@ -54,4 +54,7 @@ internal static partial class Pop3Log
 
     [LoggerMessage(EventId = 6015, Level = LogLevel.Information, Message = "POP3 TLS handshake with {Remote} failed, closing")]
     public static partial void TlsFailed(ILogger logger, Exception exception, IPEndPoint? remote);
+
+    [LoggerMessage(EventId = 6016, Level = LogLevel.Error, Message = "POP3 session from {Remote} ended by an internal error (unexpected step {Step})")]
+    public static partial void InternalError(ILogger logger, IPEndPoint? remote, FastMail.Core.Protocol.SessionStep step);
 }

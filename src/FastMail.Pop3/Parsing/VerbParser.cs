@@ -1,16 +1,13 @@
-using System.Buffers.Binary;
+using FastMail.Core.Protocol;
 
 namespace FastMail.Pop3.Parsing;
 
 /// <summary>
 /// Splits a command line into its keyword and arguments. RFC 1939 3: keywords are three or four
-/// case-insensitive characters; they are compared as one little-endian integer after ASCII lower-casing.
+/// case-insensitive characters; they are compared as one integer (<see cref="VerbKey"/>).
 /// </summary>
 internal static class VerbParser
 {
-    // "| 0x20" lower-cases ASCII letters; a non-letter byte can never become a lower-case letter this way.
-    private const uint LowerCaseMask = 0x20202020u;
-
     private const uint User = 'u' | ('s' << 8) | ('e' << 16) | ((uint)'r' << 24);
     private const uint Pass = 'p' | ('a' << 8) | ('s' << 16) | ((uint)'s' << 24);
     private const uint Apop = 'a' | ('p' << 8) | ('o' << 16) | ((uint)'p' << 24);
@@ -39,7 +36,7 @@ internal static class VerbParser
 
         if (keyword.Length == 4)
         {
-            return (BinaryPrimitives.ReadUInt32LittleEndian(keyword) | LowerCaseMask) switch
+            return VerbKey.Read4(keyword) switch
             {
                 User => Pop3Verb.User,
                 Pass => Pop3Verb.Pass,
@@ -59,8 +56,7 @@ internal static class VerbParser
             };
         }
 
-        if (keyword.Length == 3
-            && ((uint)(keyword[0] | (keyword[1] << 8) | (keyword[2] << 16)) | 0x00202020u) == Top)
+        if (keyword.Length == 3 && VerbKey.Read3(keyword) == Top)
         {
             return Pop3Verb.Top;
         }

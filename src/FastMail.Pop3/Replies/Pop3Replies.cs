@@ -12,6 +12,9 @@ internal static class Pop3Replies
 
     public static ReadOnlySpan<byte> Ok => "+OK\r\n"u8;
 
+    // Sent by the transport, before any session, to a connection over the listener's limits (RFC 2449 8.1.2).
+    public static ReadOnlySpan<byte> TooManyConnections => "-ERR [SYS/TEMP] Too many connections, try again later\r\n"u8;
+
     public static ReadOnlySpan<byte> OkPrefix => "+OK "u8;
 
     public static ReadOnlySpan<byte> Terminator => ".\r\n"u8;
@@ -109,6 +112,12 @@ internal static class Pop3Replies
     public static ReadOnlySpan<byte> TooManyErrors => "-ERR Too many errors, closing\r\n"u8;
 
     public static ReadOnlySpan<byte> Timeout => "-ERR [SYS/TEMP] Timeout, closing\r\n"u8;
+
+    // RFC 2449 8.1.2: the response code of a failure on the server's side; such replies do not count as client errors.
+    public static ReadOnlySpan<byte> ServerFailurePrefix => "-ERR [SYS/TEMP]"u8;
+
+    // Ends a session after a bug in the server, never a client's doing.
+    public static ReadOnlySpan<byte> InternalError => "-ERR [SYS/TEMP] Internal error, closing\r\n"u8;
 
     public static ReadOnlySpan<byte> ShuttingDown => "-ERR [SYS/TEMP] Server shutting down\r\n"u8;
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using FastMail.Core.Services;
 using FastMail.Pop3.Logging;
 using FastMail.Pop3.Parsing;
 using FastMail.Pop3.Replies;
@@ -55,19 +56,18 @@ internal sealed partial class Pop3Session
     private async ValueTask AuthenticateAsync(int userLength, int passwordOffset, int passwordLength)
     {
         string? mailbox = null;
-        var account = ThrottleAccount(_user.AsSpan(0, userLength));
-        var lockedOut = false;
+        var attempt = LoginAttempt.Unthrottled;
         try
         {
-            lockedOut = IsLockedOut(PassMethod, account);
-            if (!lockedOut)
+            attempt = await AdmitAsync(PassMethod, ThrottleAccount(_user.AsSpan(0, userLength)));
+            if (attempt.Admitted)
             {
-                await ThrottleDelayAsync(account);
                 mailbox = await _directory.AuthenticateAsync(_user.AsMemory(0, userLength), _line.AsMemory(passwordOffset, passwordLength), _shutdown);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            _throttle?.Complete(attempt, succeeded: false);
             Pop3Log.DirectoryFailed(_logger, exception, _remote);
             WriteError(Pop3Replies.MailboxUnavailable);
             return;
@@ -77,19 +77,20 @@ internal sealed partial class Pop3Session
             CryptographicOperations.ZeroMemory(_line.AsSpan(passwordOffset, passwordLength));
         }
 
-        if (mailbox is null)
+        if (!attempt.Admitted)
         {
-            // Locked out or wrong: the same reply, so a locked-out guesser learns nothing (IAuthThrottle).
-            if (!lockedOut)
-            {
-                LoginFailed(PassMethod, account);
-            }
-
+            // Locked out: the same reply as a wrong password, so a locked-out guesser learns nothing (IAuthThrottle).
             WriteError(Pop3Replies.InvalidCredentials);
             return;
         }
 
-        LoginSucceeded(account);
+        LoginChecked(PassMethod, attempt, mailbox is not null);
+        if (mailbox is null)
+        {
+            WriteError(Pop3Replies.InvalidCredentials);
+            return;
+        }
+
         await OpenMailboxAsync(mailbox);
     }
 
@@ -109,49 +110,42 @@ internal sealed partial class Pop3Session
             return default;
         }
 
-        var account = ThrottleAccount(name);
-        if (IsLockedOut(ApopMethod, account))
-        {
-            WriteError(Pop3Replies.InvalidCredentials);
-            return default;
-        }
-
-        // The directory compares lower-case hex; clients may send either case.
-        if (digest.Length != ApopDigestLength || Ascii.ToLower(digest, _apopDigest, out _) != OperationStatus.Done)
-        {
-            LoginFailed(ApopMethod, account);
-            WriteError(Pop3Replies.InvalidCredentials);
-            return default;
-        }
-
-        if (_throttle is null)
-        {
-            return CheckApop(name, account);
-        }
+        // The directory compares lower-case hex; clients may send either case. A malformed digest is a wrong one.
+        var wellFormed = digest.Length == ApopDigestLength && Ascii.ToLower(digest, _apopDigest, out _) == OperationStatus.Done;
 
         // The name must outlive the span across the throttle's delay.
         name.CopyTo(_user);
-        return CheckApopAfterDelayAsync(name.Length, account);
+        return CheckApopAsync(name.Length, wellFormed);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask CheckApopAfterDelayAsync(int nameLength, string? account)
+    private async ValueTask CheckApopAsync(int nameLength, bool wellFormed)
     {
-        await ThrottleDelayAsync(account);
-        await CheckApop(_user.AsSpan(0, nameLength), account);
-    }
-
-    private ValueTask CheckApop(ReadOnlySpan<byte> name, string? account)
-    {
-        if (!_directory.TryApop(name, _timestamp.AsSpan(0, _timestampLength), _apopDigest, out var mailbox))
+        var attempt = await AdmitAsync(ApopMethod, ThrottleAccount(_user.AsSpan(0, nameLength)));
+        if (!attempt.Admitted)
         {
-            LoginFailed(ApopMethod, account);
             WriteError(Pop3Replies.InvalidCredentials);
-            return default;
+            return;
         }
 
-        LoginSucceeded(account);
-        return OpenMailboxAsync(mailbox);
+        string? mailbox = null;
+        var right = false;
+        try
+        {
+            right = wellFormed && _directory.TryApop(_user.AsSpan(0, nameLength), _timestamp.AsSpan(0, _timestampLength), _apopDigest, out mailbox);
+        }
+        finally
+        {
+            LoginChecked(ApopMethod, attempt, right);
+        }
+
+        if (!right)
+        {
+            WriteError(Pop3Replies.InvalidCredentials);
+            return;
+        }
+
+        await OpenMailboxAsync(mailbox!);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -192,7 +186,7 @@ internal sealed partial class Pop3Session
     {
         // RFC 1939 6: QUIT in AUTHORIZATION closes without entering UPDATE.
         _output.Write(Pop3Replies.SigningOff);
-        _closing = true;
+        _mode = Pop3ReceiveMode.Closing;
         return default;
     }
 }

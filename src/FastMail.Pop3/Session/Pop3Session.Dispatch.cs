@@ -1,4 +1,5 @@
 using System.Buffers;
+using FastMail.Core.Protocol;
 using FastMail.Pop3.Logging;
 using FastMail.Pop3.Parsing;
 using FastMail.Pop3.Replies;
@@ -85,24 +86,26 @@ internal sealed partial class Pop3Session
     /// <summary>Writes an -ERR reply, or the closing one when this error reaches <see cref="Pop3Options.MaxErrors"/>.</summary>
     private void WriteError(ReadOnlySpan<byte> reply)
     {
-        if (!CountError())
+        // RFC 2449 8.1.2: [SYS/TEMP] is the server's trouble (a store or directory failing), not the client's error,
+        // so it does not count, as SMTP's 4xx for a failing store does not (the shared rule, ErrorLimit).
+        if (reply.StartsWith(Pop3Replies.ServerFailurePrefix) || !CountError())
         {
             _output.Write(reply);
         }
     }
 
     /// <summary>Counts an error; when it is one too many, writes the closing reply and returns true (the caller writes nothing).</summary>
+    /// <remarks>The shared rule (<see cref="ErrorLimit"/>); POP3's closing reply stands in place of the error.</remarks>
     private bool CountError()
     {
-        _errors++;
-        if (_options.MaxErrors > 0 && _errors >= _options.MaxErrors)
+        if (!_errors.CountAndCheck(_options.MaxErrors))
         {
-            Pop3Log.TooManyErrors(_logger, _remote);
-            _output.Write(Pop3Replies.TooManyErrors);
-            _closing = true;
-            return true;
+            return false;
         }
 
-        return false;
+        Pop3Log.TooManyErrors(_logger, _remote);
+        _output.Write(Pop3Replies.TooManyErrors);
+        _mode = Pop3ReceiveMode.Closing;
+        return true;
     }
 }

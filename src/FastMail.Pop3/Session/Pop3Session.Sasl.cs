@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using FastMail.Core.Sasl;
+using FastMail.Core.Services;
 using FastMail.Pop3.Logging;
 using FastMail.Pop3.Parsing;
 using FastMail.Pop3.Replies;
@@ -15,7 +16,6 @@ namespace FastMail.Pop3.Session;
 /// </summary>
 internal sealed partial class Pop3Session
 {
-    private bool _saslActive;
     private SaslMechanism _saslMechanism;
     private int _saslResponses;
     private string? _saslAccount;
@@ -78,7 +78,7 @@ internal sealed partial class Pop3Session
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask StepSaslAsync(int offset, int length)
     {
-        _saslActive = false;
+        _mode = _mode == Pop3ReceiveMode.SaslResponse ? Pop3ReceiveMode.Command : _mode;
         _saslResponses++;
         var sasl = _sasl!;
         var response = _line.AsMemory(offset, length);
@@ -89,25 +89,31 @@ internal sealed partial class Pop3Session
         }
 
         SaslStep step;
+        var attempt = LoginAttempt.Unthrottled;
+        var checksCredentials = ChecksCredentials() && !response.Span.SequenceEqual("*"u8);
         try
         {
-            if (ChecksCredentials() && !response.Span.SequenceEqual("*"u8))
+            if (checksCredentials)
             {
-                if (IsLockedOut(method, _saslAccount))
+                attempt = await AdmitAsync(method, _saslAccount);
+                if (!attempt.Admitted)
                 {
                     // The same reply as a wrong password, without checking it (IAuthThrottle).
                     sasl.Reset();
                     WriteError(Pop3Replies.AuthFailed);
                     return;
                 }
-
-                await ThrottleDelayAsync(_saslAccount);
             }
 
             step = await sasl.StepAsync(response, _shutdown);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            if (checksCredentials)
+            {
+                _throttle?.Complete(attempt, succeeded: false);
+            }
+
             Pop3Log.DirectoryFailed(_logger, exception, _remote);
             sasl.Reset();
             WriteError(Pop3Replies.MailboxUnavailable);
@@ -118,18 +124,27 @@ internal sealed partial class Pop3Session
             CryptographicOperations.ZeroMemory(_line.AsSpan(offset, length));
         }
 
+        if (checksCredentials)
+        {
+            // SCRAM answers a right proof with its server-final challenge; the others succeed at once.
+            LoginChecked(method, attempt, step.Status is SaslStatus.Succeeded or SaslStatus.Continue);
+        }
+
         switch (step.Status)
         {
             case SaslStatus.Continue:
                 WriteChallenge(step.Challenge.Span);
                 return;
             case SaslStatus.Succeeded:
-                LoginSucceeded(_saslAccount ?? step.AuthenticatedUser);
                 _saslAccount = null;
                 await OpenMailboxAsync(step.AuthenticatedUser!);
                 return;
             case SaslStatus.Failed:
-                LoginFailed(method, _saslAccount);
+                if (!checksCredentials)
+                {
+                    Pop3Log.AuthenticationFailed(_logger, method, _remote); // refused before any credential check
+                }
+
                 WriteError(Pop3Replies.AuthFailed);
                 return;
             case SaslStatus.Cancelled:
@@ -160,7 +175,7 @@ internal sealed partial class Pop3Session
         _output.Write(Pop3Replies.ChallengePrefix);
         _output.Write(challenge);
         _output.Write(Pop3Replies.CrLf);
-        _saslActive = true;
+        _mode = Pop3ReceiveMode.SaslResponse;
     }
 
     /// <summary>
@@ -174,24 +189,17 @@ internal sealed partial class Pop3Session
             return _options.MaxCommandLineLength;
         }
 
-        if (_saslActive)
+        if (_mode == Pop3ReceiveMode.SaslResponse)
         {
             return _authLineLength;
         }
 
-        if (buffer.Length < 5)
-        {
-            return _options.MaxCommandLineLength;
-        }
-
-        Span<byte> head = stackalloc byte[5];
-        buffer.Slice(0, 5).CopyTo(head);
-        return Ascii.EqualsIgnoreCase(head, "AUTH "u8) ? _authLineLength : _options.MaxCommandLineLength;
+        return AuthCommand.StartsBuffer(buffer) ? _authLineLength : _options.MaxCommandLineLength;
     }
 
     private void ResetSasl()
     {
-        _saslActive = false;
+        _mode = _mode == Pop3ReceiveMode.SaslResponse ? Pop3ReceiveMode.Command : _mode;
         _saslResponses = 0;
         _saslAccount = null;
         _sasl?.Reset();

@@ -24,31 +24,31 @@ internal sealed partial class Pop3Session
         }
 
         _output.Write(Pop3Replies.BeginTls);
-        _startTls = true;
+        _mode = Pop3ReceiveMode.StartTls;
     }
 
     /// <summary>
-    /// Runs the handshake after the read loop consumed every buffered byte. On success the session continues in
-    /// AUTHORIZATION over the decrypted pipes; on failure it ends (returns false).
+    /// Runs the handshake after the loop discarded every buffered byte and flushed the +OK. On success the session
+    /// continues in AUTHORIZATION over the decrypted pipes; on failure it ends (returns false).
     /// </summary>
     private async ValueTask<bool> StartTlsAsync()
     {
-        _startTls = false;
-        if (!await FlushAsync())
-        {
-            return false;
-        }
-
+        _mode = Pop3ReceiveMode.Command;
         try
         {
-            // The idle timer stays armed: it cancels the plaintext read of a client that never finishes the handshake.
+            // The idle timeout bounds the handshake: it cancels the plaintext read of a client that never finishes it.
+            _loop.StartDeadline(IdleTimeout);
             await _connection.StartTlsAsync(_shutdown);
         }
         catch (Exception exception) when (!_shutdown.IsCancellationRequested)
         {
             Pop3Log.TlsFailed(_logger, exception, _remote);
-            _closing = true;
+            _mode = Pop3ReceiveMode.Closing;
             return false;
+        }
+        finally
+        {
+            _loop.StopDeadline();
         }
 
         // RFC 2595 4: the client must discard what it knew and ask CAPA again; nothing from before TLS carries over.

@@ -15,7 +15,7 @@ internal sealed partial class Pop3Session
     private async ValueTask EnterUpdateAsync()
     {
         _state = Pop3State.Update;
-        _closing = true;
+        _mode = Pop3ReceiveMode.Closing;
         var mailbox = _mailbox!;
         var count = _marks.DeletedCount;
         if (count > 0)

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using FastMail.Core.Protocol;
 using FastMail.Core.Sasl;
 using FastMail.Core.Services;
 using FastMail.Pop3.Parsing;
@@ -11,9 +12,10 @@ namespace FastMail.Pop3.Session;
 /// <summary>
 /// One POP3 connection's state machine (RFC 1939). Pooled by <see cref="Pop3SessionHandler"/>: everything a
 /// connection needs is allocated once per session object and cleared by <see cref="Reset"/> before reuse.
-/// The partial files hold the read loop, the dispatcher, and one file per state's commands.
+/// The read loop is the shared <see cref="SessionLoop"/> (its hooks are in Pop3Session.Protocol.cs); the partial files
+/// hold the dispatcher and one file per state's commands.
 /// </summary>
-internal sealed partial class Pop3Session
+internal sealed partial class Pop3Session : IPooledSession
 {
     private readonly Pop3Options _options;
     private readonly IDirectory _directory;
@@ -30,25 +32,20 @@ internal sealed partial class Pop3Session
     private readonly SaslServer? _sasl;
     private readonly IAuthThrottle? _throttle;
     private readonly int _authLineLength;
+    private readonly SessionLoop _loop;
 
     private IMailConnection _connection = null!;
     private PipeReader _input = null!;
     private PipeWriter _output = null!;
     private IPEndPoint? _remote;
     private CancellationToken _shutdown;
-    private ITimer? _timer;
     private IMailboxSession? _mailbox;
     private Pop3State _state;
     private int _userLength = -1;
     private int _timestampLength;
-    private int _errors;
+    private ErrorLimit _errors;
     private bool _plaintextAuthAllowed;
-    private bool _startTls;
-    private bool _closing;
-    private bool _connectionLost;
-    private volatile bool _flushing;
-    private volatile bool _timedOut;
-    private volatile bool _shuttingDown;
+    private Pop3ReceiveMode _mode;
 
     public Pop3Session(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider time, Pop3Security security)
     {
@@ -57,6 +54,7 @@ internal sealed partial class Pop3Session
         _store = store;
         _logger = logger;
         _time = time;
+        _loop = new SessionLoop(this);
         _hostName = Encoding.ASCII.GetBytes(options.HostName);
         _lineReader = new CommandLineReader(options.MaxCommandLineLength);
         _saslFactory = security.Sasl;
@@ -78,22 +76,16 @@ internal sealed partial class Pop3Session
         _output = null!;
         _remote = null;
         _shutdown = default;
-        _timer = null;
         _mailbox = null;
         _marks.Reset();
         _lineReader.Reset();
         _state = Pop3State.Authorization;
         _userLength = -1;
         _timestampLength = 0;
-        _errors = 0;
+        _errors.Reset();
         _plaintextAuthAllowed = false;
-        _startTls = false;
+        _mode = Pop3ReceiveMode.Command;
         ResetSasl();
-        _closing = false;
-        _connectionLost = false;
-        _flushing = false;
-        _timedOut = false;
-        _shuttingDown = false;
         Array.Clear(_line);
         Array.Clear(_user);
         Array.Clear(_apopDigest);

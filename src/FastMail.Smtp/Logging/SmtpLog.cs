@@ -50,4 +50,7 @@ internal static partial class SmtpLog
 
     [LoggerMessage(5014, LogLevel.Information, "SMTP client {Remote} sent message data too slowly")]
     public static partial void DataTooSlow(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(5017, LogLevel.Error, "SMTP session from {Remote} ended by an internal error (unexpected step {Step})")]
+    public static partial void InternalError(ILogger logger, IPEndPoint? remote, FastMail.Core.Protocol.SessionStep step);
 }

@@ -1,13 +1,12 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using FastMail.Core.Protocol;
 
 namespace FastMail.Smtp.Parsing;
 
 /// <summary>Splits command lines off the receive buffer and recognises the verb, without allocating.</summary>
 internal static class SmtpCommandParser
 {
-    // Verbs as little-endian integers of their lower-case spelling; a line's first four bytes OR 0x20202020 fold
-    // ASCII upper case to lower case (and never turn a non-letter into a letter), so one compare matches any case.
+    // Verbs as little-endian integers of their lower-case spelling, compared with VerbKey.Read4 of a line.
     private const uint Helo = 'h' | ('e' << 8) | ('l' << 16) | ((uint)'o' << 24);
     private const uint Ehlo = 'e' | ('h' << 8) | ('l' << 16) | ((uint)'o' << 24);
     private const uint Mail = 'm' | ('a' << 8) | ('i' << 16) | ((uint)'l' << 24);
@@ -86,8 +85,8 @@ internal static class SmtpCommandParser
 
         // RFC 3207 4: STARTTLS is the one eight-letter verb.
         if (line.Length >= 8
-            && (BinaryPrimitives.ReadUInt32LittleEndian(line) | 0x20202020u) == Star
-            && (BinaryPrimitives.ReadUInt32LittleEndian(line[4..]) | 0x20202020u) == Ttls
+            && VerbKey.Read4(line) == Star
+            && VerbKey.Read4(line[4..]) == Ttls
             && (line.Length == 8 || line[8] == (byte)' ' || line[8] == (byte)'\t'))
         {
             arguments = line[8..].Trim(" \t"u8);
@@ -100,7 +99,7 @@ internal static class SmtpCommandParser
             return SmtpVerb.Unknown;
         }
 
-        var verb = (BinaryPrimitives.ReadUInt32LittleEndian(line) | 0x20202020u) switch
+        var verb = VerbKey.Read4(line) switch
         {
             Helo => SmtpVerb.Helo,
             Ehlo => SmtpVerb.Ehlo,
@@ -121,19 +120,6 @@ internal static class SmtpCommandParser
         }
 
         return verb;
-    }
-
-    /// <summary>True when <paramref name="buffer"/> starts with "AUTH " in any case: its line may be longer (RFC 4954 4).</summary>
-    public static bool StartsWithAuth(in ReadOnlySequence<byte> buffer)
-    {
-        if (buffer.Length < 5)
-        {
-            return false;
-        }
-
-        Span<byte> head = stackalloc byte[5];
-        buffer.Slice(0, 5).CopyTo(head);
-        return (BinaryPrimitives.ReadUInt32LittleEndian(head) | 0x20202020u) == Auth && (head[4] == (byte)' ' || head[4] == (byte)'\t');
     }
 
     private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>

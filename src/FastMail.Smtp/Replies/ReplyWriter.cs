@@ -1,17 +1,18 @@
 using System.Buffers;
+using FastMail.Core.Protocol;
+using CoreReplyWriter = FastMail.Core.Protocol.ReplyWriter;
 
 namespace FastMail.Smtp.Replies;
 
-/// <summary>Writes composed replies straight into the connection's buffer writer, without intermediate strings.</summary>
+/// <summary>
+/// The SMTP replies composed per message (RCPT's address replies, DATA's queue id), written with the shared
+/// <see cref="CoreReplyWriter"/> straight into the connection's buffer writer, without intermediate strings.
+/// </summary>
 internal static class ReplyWriter
 {
     /// <summary>Writes "prefix local@domain suffix": the address replies of RCPT (550, 553, 554).</summary>
-    public static void WriteAddressReply(IBufferWriter<byte> output, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> address, ReadOnlySpan<byte> suffix)
-    {
-        output.Write(prefix);
-        output.Write(address);
-        output.Write(suffix);
-    }
+    public static void WriteAddressReply(IBufferWriter<byte> output, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> address, ReadOnlySpan<byte> suffix) =>
+        output.WriteQuoting(prefix, address, suffix);
 
     /// <summary>Writes "250 2.0.0 Ok: queued as ID".</summary>
     public static void WriteQueued(IBufferWriter<byte> output, long queueId)

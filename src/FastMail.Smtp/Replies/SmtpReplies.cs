@@ -24,6 +24,9 @@ internal static class SmtpReplies
     // Queue id and CRLF follow.
     public static ReadOnlySpan<byte> QueuedAsPrefix => "250 2.0.0 Ok: queued as "u8;
 
+    // Sent by the transport, before any session, to a connection over the listener's limits (RFC 5321 3.8).
+    public static ReadOnlySpan<byte> TooManyConnections => "421 4.7.0 Too many connections, try again later\r\n"u8;
+
     public static ReadOnlySpan<byte> LineTooLong => "500 5.5.2 Line too long\r\n"u8;
 
     public static ReadOnlySpan<byte> UnknownCommand => "500 5.5.1 Error: command not recognized\r\n"u8;

@@ -20,4 +20,7 @@ internal enum ProcessResult : byte
 
     /// <summary>QUIT or 421: flush and end the session.</summary>
     Close,
+
+    /// <summary>The session met a state it does not know (a bug): 421 4.3.0 and the end of the session.</summary>
+    Fault,
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using FastMail.Core.Sasl;
-using FastMail.Smtp.Auth;
+using FastMail.Core.Services;
 using FastMail.Smtp.Logging;
 using FastMail.Smtp.Parsing;
 using FastMail.Smtp.Replies;
@@ -11,7 +11,8 @@ namespace FastMail.Smtp.Session;
 /// <summary>
 /// AUTH (RFC 4954) over the shared SASL server. Each step is awaited by the read loop (a password check may take a
 /// while, and the throttle may delay it); the response waits in <see cref="AuthLine"/>, a buffer of its own, because
-/// the receive buffer moves on meanwhile. Every password check goes through the throttle when one is configured.
+/// the receive buffer moves on meanwhile. Every password check is first admitted by the throttle when one is configured
+/// (<see cref="IAuthThrottle"/>): the attempt is counted before the password is looked at.
 /// </summary>
 internal sealed partial class SmtpSession
 {
@@ -114,26 +115,34 @@ internal sealed partial class SmtpSession
         var response = _authLine.AsMemory(0, _authLineLength);
         if (_authStep == 0)
         {
-            _authAccount = SaslAccountName.Find(_authMechanism, response.Span);
+            _authAccount = SaslAccountName.Read(_authMechanism, response.Span);
         }
 
         // The step that checks the password: PLAIN's only one; LOGIN's and SCRAM's second.
         var checksPassword = _authStep == (_authMechanism == SaslMechanism.Plain ? 0 : 1);
         SaslStep step;
+        var attempt = LoginAttempt.Unthrottled;
+        var throttled = false;
+        var passwordRight = false;
         try
         {
-            if (checksPassword && throttle is not null)
+            if (checksPassword && throttle is not null && !response.Span.SequenceEqual("*"u8))
             {
-                if (throttle.IsLockedOut(address, _authAccount))
+                attempt = await throttle.BeginAsync(address, _authAccount, _shutdown);
+                if (!attempt.Admitted)
                 {
+                    // The same reply as a wrong password, even when the password is right.
                     server.Reset();
                     return AuthFailed(lockedOut: true);
                 }
 
-                await throttle.DelayAsync(address, _authAccount, _shutdown);
+                throttled = true;
             }
 
             step = await server.StepAsync(response, _shutdown);
+
+            // SCRAM answers a right proof with its server-final challenge; the others succeed at once.
+            passwordRight = step.Status is SaslStatus.Succeeded or SaslStatus.Continue;
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
@@ -151,6 +160,10 @@ internal sealed partial class SmtpSession
         finally
         {
             ClearAuthLine();
+            if (throttled)
+            {
+                throttle!.Complete(attempt, passwordRight);
+            }
         }
 
         _authStep++;
@@ -161,15 +174,9 @@ internal sealed partial class SmtpSession
                 return ProcessResult.Continue;
             case SaslStatus.Succeeded:
                 _user = step.AuthenticatedUser;
-                throttle?.RecordSuccess(address, _authAccount);
                 SmtpLog.Authenticated(_context.Logger, _remote, _user, MechanismName());
                 return Reply(SmtpReplies.AuthSucceeded);
             case SaslStatus.Failed:
-                if (checksPassword)
-                {
-                    throttle?.RecordFailure(address, _authAccount);
-                }
-
                 return AuthFailed(lockedOut: false);
             case SaslStatus.Cancelled:
                 return Error(SmtpReplies.AuthCancelled);

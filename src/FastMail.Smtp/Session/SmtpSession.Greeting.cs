@@ -34,7 +34,7 @@ internal sealed partial class SmtpSession
             input.AdvanceTo(result.Buffer.End);
             SmtpLog.EarlyTalker(_context.Logger, _remote);
             Output.Write(SmtpReplies.EarlyTalker);
-            EndFlush(await BeginFlush());
+            await _loop.FlushAsync();
             return false;
         }
 

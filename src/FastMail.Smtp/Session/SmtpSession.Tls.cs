@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Text;
+using FastMail.Core.Protocol;
 using FastMail.Smtp.Logging;
 using FastMail.Smtp.Replies;
 
@@ -11,8 +12,11 @@ namespace FastMail.Smtp.Session;
 /// </summary>
 internal sealed partial class SmtpSession
 {
-    // "TLSv1.3 TLS_AES_256_GCM_SHA384" and the like, for the Received header; longer descriptions are cut.
-    private readonly byte[] _tlsDescription = new byte[96];
+    // "TLSv1.3 TLS_AES_256_GCM_SHA384" and the like (about 30 octets), for the Received header; longer descriptions
+    // are cut so a header line stays well under RFC 5322 2.1.1's 998 octets.
+    private const int MaxTlsDescriptionLength = 96;
+
+    private readonly byte[] _tlsDescription = new byte[MaxTlsDescriptionLength];
     private int _tlsDescriptionLength;
     private bool _secure;
     private bool _plaintextAuthAllowed;
@@ -79,7 +83,7 @@ internal sealed partial class SmtpSession
     {
         var connection = _connection!;
         _secure = connection.IsSecure;
-        _plaintextAuthAllowed = _secure || _context.AllowPlaintextAuthWithoutTls || IsLoopback(connection.RemoteEndPoint);
+        _plaintextAuthAllowed = _secure || _context.AllowPlaintextAuthWithoutTls || LoopbackAddress.Is(connection.RemoteEndPoint);
         _tlsDescriptionLength = 0;
         var description = _secure ? connection.TlsDescription : null;
         if (!string.IsNullOrEmpty(description))
@@ -108,16 +112,5 @@ internal sealed partial class SmtpSession
         _authAccount = null;
         _saslServer?.Reset();
         ClearAuthLine();
-    }
-
-    private static bool IsLoopback(IPEndPoint? remote)
-    {
-        if (remote is null)
-        {
-            return false;
-        }
-
-        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
-        return IPAddress.IsLoopback(address);
     }
 }

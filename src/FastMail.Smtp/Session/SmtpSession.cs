@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using FastMail.Core.Protocol;
 using FastMail.Core.Services;
 using FastMail.Smtp.Data;
 using FastMail.Smtp.Logging;
@@ -14,32 +15,33 @@ namespace FastMail.Smtp.Session;
 /// long as the object, and <see cref="Reset"/> clears all per-connection state before reuse.
 /// The read loop is "drain, then flush once": every complete command already received is answered into the
 /// output buffer, and the replies go out in one flush (RFC 2920 PIPELINING for free).
-/// This file holds the loop; the verbs are in SmtpSession.*.cs.
+/// The loop is the shared <see cref="SessionLoop"/> (its hooks are in SmtpSession.Protocol.cs); this file holds the
+/// command dispatch, and the verbs are in SmtpSession.*.cs.
 /// </summary>
-internal sealed partial class SmtpSession
+internal sealed partial class SmtpSession : IPooledSession
 {
-    private static readonly TimerCallback s_onTimer = static state => ((SmtpSession)state!).OnTimer();
-    private static readonly Action<object?> s_onShutdown = static state => ((SmtpSession)state!).OnShutdown();
+    // RFC 5321 4.1.3: "[IPv6:" + the longest IPv6 text (45: six groups and a dotted IPv4) + "%" and a scope id
+    // (up to 10 digits) + "]" is 63 octets; a literal that does not fit is left out of the Received header.
+    private const int MaxRemoteLiteralLength = 64;
 
     private readonly SmtpServerContext _context;
+    private readonly SessionLoop _loop;
     private readonly byte[] _lineScratch;
     private readonly byte[] _dataOut;
     private readonly AddressBuffer _helo;
-    private readonly byte[] _remoteLiteral = new byte[64];
+    private readonly byte[] _remoteLiteral = new byte[MaxRemoteLiteralLength];
 
     private IMailConnection? _connection;
     private PipeReader? _input;
     private PipeWriter? _output;
-    private ITimer? _timer;
     private IPEndPoint? _remote;
     private int _remoteLiteralLength;
     private CancellationToken _shutdown;
-    private volatile bool _timedOut;
 
     // "What it is doing", readable from other threads (timer and shutdown callbacks).
     private volatile ReceiveMode _mode;
     private TransactionState _transaction;
-    private int _errors;
+    private ErrorLimit _errors;
     private bool _extended;
 
     private DataScanner _scanner;
@@ -53,6 +55,7 @@ internal sealed partial class SmtpSession
     public SmtpSession(SmtpServerContext context)
     {
         _context = context;
+        _loop = new SessionLoop(this);
         _lineScratch = new byte[context.MaxLineLength];
         _helo = new AddressBuffer(context.MaxLineLength);
 
@@ -82,13 +85,9 @@ internal sealed partial class SmtpSession
         _remoteLiteralLength = FormatRemoteLiteral(remote, _remoteLiteral);
         ReadSecurity();
         SmtpLog.SessionStarted(_context.Logger, remote);
-
-        var timer = _context.Time.CreateTimer(s_onTimer, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer = timer;
-        var registration = shutdown.UnsafeRegister(s_onShutdown, this);
         try
         {
-            await RunLoopAsync(timer);
+            await _loop.RunAsync(shutdown);
         }
         catch (Exception exception)
         {
@@ -96,8 +95,6 @@ internal sealed partial class SmtpSession
         }
         finally
         {
-            await registration.DisposeAsync();
-            await timer.DisposeAsync();
             AbortMessage();
             await _input.CompleteAsync();
             await _output.CompleteAsync();
@@ -114,201 +111,14 @@ internal sealed partial class SmtpSession
         _connection = null;
         _input = null;
         _output = null;
-        _timer = null;
         _remote = null;
         _remoteLiteralLength = 0;
         _shutdown = default;
-        _timedOut = false;
         _mode = ReceiveMode.Command;
-        _errors = 0;
+        _pending = ProcessResult.Continue;
+        _errors.Reset();
         _extended = false;
         _helo.Clear();
-    }
-
-    private async Task RunLoopAsync(ITimer timer)
-    {
-        if (_context.GreetingDelay > TimeSpan.Zero && !await WaitBeforeGreetingAsync())
-        {
-            return;
-        }
-
-        Output.Write(_context.Replies.Greeting);
-        if (!EndFlush(await BeginFlush()))
-        {
-            return;
-        }
-
-        var lineInProgress = false;
-        var lineStarted = 0L;
-        while (true)
-        {
-            // Re-read each time: STARTTLS replaces the pipes.
-            var input = _input!;
-            var output = Output;
-            var inData = _mode is ReceiveMode.Data or ReceiveMode.DrainData;
-
-            // A message being received may finish; a session waiting for a command is told to go.
-            if (!inData && _shutdown.IsCancellationRequested)
-            {
-                output.Write(_context.Replies.ShuttingDown);
-                EndFlush(await BeginFlush());
-                return;
-            }
-
-            // RFC 5321 4.5.3.2: the timeout is per command, and per block of message text. A command line must
-            // complete within it however slowly it trickles in (a slowloris sending a byte a second is cut off).
-            var wait = inData ? _context.DataTimeout : _context.CommandTimeout;
-            if (!inData && lineInProgress)
-            {
-                wait -= _context.Time.GetElapsedTime(lineStarted);
-                wait = wait > TimeSpan.Zero ? wait : TimeSpan.FromTicks(1);
-            }
-
-            _timedOut = false;
-            timer.Change(wait, Timeout.InfiniteTimeSpan);
-            var result = await input.ReadAsync();
-            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-
-            var buffer = result.Buffer;
-            if (result.IsCanceled)
-            {
-                input.AdvanceTo(buffer.Start);
-                if (_timedOut)
-                {
-                    SmtpLog.TimedOut(_context.Logger, _remote);
-                    output.Write(_context.Replies.Timeout);
-                    EndFlush(await BeginFlush());
-                    return;
-                }
-
-                continue;
-            }
-
-            var action = Process(ref buffer);
-            var partialLine = action == ProcessResult.NeedMoreData
-                && (_mode == ReceiveMode.DrainLine || (_mode is ReceiveMode.Command or ReceiveMode.SaslResponse && !buffer.IsEmpty));
-            if (partialLine && !lineInProgress)
-            {
-                lineStarted = _context.Time.GetTimestamp();
-            }
-
-            lineInProgress = partialLine;
-            if (action == ProcessResult.NeedMoreData)
-            {
-                input.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    // The client hung up; whatever it sent last still gets its answers, a half message is dropped.
-                    EndFlush(await BeginFlush());
-                    return;
-                }
-
-                if (_mode is ReceiveMode.Data or ReceiveMode.DrainData && DataTooSlow())
-                {
-                    SmtpLog.DataTooSlow(_context.Logger, _remote);
-                    output.Write(_context.Replies.DataTooSlow);
-                    EndFlush(await BeginFlush());
-                    return;
-                }
-
-                if (!EndFlush(await BeginFlush()))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            if (action == ProcessResult.StartTls)
-            {
-                // RFC 3207 4.2: whatever the client pipelined behind STARTTLS is discarded, never executed.
-                input.AdvanceTo(buffer.End);
-                if (!EndFlush(await BeginFlush()) || !await StartTlsAsync())
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            // Stopped early: the rest of the buffer is unexamined, so the next read returns it at once.
-            // (Read its length first: after AdvanceTo the sequence's segments may be recycled.)
-            var moreBuffered = !buffer.IsEmpty;
-            input.AdvanceTo(buffer.Start);
-            if (action == ProcessResult.Close)
-            {
-                EndFlush(await BeginFlush());
-                return;
-            }
-
-            // Replies before the message are sent before awaiting the store; the 250 follows durable storage.
-            if (!EndFlush(await BeginFlush()))
-            {
-                return;
-            }
-
-            if (action == ProcessResult.Authenticate)
-            {
-                if (await AuthenticateAsync() == ProcessResult.Close)
-                {
-                    EndFlush(await BeginFlush());
-                    return;
-                }
-
-                if (!moreBuffered && !EndFlush(await BeginFlush()))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            // Not cancelled by shutdown: a message already received is finished. Awaited here rather than in a
-            // helper, so a commit costs no async state machine of its own.
-            var message = _message!;
-            _message = null;
-            Exception? failure = null;
-            long storeId = 0;
-            try
-            {
-                storeId = await _context.Delivery.CommitAsync(_envelope, message, CancellationToken.None);
-            }
-            catch (Exception exception)
-            {
-                failure = exception;
-            }
-
-            // Pipelined commands behind the message add their replies to this one before the next flush.
-            EndCommit(message, storeId, failure);
-            if (!moreBuffered && !EndFlush(await BeginFlush()))
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Starts sending the buffered replies; await it and pass the result to <see cref="EndFlush"/>. A client that stops
-    /// reading gets no longer than the command timeout. Not an async method, so a flush that completes at once
-    /// costs no state machine (Debug builds allocate one per async call).
-    /// </summary>
-    private ValueTask<FlushResult> BeginFlush()
-    {
-        _timedOut = false;
-        _timer!.Change(_context.CommandTimeout, Timeout.InfiniteTimeSpan);
-        return Output.FlushAsync();
-    }
-
-    /// <summary>False when the session cannot go on: the client is gone, or the flush timed out.</summary>
-    private bool EndFlush(FlushResult result)
-    {
-        _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (result.IsCanceled)
-        {
-            SmtpLog.TimedOut(_context.Logger, _remote);
-        }
-
-        return !result.IsCompleted && !result.IsCanceled;
     }
 
     /// <summary>Answers every complete command in <paramref name="buffer"/>, advancing it past what was used.</summary>
@@ -322,7 +132,7 @@ internal sealed partial class SmtpSession
                 {
                     var status = SmtpCommandParser.TryReadLine(buffer, _context.MaxLineLength, _lineScratch, out var line, out var next);
                     var authLine = false;
-                    if (status == LineStatus.TooLong && _context.Sasl is not null && SmtpCommandParser.StartsWithAuth(buffer))
+                    if (status == LineStatus.TooLong && _context.Sasl is not null && AuthCommand.StartsBuffer(buffer))
                     {
                         // RFC 4954 4: an AUTH line with its initial response may be longer than 512 octets.
                         authLine = true;
@@ -376,7 +186,8 @@ internal sealed partial class SmtpSession
                     _mode = ReceiveMode.Command;
                     continue;
 
-                default:
+                case ReceiveMode.Data:
+                case ReceiveMode.DrainData:
                     if (!ScanData(ref buffer))
                     {
                         return ProcessResult.NeedMoreData;
@@ -389,6 +200,9 @@ internal sealed partial class SmtpSession
                     }
 
                     continue;
+
+                default:
+                    return ProcessResult.Fault;
             }
         }
     }
@@ -439,9 +253,10 @@ internal sealed partial class SmtpSession
         return CountError();
     }
 
+    // The shared rule (ErrorLimit): the MaxErrors-th error closes; SMTP sends its error, then 421.
     private ProcessResult CountError()
     {
-        if (++_errors < _context.MaxErrors)
+        if (!_errors.CountAndCheck(_context.MaxErrors))
         {
             return ProcessResult.Continue;
         }
@@ -456,21 +271,6 @@ internal sealed partial class SmtpSession
         _transaction = TransactionState.Idle;
         _markUnauthenticated = false;
         _envelope.Clear();
-    }
-
-    private void OnTimer()
-    {
-        _timedOut = true;
-        _input?.CancelPendingRead();
-        _output?.CancelPendingFlush();
-    }
-
-    private void OnShutdown()
-    {
-        if (_mode is ReceiveMode.Command or ReceiveMode.DrainLine or ReceiveMode.SaslResponse)
-        {
-            _input?.CancelPendingRead();
-        }
     }
 
     // RFC 5321 4.1.3 address literal of the client, for the Received header: "[192.0.2.1]" or "[IPv6:2001:db8::1]".

@@ -33,7 +33,7 @@ internal static partial class FileReservation
             return Result.Unsupported;
         }
 
-        var descriptor = Open(path, WriteOnly | Create | CloseOnExec, Convert.ToInt32("644", 8));
+        var descriptor = Open(path, WriteOnly | Create | CloseOnExec, Convert.ToInt32("600", 8));
         if (descriptor < 0)
         {
             errno = Marshal.GetLastPInvokeError();

@@ -2,6 +2,7 @@ using System.Buffers;
 using FASTER.core;
 using FastMail.Core.Storage;
 using Microsoft.Extensions.Logging;
+using FastMail.Core.IO;
 
 namespace FastMail.Storage.Log;
 
@@ -33,6 +34,9 @@ internal sealed class MailLog : IAsyncDisposable
 
     public int PageSizeBits { get; private init; }
 
+    /// <summary>True when this open created the log: no earlier run committed anything in its directory.</summary>
+    public bool IsNew { get; private init; }
+
     private int PageSize { get; init; }
 
     public long TailAddress => _log.TailAddress;
@@ -44,7 +48,8 @@ internal sealed class MailLog : IAsyncDisposable
 
     public static MailLog Open(StorageOptions options, ILogger logger)
     {
-        Directory.CreateDirectory(options.MailDirectory);
+        OwnerOnly.CreateDirectory(options.MailDirectory);
+        var isNew = SlotCommitManager.HasNoCommits(options.MailDirectory);
 
         // Make the mail directory's own entry durable before anything in it is acknowledged.
         DirectorySync.Sync(Path.GetFullPath(options.DataDirectory));
@@ -69,7 +74,7 @@ internal sealed class MailLog : IAsyncDisposable
                 TryRecoverLatest = true,
                 AutoCommit = false,
             };
-            var log = new FasterLog(settings, logger);
+            var log = new FasterLog(settings, new FasterLogFilter(logger));
             var reservation = LogSpaceReservation.Open(path, options.SegmentSizeBits, options.PageSizeBits, log.TailAddress, logger);
             // A failed commit is put down to a full disk when less than a page (or the reserve) is free at that moment.
             var mailDirectory = options.MailDirectory;
@@ -77,6 +82,7 @@ internal sealed class MailLog : IAsyncDisposable
             return new MailLog(device, commits, log, logger, () => FreeSpaceGuard.IsBelow(mailDirectory, full))
             {
                 _reservation = reservation,
+                IsNew = isNew,
                 PageSize = options.PageSize,
                 MaxRecordSize = options.PageSize - RecordFormat.FasterEntryHeaderSize - RecordFormat.FasterFirstPageReserve,
                 _path = path,

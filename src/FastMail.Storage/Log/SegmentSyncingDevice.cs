@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FASTER.core;
+using FastMail.Core.IO;
 
 namespace FastMail.Storage.Log;
 
@@ -44,6 +45,8 @@ internal sealed class SegmentSyncingDevice : StorageDeviceBase
             {
                 try
                 {
+                    // FASTER created the file with the process umask; mail stays owner-only whatever that is.
+                    OwnerOnly.Restrict(SegmentPath(segmentId));
                     DirectorySync.Sync(_directory);
                     _syncedSegments.TryAdd(segmentId, true);
                 }
@@ -56,6 +59,8 @@ internal sealed class SegmentSyncingDevice : StorageDeviceBase
             callback(errorCode, numBytes, state);
         }, context);
     }
+
+    private string SegmentPath(int segmentId) => _inner.FileName + "." + segmentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context) =>
         _inner.ReadAsync(segmentId, sourceAddress, destinationAddress, readLength, callback, context);

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using FastMail.Storage.Recovery;
 using FASTER.core;
 using Microsoft.Win32.SafeHandles;
+using FastMail.Core.IO;
 
 namespace FastMail.Storage.Log;
 
@@ -27,6 +28,10 @@ internal sealed class SlotCommitManager : ILogCommitManager
     private int _nextSlot;
     private bool _legacyRemoved;
 
+    /// <summary>True when <paramref name="directory"/> holds no commit of any earlier run: the log starts empty.</summary>
+    public static bool HasNoCommits(string directory) =>
+        !File.Exists(Path.Combine(directory, "commit-slot-0")) && !System.IO.Directory.Exists(Path.Combine(directory, LegacyDirectoryName));
+
     public SlotCommitManager(string directory)
     {
         _legacyDirectory = Path.Combine(directory, LegacyDirectoryName);
@@ -38,6 +43,8 @@ internal sealed class SlotCommitManager : ILogCommitManager
             _slots[slot] = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.WriteThrough);
             if (isNew)
             {
+                OwnerOnly.Restrict(path);
+
                 // Allocated now, so that no later commit needs a new block: a full disk cannot fail a metadata write.
                 RandomAccess.Write(_slots[slot], new byte[SlotSize], 0);
                 created = true;

@@ -3,6 +3,7 @@ using System.Globalization;
 using FastMail.Storage.Index;
 using FastMail.Storage.Log;
 using Microsoft.Extensions.Logging;
+using FastMail.Core.IO;
 
 namespace FastMail.Storage.Recovery;
 
@@ -31,7 +32,7 @@ internal sealed class CheckpointStore
     {
         var started = Stopwatch.GetTimestamp();
         var created = !System.IO.Directory.Exists(_directory);
-        System.IO.Directory.CreateDirectory(_directory);
+        OwnerOnly.CreateDirectory(_directory);
         if (created)
         {
             DirectorySync.Sync(Path.GetDirectoryName(_directory)!);
@@ -40,7 +41,9 @@ internal sealed class CheckpointStore
         var path = Path.Combine(_directory, Prefix + snapshot.CoveredAddress.ToString(CultureInfo.InvariantCulture) + Suffix);
         var temp = path + ".tmp";
         long size;
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        var options = OwnerOnly.NewFileOptions(FileMode.Create, FileAccess.Write, FileShare.None);
+        options.BufferSize = 0;
+        using (var stream = new FileStream(temp, options))
         {
             CheckpointWriter.Write(stream, snapshot);
             stream.Flush(flushToDisk: true);

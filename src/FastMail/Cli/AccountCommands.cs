@@ -1,6 +1,7 @@
 using FastMail.Accounts;
 using FastMail.Configuration;
 using FastMail.Hosting;
+using FastMail.Core.IO;
 
 namespace FastMail.Cli;
 
@@ -10,7 +11,7 @@ internal static class AccountCommands
     public static AccountAdmin OpenAdmin(Arguments args)
     {
         var settings = FastMailSettings.From(ConfigOptions.Load(args));
-        Directory.CreateDirectory(settings.DataDirectory);
+        OwnerOnly.CreateDirectory(settings.DataDirectory);
         return new AccountAdmin(AccountsSettings.From(settings));
     }
 

@@ -1,4 +1,5 @@
 using FastMail.Configuration;
+using FastMail.Core.IO;
 
 namespace FastMail.Hosting;
 
@@ -17,7 +18,7 @@ internal sealed class DataDirectoryLock : IDisposable
         var path = Path.Combine(dataDirectory, "fastmail.pid");
         try
         {
-            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var file = new FileStream(path, OwnerOnly.NewFileOptions(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             file.SetLength(0);
             var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
             file.Write(pid);

@@ -20,9 +20,6 @@ namespace FastMail.Hosting;
 /// </summary>
 internal sealed class MailServer : IAsyncDisposable
 {
-    private static readonly byte[] SmtpBusyReply = "421 4.7.0 Too many connections, try again later\r\n"u8.ToArray();
-    private static readonly byte[] Pop3BusyReply = "-ERR [SYS/TEMP] Too many connections, try again later\r\n"u8.ToArray();
-
     private readonly List<(string Kind, SocketListener Listener)> _listeners = [];
     private readonly DataDirectoryLock _dataLock;
     private readonly FasterMailStore _store;
@@ -48,7 +45,7 @@ internal sealed class MailServer : IAsyncDisposable
     public static MailServer Start(FastMailSettings settings, ILoggerFactory loggerFactory)
     {
         var logger = loggerFactory.CreateLogger("FastMail");
-        Directory.CreateDirectory(settings.DataDirectory);
+        DataDirectoryPermissions.Prepare(settings.DataDirectory, logger);
         var dataLock = DataDirectoryLock.Acquire(settings.DataDirectory);
         MailServer? server = null;
         try
@@ -98,7 +95,7 @@ internal sealed class MailServer : IAsyncDisposable
             security: new Pop3Security { Sasl = sasl, Throttle = throttle });
 
         var transportLogger = loggerFactory.CreateLogger("FastMail.Transport");
-        void Listen(string kind, IReadOnlyList<IPEndPoint> endPoints, byte[] busyReply, bool implicitTls, Func<MailConnection, CancellationToken, Task> run)
+        void Listen(string kind, IReadOnlyList<IPEndPoint> endPoints, ReadOnlyMemory<byte> busyReply, bool implicitTls, Func<MailConnection, CancellationToken, Task> run)
         {
             foreach (var endPoint in endPoints)
             {
@@ -118,11 +115,11 @@ internal sealed class MailServer : IAsyncDisposable
             }
         }
 
-        Listen("SMTP", _settings.SmtpListen, SmtpBusyReply, implicitTls: false, smtp.RunAsync);
-        Listen("SMTP submission", _settings.SubmissionListen, SmtpBusyReply, implicitTls: false, submission.RunAsync);
-        Listen("SMTPS", _settings.SmtpsListen, SmtpBusyReply, implicitTls: true, submission.RunAsync);
-        Listen("POP3", _settings.Pop3Listen, Pop3BusyReply, implicitTls: false, pop3.RunAsync);
-        Listen("POP3S", _settings.Pop3sListen, Pop3BusyReply, implicitTls: true, pop3.RunAsync);
+        Listen("SMTP", _settings.SmtpListen, SmtpSessionHandler.BusyReply, implicitTls: false, smtp.RunAsync);
+        Listen("SMTP submission", _settings.SubmissionListen, SmtpSessionHandler.BusyReply, implicitTls: false, submission.RunAsync);
+        Listen("SMTPS", _settings.SmtpsListen, SmtpSessionHandler.BusyReply, implicitTls: true, submission.RunAsync);
+        Listen("POP3", _settings.Pop3Listen, Pop3SessionHandler.BusyReply, implicitTls: false, pop3.RunAsync);
+        Listen("POP3S", _settings.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
     }
 
     private TlsServerOptions LoadTls(ILoggerFactory loggerFactory)

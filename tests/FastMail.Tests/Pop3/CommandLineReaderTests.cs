@@ -1,6 +1,7 @@
 using FastMail.Tests.TestKit;
 using System.Buffers;
 using System.Text;
+using FastMail.Core.Protocol;
 using FastMail.Pop3.Parsing;
 
 namespace FastMail.Tests.Pop3;

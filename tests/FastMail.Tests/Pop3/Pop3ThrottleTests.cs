@@ -4,14 +4,14 @@ using Microsoft.Extensions.Logging;
 
 namespace FastMail.Tests.Pop3;
 
-/// <summary>Every password check (PASS, APOP, AUTH) goes through the login throttle; failures are logged without secrets.</summary>
+/// <summary>Every password check (PASS, APOP, AUTH) is admitted by the login throttle first; failures are logged without secrets.</summary>
 public sealed class Pop3ThrottleTests
 {
     private const string InvalidCredentials = "-ERR [AUTH] Invalid user name or password";
     private const string AuthFailed = "-ERR [AUTH] Authentication failed";
 
     [Fact]
-    public async Task PassAsksTheThrottleThenWaitsChecksAndRecordsInThatOrder()
+    public async Task PassIsAdmittedByTheThrottleBeforeEachCheckAndEndedWithItsOutcome()
     {
         var throttle = new RecordingThrottle();
         var host = new Pop3TestHost().WithSasl(throttle).WithTutorialMailbox();
@@ -28,8 +28,7 @@ public sealed class Pop3ThrottleTests
         await script.Expect("+OK Mailbox locked and ready");
 
         Assert.Equal(
-            ["locked? 127.0.0.1 motriles", "delay 127.0.0.1 motriles", "failure 127.0.0.1 motriles",
-             "locked? 127.0.0.1 motriles", "delay 127.0.0.1 motriles", "success 127.0.0.1 motriles"],
+            ["begin 127.0.0.1 motriles", "failure 127.0.0.1 motriles", "begin 127.0.0.1 motriles", "success 127.0.0.1 motriles"],
             throttle.Calls);
     }
 
@@ -47,7 +46,7 @@ public sealed class Pop3ThrottleTests
         await script.Send("PASS jose");
 
         await script.ExpectLine(InvalidCredentials);
-        Assert.Equal(["locked? 127.0.0.1 motriles"], throttle.Calls);
+        Assert.Equal(["begin 127.0.0.1 motriles"], throttle.Calls);
     }
 
     [Fact]
@@ -109,11 +108,11 @@ public sealed class Pop3ThrottleTests
         await script.Send(Pop3SaslTests.B64("jose"));
         await script.Expect("+OK Mailbox locked and ready");
 
-        Assert.Equal(["locked? 127.0.0.1 motriles", "delay 127.0.0.1 motriles", "success 127.0.0.1 motriles"], throttle.Calls);
+        Assert.Equal(["begin 127.0.0.1 motriles", "success 127.0.0.1 motriles"], throttle.Calls);
     }
 
     [Fact]
-    public async Task ScramFailuresAreRecordedUnderTheAccountNamedInTheClientFirstMessage()
+    public async Task ScramAttemptsAreCountedUnderTheAccountNamedInTheClientFirstMessage()
     {
         var throttle = new RecordingThrottle();
         var host = new Pop3TestHost().WithSasl(throttle);
@@ -126,7 +125,7 @@ public sealed class Pop3ThrottleTests
         await script.Send(Pop3SaslTests.B64(scram.ClientFinal(serverFirst)));
         await script.ExpectLine(AuthFailed);
 
-        Assert.Equal(["locked? 203.0.113.7 a,b=c", "delay 203.0.113.7 a,b=c", "failure 203.0.113.7 a,b=c"], throttle.Calls);
+        Assert.Equal(["begin 203.0.113.7 a,b=c", "failure 203.0.113.7 a,b=c"], throttle.Calls);
     }
 
     [Fact]
@@ -147,7 +146,7 @@ public sealed class Pop3ThrottleTests
         await script.Send("APOP motriles " + Pop3ApopTests.Digest(timestamp, "tanstaaf"));
         await script.Expect("+OK Mailbox locked and ready");
 
-        Assert.Equal(["locked? 127.0.0.1 motriles", "locked? 127.0.0.1 motriles", "delay 127.0.0.1 motriles", "success 127.0.0.1 motriles"], throttle.Calls);
+        Assert.Equal(["begin 127.0.0.1 motriles", "begin 127.0.0.1 motriles", "success 127.0.0.1 motriles"], throttle.Calls);
     }
 
     [Fact]

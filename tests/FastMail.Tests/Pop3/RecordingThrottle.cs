@@ -4,26 +4,26 @@ using FastMail.Core.Services;
 
 namespace FastMail.Tests.Pop3;
 
-/// <summary>An <see cref="IAuthThrottle"/> that records every call in order and locks out the accounts it is told to.</summary>
+/// <summary>
+/// An <see cref="IAuthThrottle"/> that records every call in order ("begin ip account", "success ip account",
+/// "failure ip account") and
+/// refuses the accounts it is told to (or every attempt, with <see cref="LockedOut"/>).
+/// </summary>
 internal sealed class RecordingThrottle : IAuthThrottle
 {
     public ConcurrentQueue<string> Calls { get; } = new();
 
     public HashSet<string> LockedAccounts { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public bool IsLockedOut(IPAddress? ip, string? account)
+    public bool LockedOut { get; set; }
+
+    public ValueTask<LoginAttempt> BeginAsync(IPAddress? address, string? account, CancellationToken cancellationToken)
     {
-        Calls.Enqueue($"locked? {ip} {account}");
-        return account is not null && LockedAccounts.Contains(account);
+        Calls.Enqueue($"begin {address} {account}");
+        var admitted = !LockedOut && (account is null || !LockedAccounts.Contains(account));
+        return ValueTask.FromResult(new LoginAttempt(admitted, address, account));
     }
 
-    public Task DelayAsync(IPAddress? ip, string? account, CancellationToken cancellationToken)
-    {
-        Calls.Enqueue($"delay {ip} {account}");
-        return Task.CompletedTask;
-    }
-
-    public void RecordFailure(IPAddress? ip, string? account) => Calls.Enqueue($"failure {ip} {account}");
-
-    public void RecordSuccess(IPAddress? ip, string? account) => Calls.Enqueue($"success {ip} {account}");
+    public void Complete(in LoginAttempt attempt, bool succeeded) =>
+        Calls.Enqueue($"{(succeeded ? "success" : "failure")} {attempt.Address} {attempt.Account}");
 }

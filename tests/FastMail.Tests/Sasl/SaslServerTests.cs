@@ -172,5 +172,7 @@ public sealed class SaslServerTests
             credentials = null;
             return false;
         }
+
+        public bool IsLoginOf(ReadOnlySpan<byte> login, string mailbox) => false;
     }
 }

@@ -40,4 +40,12 @@ internal sealed class SaslTestCredentials : ISaslCredentials
         credentials = ScramCredentials.FromSaltedPassword(name.ToLowerInvariant(), entry.Salt, entry.Iterations, salted);
         return true;
     }
+
+    /// <summary>"name" or "name@anything" names the user "name" (the test directory has one domain of every name).</summary>
+    public bool IsLoginOf(ReadOnlySpan<byte> login, string mailbox)
+    {
+        var name = Encoding.UTF8.GetString(login);
+        var at = name.LastIndexOf('@');
+        return string.Equals(at < 0 ? name : name[..at], mailbox, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -326,5 +326,7 @@ public sealed class SmtpAuthTests
 
         public bool TryGetScramCredentials(ReadOnlySpan<byte> user, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FastMail.Core.Sasl.ScramCredentials? credentials) =>
             throw new IOException("accounts file unreadable");
+
+        public bool IsLoginOf(ReadOnlySpan<byte> login, string mailbox) => false;
     }
 }

@@ -1,10 +1,10 @@
 using System.Net;
-using FastMail.Core.Services;
+using FastMail.Tests.Pop3;
 using static FastMail.Tests.Smtp.SmtpAuthKit;
 
 namespace FastMail.Tests.Smtp;
 
-/// <summary>Every AUTH password check goes through the throttle: lockout first, then delay, check, and the outcome.</summary>
+/// <summary>Every AUTH password check is admitted by the throttle first and ended with its outcome.</summary>
 public sealed class SmtpAuthThrottleTests
 {
     [Fact]
@@ -19,11 +19,11 @@ public sealed class SmtpAuthThrottleTests
         await script.Send("AUTH PLAIN " + Plain("bob", "secret"));
         Assert.Equal("535 5.7.8 Authentication credentials invalid", await script.ReadLine());
         Assert.Equal(0, credentials.PasswordChecks);
-        Assert.Equal(["locked? 127.0.0.1 bob"], throttle.Calls);
+        Assert.Equal(["begin 127.0.0.1 bob"], throttle.Calls);
     }
 
     [Fact]
-    public async Task FailureAndSuccessAreRecordedPerAddressAndAccountAfterTheDelay()
+    public async Task EachPasswordCheckIsAdmittedPerAddressAndAccountAndEndedWithItsOutcome()
     {
         var throttle = new RecordingThrottle();
         var host = new SmtpHost(security: Security(throttle: throttle));
@@ -36,7 +36,7 @@ public sealed class SmtpAuthThrottleTests
         var serverFirst = FromB64((await script.Expect("334 "))[4..]);
         await script.Send(B64(scram.ClientFinal(serverFirst)));
         await script.Expect("535 ");
-        Assert.Equal(["locked? 203.0.113.5 bob", "delay 203.0.113.5 bob", "failure 203.0.113.5 bob"], throttle.Calls);
+        Assert.Equal(["begin 203.0.113.5 bob", "failure 203.0.113.5 bob"], throttle.Calls);
 
         throttle.Calls.Clear();
         scram = new Sasl.ScramTestClient("bob", "secret");
@@ -46,7 +46,7 @@ public sealed class SmtpAuthThrottleTests
         await script.Expect("334 ");
         await script.Send("");
         await script.Expect("235 ");
-        Assert.Equal(["locked? 203.0.113.5 bob", "delay 203.0.113.5 bob", "success 203.0.113.5 bob"], throttle.Calls);
+        Assert.Equal(["begin 203.0.113.5 bob", "success 203.0.113.5 bob"], throttle.Calls);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class SmtpAuthThrottleTests
         Assert.Empty(throttle.Calls);
         await script.Send(B64("guess"));
         await script.Expect("535 ");
-        Assert.Equal(["locked? 127.0.0.1 mallory", "delay 127.0.0.1 mallory", "failure 127.0.0.1 mallory"], throttle.Calls);
+        Assert.Equal(["begin 127.0.0.1 mallory", "failure 127.0.0.1 mallory"], throttle.Calls);
     }
 
     [Fact]
@@ -87,28 +87,5 @@ public sealed class SmtpAuthThrottleTests
         await script.Send("AUTH PLAIN " + Plain("bob", "secret"));
         Assert.Equal("535 5.7.8 Authentication credentials invalid", await script.ReadLine());
         Assert.Equal(checks, credentials.PasswordChecks);
-    }
-
-    private sealed class RecordingThrottle : IAuthThrottle
-    {
-        public bool LockedOut { get; set; }
-
-        public List<string> Calls { get; } = [];
-
-        public bool IsLockedOut(IPAddress? ip, string? account)
-        {
-            Calls.Add($"locked? {ip} {account}");
-            return LockedOut;
-        }
-
-        public Task DelayAsync(IPAddress? ip, string? account, CancellationToken cancellationToken)
-        {
-            Calls.Add($"delay {ip} {account}");
-            return Task.CompletedTask;
-        }
-
-        public void RecordFailure(IPAddress? ip, string? account) => Calls.Add($"failure {ip} {account}");
-
-        public void RecordSuccess(IPAddress? ip, string? account) => Calls.Add($"success {ip} {account}");
     }
 }

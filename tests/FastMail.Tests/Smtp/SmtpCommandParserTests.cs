@@ -1,6 +1,7 @@
 using FastMail.Tests.TestKit;
 using System.Buffers;
 using System.Text;
+using FastMail.Core.Protocol;
 using FastMail.Smtp.Parsing;
 
 namespace FastMail.Tests.Smtp;

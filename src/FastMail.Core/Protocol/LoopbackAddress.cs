@@ -1,8 +1,8 @@
 using System.Net;
 
-namespace FastMail.Pop3.Session;
+namespace FastMail.Core.Protocol;
 
-/// <summary>Whether a client is on this machine, where a clear-text password never crosses a network.</summary>
+/// <summary>Whether a client is on this machine, where a clear-text password never crosses a network (SMTP AUTH and POP3 USER/PASS alike).</summary>
 internal static class LoopbackAddress
 {
     /// <summary>True for 127.0.0.0/8, ::1 and their IPv4-mapped forms (::ffff:127.x.y.z, what dual-stack sockets report).</summary>
