@@ -54,7 +54,7 @@ public sealed class FasterMailStoreCheckpointTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -101,7 +101,7 @@ public sealed class FasterMailStoreCheckpointTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -131,7 +131,7 @@ public sealed class FasterMailStoreCheckpointTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -221,7 +221,7 @@ public sealed class FasterMailStoreCheckpointTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 

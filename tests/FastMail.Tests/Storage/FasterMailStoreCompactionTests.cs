@@ -151,7 +151,7 @@ public sealed class FasterMailStoreCompactionTests
         }
         finally
         {
-            images.ForEach(i => StorageFiles.DeleteQuietly(i.Copy));
+            images.ForEach(i => TempDirectory.DeleteQuietly(i.Copy));
         }
     }
 

@@ -95,7 +95,7 @@ public sealed class FasterMailStoreTornTailTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -114,7 +114,7 @@ public sealed class FasterMailStoreTornTailTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
             await store.DisposeAsync();
         }
     }
@@ -174,7 +174,7 @@ public sealed class FasterMailStoreTornTailTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 

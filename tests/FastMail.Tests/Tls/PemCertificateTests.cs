@@ -10,7 +10,7 @@ namespace FastMail.Tests.Tls;
 
 public sealed class PemCertificateTests : IDisposable
 {
-    private readonly TempTlsDirectory _dir = new();
+    private readonly TempDirectory _dir = new("tls");
 
     public void Dispose() => _dir.Dispose();
 

@@ -9,7 +9,7 @@ namespace FastMail.Tests.Tls;
 
 public sealed class SelfSignedCertificateTests : IDisposable
 {
-    private readonly TempTlsDirectory _dir = new();
+    private readonly TempDirectory _dir = new("tls");
 
     public void Dispose() => _dir.Dispose();
 
