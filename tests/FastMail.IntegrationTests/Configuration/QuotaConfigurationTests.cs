@@ -13,9 +13,9 @@ public sealed class QuotaConfigurationTests
     public void DefaultsAreNoQuotaAndA64MegabyteReserve()
     {
         var settings = Load();
-        Assert.Equal(0, settings.DefaultQuotaBytes);
-        Assert.Equal(64L << 20, settings.StorageMinFreeBytes);
-        Assert.Equal(0, AccountsSettings.From(settings).DefaultQuotaBytes);
+        Assert.Equal(0, settings.Accounts.Options.DefaultQuotaBytes);
+        Assert.Equal(64L << 20, settings.Storage.MinFreeBytes);
+        Assert.Equal(0, settings.Accounts.Options.DefaultQuotaBytes);
     }
 
     [Theory]
@@ -26,8 +26,8 @@ public sealed class QuotaConfigurationTests
     public void SizesWithSuffixesReachTheAccountsOptions(string text, long expected)
     {
         var settings = Load(("accounts.defaultQuota", text), ("storage.minFreeSpace", text));
-        Assert.Equal(expected, AccountsSettings.From(settings).DefaultQuotaBytes);
-        Assert.Equal(expected, settings.StorageMinFreeBytes);
+        Assert.Equal(expected, settings.Accounts.Options.DefaultQuotaBytes);
+        Assert.Equal(expected, settings.Storage.MinFreeBytes);
     }
 
     [Theory]
