@@ -4,6 +4,7 @@ using FastMail.Accounts.Throttling;
 using FastMail.Configuration;
 using FastMail.Core.Sasl;
 using FastMail.Core.Tls;
+using FastMail.Hosting.Tls;
 using FastMail.Pop3;
 using FastMail.Smtp;
 using FastMail.Storage;
