@@ -1,5 +1,6 @@
 using System.Text;
 using FastMail.Accounts;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Accounts;
 
@@ -7,7 +8,7 @@ public sealed class AccountDirectoryAuthenticationTests : IDisposable
 {
     private readonly TempDirectory _dir = new("accounts");
     private readonly AccountAdmin _admin;
-    private readonly ManualTimeProvider _time = new();
+    private readonly ManualClock _time = new();
 
     public AccountDirectoryAuthenticationTests()
     {

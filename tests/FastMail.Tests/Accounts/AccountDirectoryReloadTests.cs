@@ -1,4 +1,5 @@
 using FastMail.Accounts;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Accounts;
 
@@ -26,7 +27,7 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     [Fact]
     public void ChangesAreNotSeenBeforeTheIntervalAndAreSeenAfterIt()
     {
-        var time = new ManualTimeProvider();
+        var time = new ManualClock();
         var directory = new AccountDirectory(_dir.AccountsOptions(o => o.ReloadCheckInterval = TimeSpan.FromSeconds(1)), null, time);
         var cli = new AccountAdmin(_dir.AccountsOptions());
 
@@ -46,7 +47,7 @@ public sealed class AccountDirectoryReloadTests : IDisposable
         var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "pw");
         cli.AddDomain("old.test");
-        var time = new ManualTimeProvider();
+        var time = new ManualClock();
         var directory = new AccountDirectory(_dir.AccountsOptions(), null, time);
         Assert.True(directory.TryFindMailbox("alice"u8, out _));
 
@@ -64,7 +65,7 @@ public sealed class AccountDirectoryReloadTests : IDisposable
         // A password change keeps the file length; if the file system's mtime tick is coarse, stat alone would miss it.
         var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "first");
-        var time = new ManualTimeProvider();
+        var time = new ManualClock();
         var directory = new AccountDirectory(_dir.AccountsOptions(), null, time);
         var stamp = File.GetLastWriteTimeUtc(_dir.AccountsFile);
         var length = new FileInfo(_dir.AccountsFile).Length;
@@ -83,7 +84,7 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     {
         var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "pw");
-        var time = new ManualTimeProvider();
+        var time = new ManualClock();
         var directory = new AccountDirectory(_dir.AccountsOptions(), null, time);
         directory.TryFindMailbox("alice"u8, out var before);
 
@@ -100,7 +101,7 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     {
         var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "pw");
-        var time = new ManualTimeProvider();
+        var time = new ManualClock();
         var directory = new AccountDirectory(_dir.AccountsOptions(), null, time);
 
         File.WriteAllText(_dir.AccountsFile, "{ broken");

@@ -1,4 +1,5 @@
 using FastMail.Accounts;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Accounts;
 
@@ -63,7 +64,7 @@ public sealed class AccountQuotaTests : IDisposable
     [Fact]
     public void ARunningDirectoryPicksUpAQuotaChange()
     {
-        var time = new ManualTimeProvider();
+        var time = new ManualClock();
         var directory = new AccountDirectory(_dir.AccountsOptions(o => o.DefaultQuotaBytes = 1000), null, time);
         Assert.Equal(1000, directory.GetQuota("alice"));
 

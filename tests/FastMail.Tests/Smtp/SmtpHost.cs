@@ -17,13 +17,13 @@ internal sealed class SmtpHost
         configure?.Invoke(Options);
         Store = new InMemoryMailStore();
         Recorder = new RecordingMailStore(Store);
-        Logger = new ListLogger();
+        Logger = new RecordingLogger();
         Handler = new SmtpSessionHandler(Options, Directory, Directory, Recorder, Logger, time, security);
     }
 
     public FakeDirectory Directory { get; }
 
-    public ListLogger Logger { get; }
+    public RecordingLogger Logger { get; }
 
     public SmtpOptions Options { get; }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using FastMail.Storage;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Storage;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Storage;
 
