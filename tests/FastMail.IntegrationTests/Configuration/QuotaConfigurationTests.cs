@@ -3,7 +3,7 @@ using FastMail.Hosting;
 
 namespace FastMail.IntegrationTests.Configuration;
 
-/// <summary>Issue 3's keys: accounts.defaultQuota (default 0, unlimited) and storage.minFreeSpace (default 64m).</summary>
+/// <summary>The quota keys: accounts.defaultQuota (default 0, unlimited) and storage.minFreeSpace (default 64m).</summary>
 public sealed class QuotaConfigurationTests
 {
     private static FastMailSettings Load(params (string Key, string Value)[] sets) =>
