@@ -10,8 +10,8 @@ import os
 import sys
 
 # BenchmarkDotNet's Allocated is process-wide over one measurement iteration; runtime housekeeping (tiering, GC
-# threads) allocates a few KB there (3.3-4.7 KB measured per iteration without tiering; CI once saw 4 B/op over a 0-B
-# budget from it). A result may exceed its budget by NOISE_BYTES / operations.
+# threads) allocates a few KB there (3.3-4.7 KB measured per iteration without tiering, enough to put a benchmark
+# with few operations per iteration a few bytes over a 0-B budget). A result may exceed its budget by NOISE_BYTES / operations.
 NOISE_BYTES = 16384
 
 

@@ -170,7 +170,7 @@ public sealed class AccountStore
             }
 
             File.Move(temp, FilePath, overwrite: true); // rename(2): atomic replacement
-            DirectorySync.Flush(DataDirectory);        // the rename itself survives power loss
+            DirectorySync.Sync(DataDirectory);        // the rename itself survives power loss
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

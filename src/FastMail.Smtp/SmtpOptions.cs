@@ -4,8 +4,9 @@ namespace FastMail.Smtp;
 /// Limits and policy of the SMTP listener. Every size is in octets. Text lines inside DATA are never
 /// truncated or split, whatever their length (RFC 5321 4.5.3.1.6 allows 1000 octets; longer lines are
 /// preserved byte for byte and only count toward <see cref="MaxMessageSize"/>).
+/// A record, so a listener that differs in one setting is a copy: <c>options with { RequireAuth = true }</c>.
 /// </summary>
-public sealed class SmtpOptions
+public sealed record SmtpOptions
 {
     /// <summary>
     /// Name announced in the greeting, EHLO, HELO, 421 replies and the Received header.
@@ -106,6 +107,28 @@ public sealed class SmtpOptions
     /// slow start, a client composing the message on the fly) is forgiven.
     /// </summary>
     public TimeSpan MinDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Throws when a setting is unusable. The one place these rules live: <see cref="Session.SmtpServerContext"/> calls it once
+    /// per listener, and the host's configuration has already range-checked every value it binds.
+    /// </summary>
+    public void Validate()
+    {
+        if (MaxCommandLineLength < 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCommandLineLength), MaxCommandLineLength, "MaxCommandLineLength must be at least 64 (RFC 5321 asks for 512).");
+        }
+
+        if (MaxMessageSize <= 0 || MaxRecipients <= 0 || MaxErrors <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxMessageSize), "MaxMessageSize, MaxRecipients and MaxErrors must be positive.");
+        }
+
+        if (MinDataRate < 0 || GreetingDelay < TimeSpan.Zero || MinDataRateGracePeriod < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinDataRate), "MinDataRate, GreetingDelay and MinDataRateGracePeriod must not be negative.");
+        }
+    }
 
     private static string DefaultHostName()
     {

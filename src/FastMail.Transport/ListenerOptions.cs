@@ -5,9 +5,10 @@ namespace FastMail.Transport;
 
 /// <summary>
 /// Settings of one listening socket (one per protocol port). A plain options object: the host
-/// binds it from configuration; the transport reads it once in <see cref="SocketListener.Start"/>.
+/// binds it from configuration; the transport reads it once in <see cref="SocketListener.Start"/>. A record, so the
+/// listeners that share limits are copies of one: <c>limits with { Name = ..., EndPoint = ... }</c>.
 /// </summary>
-public sealed class ListenerOptions
+public sealed record ListenerOptions
 {
     /// <summary>
     /// Where to listen. Default 127.0.0.1:0. Port 0 lets the OS pick a free port; read it back from

@@ -55,7 +55,7 @@ internal static class Program
             Console.Error.WriteLine($"fastmail: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or FastMail.Core.Tls.TlsCertificateException or FastMail.Accounts.AccountsFileException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or FastMail.Hosting.Tls.TlsCertificateException or FastMail.Accounts.AccountsFileException)
         {
             // A port already taken, an unreadable data directory or certificate: the message names it; no stack trace.
             Console.Error.WriteLine($"fastmail: {e.Message}");

@@ -13,13 +13,13 @@ public sealed class AotBinaryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _dataDirectory = TempDirectory.Create();
+        _dataDirectory = TempDirectory.Create("it");
         await Cli("user", "add", "motriles", "--password", "jose");
     }
 
     public Task DisposeAsync()
     {
-        TempDirectory.Delete(_dataDirectory);
+        TempDirectory.DeleteQuietly(_dataDirectory);
         return Task.CompletedTask;
     }
 

@@ -11,9 +11,9 @@ namespace FastMail.IntegrationTests;
 public sealed class AotSmokeTests : IDisposable
 {
     private const int Count = 1000;
-    private readonly string _directory = TempDirectory.Create();
+    private readonly string _directory = TempDirectory.Create("it");
 
-    public void Dispose() => TempDirectory.Delete(_directory);
+    public void Dispose() => TempDirectory.DeleteQuietly(_directory);
 
     [Fact]
     public async Task FasterKvAndLogSurviveKillMinus9AndRecoverUnderNativeAot()

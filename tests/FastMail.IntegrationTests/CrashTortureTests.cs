@@ -24,7 +24,7 @@ public sealed class CrashTortureTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _dataDirectory = TempDirectory.Create();
+        _dataDirectory = TempDirectory.Create("it");
         foreach (var user in Users)
         {
             var (exitCode, text) = await ExternalProcess.RunAsync(await AotBinary.GetAsync(),
@@ -35,7 +35,7 @@ public sealed class CrashTortureTests(ITestOutputHelper output) : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        TempDirectory.Delete(_dataDirectory);
+        TempDirectory.DeleteQuietly(_dataDirectory);
         return Task.CompletedTask;
     }
 

@@ -13,11 +13,11 @@ namespace FastMail.IntegrationTests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class DataDirectoryModesTests : IDisposable
 {
-    private readonly string _parent = TempDirectory.Create();
+    private readonly string _parent = TempDirectory.Create("it");
 
     private string DataDirectory => Path.Combine(_parent, "data");
 
-    public void Dispose() => TempDirectory.Delete(_parent);
+    public void Dispose() => TempDirectory.DeleteQuietly(_parent);
 
     [Fact]
     public async Task EverythingTheServerWritesIsOwnerOnlyEvenUnderUmask000()

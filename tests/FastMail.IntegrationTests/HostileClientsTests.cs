@@ -19,7 +19,7 @@ public sealed class HostileClientsTests(ITestOutputHelper output) : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        _dataDirectory = TempDirectory.Create();
+        _dataDirectory = TempDirectory.Create("it");
         var (exitCode, text) = await ExternalProcess.RunAsync(await AotBinary.GetAsync(),
             ["user", "add", "motriles", "--password", "jose", "--data-dir", _dataDirectory, "--set", "accounts.pbkdf2Iterations=4096"]);
         Assert.True(exitCode == 0, text);
@@ -27,7 +27,7 @@ public sealed class HostileClientsTests(ITestOutputHelper output) : IAsyncLifeti
 
     public Task DisposeAsync()
     {
-        TempDirectory.Delete(_dataDirectory);
+        TempDirectory.DeleteQuietly(_dataDirectory);
         return Task.CompletedTask;
     }
 

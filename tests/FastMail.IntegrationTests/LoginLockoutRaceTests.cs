@@ -18,7 +18,7 @@ public sealed partial class LoginLockoutRaceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _dataDirectory = TempDirectory.Create();
+        _dataDirectory = TempDirectory.Create("it");
         var (exitCode, output) = await ExternalProcess.RunAsync(
             await AotBinary.GetAsync(),
             ["user", "add", "motriles", "--password", "jose", "--data-dir", _dataDirectory, "--set", "accounts.pbkdf2Iterations=4096"],
@@ -28,7 +28,7 @@ public sealed partial class LoginLockoutRaceTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        TempDirectory.Delete(_dataDirectory);
+        TempDirectory.DeleteQuietly(_dataDirectory);
         return Task.CompletedTask;
     }
 

@@ -16,7 +16,7 @@ internal sealed class MailServerFixture : IAsyncDisposable
 
     public const string Password = "benchmark secret";
 
-    private readonly TempDirectory _directory = new("server");
+    private readonly TempDirectory _directory = new("bench-server");
 
     public MailServerFixture(int users)
     {

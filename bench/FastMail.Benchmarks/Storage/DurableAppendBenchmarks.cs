@@ -45,7 +45,7 @@ public class DurableAppendBenchmarks
     {
         _body = SampleMessages.Stored(Size);
         _writers = new Task[Writers];
-        _directory = new TempDirectory("append");
+        _directory = new TempDirectory("bench-append");
         var options = new StorageOptions { DataDirectory = _directory.Path };
         _store = FasterMailStore.Open(options, NullLogger.Instance);
         StoreWarmup.Run(_store, options);

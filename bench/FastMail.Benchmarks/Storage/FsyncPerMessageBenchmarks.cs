@@ -28,7 +28,7 @@ public class FsyncPerMessageBenchmarks
     public void GlobalSetup()
     {
         _body = SampleMessages.Stored(Size);
-        _directory = new TempDirectory("fsync");
+        _directory = new TempDirectory("bench-fsync");
     }
 
     [IterationSetup]

@@ -12,7 +12,7 @@ internal static class AccountCommands
     {
         var settings = FastMailSettings.From(ConfigOptions.Load(args));
         OwnerOnly.CreateDirectory(settings.DataDirectory);
-        return new AccountAdmin(AccountsSettings.From(settings));
+        return new AccountAdmin(settings.Accounts.Options);
     }
 
     /// <summary>Prints the result (stdout on success, stderr on refusal) and returns the exit code: 0 or 1.</summary>

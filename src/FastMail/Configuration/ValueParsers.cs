@@ -130,19 +130,24 @@ internal static class ValueParsers
         return text;
     }
 
-    /// <summary>One of a fixed set of words (case-insensitive); returns the spelling from the set.</summary>
-    public static string OneOf(ConfigValues values, ConfigKey key, params string[] choices)
+    /// <summary>
+    /// One of the members of <typeparamref name="TEnum"/>, any case. The configuration spells them in camelCase
+    /// (acceptAndMark), so that is how the error lists them, in declaration order.
+    /// </summary>
+    public static TEnum Choice<TEnum>(ConfigValues values, ConfigKey key)
+        where TEnum : struct, Enum
     {
         var text = values.Get(key).Trim();
-        foreach (var choice in choices)
+        var names = Enum.GetNames<TEnum>();
+        foreach (var name in names)
         {
-            if (string.Equals(choice, text, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
             {
-                return choice;
+                return Enum.Parse<TEnum>(name);
             }
         }
 
-        throw Invalid(values, key, "one of " + string.Join(", ", choices));
+        throw Invalid(values, key, "one of " + string.Join(", ", names.Select(name => char.ToLowerInvariant(name[0]) + name[1..])));
     }
 
     /// <summary>A file path, or null when empty; relative paths are made absolute against the working directory.</summary>

@@ -5,6 +5,7 @@ using FastMail.Configuration;
 using FastMail.Core.Sasl;
 using FastMail.Core.Tls;
 using FastMail.Delivery;
+using FastMail.Hosting.Tls;
 using FastMail.Pop3;
 using FastMail.Smtp;
 using FastMail.Storage;
@@ -50,7 +51,7 @@ internal sealed class MailServer : IAsyncDisposable
         MailServer? server = null;
         try
         {
-            var store = FasterMailStore.Open(new StorageOptions { DataDirectory = settings.DataDirectory, MinFreeBytes = settings.StorageMinFreeBytes }, loggerFactory.CreateLogger("FastMail.Storage"));
+            var store = FasterMailStore.Open(settings.Storage, loggerFactory.CreateLogger("FastMail.Storage"));
             server = new MailServer(settings, dataLock, store, logger);
             server.StartListeners(loggerFactory);
             return server;
@@ -73,22 +74,15 @@ internal sealed class MailServer : IAsyncDisposable
     private void StartListeners(ILoggerFactory loggerFactory)
     {
         var tls = LoadTls(loggerFactory);
-        var directory = new AccountDirectory(AccountsSettings.From(_settings), loggerFactory.CreateLogger<AccountDirectory>());
-        var sasl = new SaslServerFactory(directory, new SaslServerOptions { ScramFakeIterations = _settings.Pbkdf2Iterations });
-        AuthThrottle? throttle = _settings.LoginPenalty ? new AuthThrottle(logger: loggerFactory.CreateLogger<AuthThrottle>()) : null;
+        var directory = new AccountDirectory(_settings.Accounts.Options, loggerFactory.CreateLogger<AccountDirectory>());
+        var sasl = new SaslServerFactory(directory, new SaslServerOptions { ScramFakeIterations = _settings.Accounts.Options.Pbkdf2Iterations });
+        AuthThrottle? throttle = _settings.Accounts.LoginPenalty ? new AuthThrottle(logger: loggerFactory.CreateLogger<AuthThrottle>()) : null;
         var smtpLogger = loggerFactory.CreateLogger("FastMail.Smtp");
         var delivery = new MailDelivery(directory, directory, _store, loggerFactory.CreateLogger("FastMail.Delivery"));
         var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
         var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
         var pop3 = new Pop3SessionHandler(
-            new Pop3Options
-            {
-                HostName = _settings.HostName,
-                EnableApop = _settings.Pop3EnableApop,
-                IdleTimeout = _settings.Pop3IdleTimeout,
-                MaxErrors = _settings.Pop3MaxErrors,
-                AllowPlaintextAuthWithoutTls = _settings.Pop3AllowPlaintextAuth,
-            },
+            _settings.Pop3.Session,
             directory,
             _store,
             loggerFactory.CreateLogger("FastMail.Pop3"),
@@ -99,13 +93,10 @@ internal sealed class MailServer : IAsyncDisposable
         {
             foreach (var endPoint in endPoints)
             {
-                var options = new ListenerOptions
+                var options = _settings.Limits.Listener with
                 {
                     Name = kind,
                     EndPoint = endPoint,
-                    MaxConnections = _settings.MaxConnections,
-                    MaxConnectionsPerIp = _settings.MaxConnectionsPerIp,
-                    MaxConnectionRatePerIp = _settings.MaxConnectionRatePerIp,
                     BusyReply = busyReply,
                     Tls = implicitTls ? tls.CreateAuthenticationOptions() : null,
                 };
@@ -115,46 +106,28 @@ internal sealed class MailServer : IAsyncDisposable
             }
         }
 
-        Listen("SMTP", _settings.SmtpListen, SmtpSessionHandler.BusyReply, implicitTls: false, smtp.RunAsync);
-        Listen("SMTP submission", _settings.SubmissionListen, SmtpSessionHandler.BusyReply, implicitTls: false, submission.RunAsync);
-        Listen("SMTPS", _settings.SmtpsListen, SmtpSessionHandler.BusyReply, implicitTls: true, submission.RunAsync);
-        Listen("POP3", _settings.Pop3Listen, Pop3SessionHandler.BusyReply, implicitTls: false, pop3.RunAsync);
-        Listen("POP3S", _settings.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
+        Listen("SMTP", _settings.Smtp.Listen, SmtpSessionHandler.BusyReply, implicitTls: false, smtp.RunAsync);
+        Listen("SMTP submission", _settings.Smtp.SubmissionListen, SmtpSessionHandler.BusyReply, implicitTls: false, submission.RunAsync);
+        Listen("SMTPS", _settings.Smtp.SmtpsListen, SmtpSessionHandler.BusyReply, implicitTls: true, submission.RunAsync);
+        Listen("POP3", _settings.Pop3.Listen, Pop3SessionHandler.BusyReply, implicitTls: false, pop3.RunAsync);
+        Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
     }
 
     private TlsServerOptions LoadTls(ILoggerFactory loggerFactory)
     {
-        var certificate = CertificateProvider.Load(_settings.TlsCertificate, _settings.TlsKey, _settings.DataDirectory, _settings.HostName, loggerFactory.CreateLogger("FastMail.Tls"));
-        return new TlsServerOptions(certificate, CertificateProvider.LoadIntermediates(_settings.TlsCertificate));
+        var certificate = CertificateProvider.Load(_settings.Tls.CertificatePath, _settings.Tls.KeyPath, _settings.DataDirectory, _settings.HostName, loggerFactory.CreateLogger("FastMail.Tls"));
+        return new TlsServerOptions(certificate, CertificateProvider.LoadIntermediates(_settings.Tls.CertificatePath));
     }
 
-    private SmtpOptions SmtpOptionsFor(bool requireAuth) => new()
-    {
-        HostName = _settings.HostName,
-        MaxMessageSize = _settings.SmtpMaxMessageSize,
-        MaxRecipients = _settings.SmtpMaxRecipients,
-        MaxErrors = _settings.SmtpMaxErrors,
-        CommandTimeout = _settings.SmtpCommandTimeout,
-        DataTimeout = _settings.SmtpDataTimeout,
-        StrictAddresses = _settings.SmtpStrictAddresses,
-        RequireAuth = requireAuth,
-        AllowPlaintextAuthWithoutTls = _settings.SmtpAllowPlaintextAuth,
-        LocalSenderPolicy = _settings.SmtpLocalSenderPolicy switch
-        {
-            "accept" => LocalSenderPolicy.Accept,
-            "reject" => LocalSenderPolicy.Reject,
-            _ => LocalSenderPolicy.AcceptAndMark,
-        },
-        GreetingDelay = _settings.SmtpGreetingDelay,
-        MinDataRate = _settings.SmtpMinDataRate,
-    };
+    /// <summary>The configured SMTP options; the submission listeners (587, 465) require AUTH before MAIL.</summary>
+    private SmtpOptions SmtpOptionsFor(bool requireAuth) => _settings.Smtp.Session with { RequireAuth = requireAuth };
 
     /// <summary>Graceful stop: no new connections, in-flight DATA may finish within the grace period, idle sessions get 421, then the store commits and closes.</summary>
     public Task StopAsync() => _stopping ??= StopCoreAsync();
 
     private async Task StopCoreAsync()
     {
-        await Task.WhenAll(_listeners.Select(l => l.Listener.StopAsync(_settings.ShutdownGracePeriod)));
+        await Task.WhenAll(_listeners.Select(l => l.Listener.StopAsync(_settings.Limits.ShutdownGracePeriod)));
         foreach (var (_, listener) in _listeners)
         {
             await listener.DisposeAsync();

@@ -1,5 +1,6 @@
 using FastMail.Cli;
 using FastMail.Configuration;
+using FastMail.Smtp;
 
 namespace FastMail.IntegrationTests.Configuration;
 
@@ -13,17 +14,17 @@ public sealed class ConfigurationTests
     public void EmbeddedDefaultsMatchTheDocumentedOnes()
     {
         var settings = Load();
-        Assert.Equal(25L * 1024 * 1024, settings.SmtpMaxMessageSize);
-        Assert.Equal(100, settings.SmtpMaxRecipients);
-        Assert.Equal(2525, Assert.Single(settings.SmtpListen).Port);
-        Assert.Equal(1110, Assert.Single(settings.Pop3Listen).Port);
-        Assert.Equal(TimeSpan.FromMinutes(10), settings.Pop3IdleTimeout);
-        Assert.Equal(TimeSpan.FromMinutes(5), settings.SmtpCommandTimeout);
-        Assert.False(settings.AllowRelay);
-        Assert.False(settings.SmtpStrictAddresses);
+        Assert.Equal(25L * 1024 * 1024, settings.Smtp.Session.MaxMessageSize);
+        Assert.Equal(100, settings.Smtp.Session.MaxRecipients);
+        Assert.Equal(2525, Assert.Single(settings.Smtp.Listen).Port);
+        Assert.Equal(1110, Assert.Single(settings.Pop3.Listen).Port);
+        Assert.Equal(TimeSpan.FromMinutes(10), settings.Pop3.Session.IdleTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.Smtp.Session.CommandTimeout);
+        Assert.False(settings.Accounts.Options.AllowRelay);
+        Assert.False(settings.Smtp.Session.StrictAddresses);
         Assert.Equal(Path.GetFullPath("./data"), settings.DataDirectory);
-        Assert.Equal("localhost", settings.PrimaryDomain);
-        Assert.Equal(600_000, settings.Pbkdf2Iterations);
+        Assert.Equal("localhost", settings.Accounts.Options.PrimaryDomain);
+        Assert.Equal(600_000, settings.Accounts.Options.Pbkdf2Iterations);
     }
 
     [Fact]
@@ -41,11 +42,11 @@ public sealed class ConfigurationTests
                 }
                 """);
             var settings = Load(file, new() { ["FASTMAIL_SMTP_MAXRECIPIENTS"] = "60" }, ("smtp.maxMessageSize", "1m"));
-            Assert.Equal("file.example", settings.PrimaryDomain);
-            Assert.Equal(1024 * 1024, settings.SmtpMaxMessageSize);
-            Assert.Equal(60, settings.SmtpMaxRecipients);
-            Assert.Equal([2600, 2601], settings.SmtpListen.Select(e => e.Port));
-            Assert.True(settings.Pop3EnableApop);
+            Assert.Equal("file.example", settings.Accounts.Options.PrimaryDomain);
+            Assert.Equal(1024 * 1024, settings.Smtp.Session.MaxMessageSize);
+            Assert.Equal(60, settings.Smtp.Session.MaxRecipients);
+            Assert.Equal([2600, 2601], settings.Smtp.Listen.Select(e => e.Port));
+            Assert.True(settings.Pop3.Session.EnableApop);
         }
         finally
         {
@@ -66,6 +67,21 @@ public sealed class ConfigurationTests
     {
         var error = Assert.Throws<ConfigException>(() => Load(sets: (key, value)));
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("accept", LocalSenderPolicy.Accept)]
+    [InlineData("REJECT", LocalSenderPolicy.Reject)]
+    [InlineData("acceptAndMark", LocalSenderPolicy.AcceptAndMark)]
+    public void TheLocalSenderPolicyIsParsedOnceIntoTheSmtpOptions(string text, LocalSenderPolicy expected) =>
+        Assert.Equal(expected, Load(sets: ("smtp.localSenderPolicy", text)).Smtp.Session.LocalSenderPolicy);
+
+    [Fact]
+    public void AnUnknownLocalSenderPolicyListsTheChoicesAsConfigurationSpellsThem()
+    {
+        var error = Assert.Throws<ConfigException>(() => Load(sets: ("smtp.localSenderPolicy", "maybe")));
+
+        Assert.Equal("smtp.localSenderPolicy = 'maybe' (from --set) is not valid: expected one of accept, reject, acceptAndMark", error.Message);
     }
 
     [Fact]
@@ -106,7 +122,7 @@ public sealed class ConfigurationTests
     [InlineData("1g", 1024L * 1024 * 1024)]
     [InlineData("4096", 4096L)]
     public void SizesAcceptSuffixes(string text, long expected) =>
-        Assert.Equal(expected, Load(sets: ("smtp.maxMessageSize", text)).SmtpMaxMessageSize);
+        Assert.Equal(expected, Load(sets: ("smtp.maxMessageSize", text)).Smtp.Session.MaxMessageSize);
 
     [Theory]
     [InlineData("250ms", 250)]
@@ -115,7 +131,7 @@ public sealed class ConfigurationTests
     [InlineData("1h", 3_600_000)]
     [InlineData("45", 45_000)]
     public void DurationsAcceptUnits(string text, int milliseconds) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Load(sets: ("smtp.commandTimeout", text)).SmtpCommandTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Load(sets: ("smtp.commandTimeout", text)).Smtp.Session.CommandTimeout);
 
     [Fact]
     public void RenderedDefaultsReadBackAsTheSameConfiguration()

@@ -3,7 +3,7 @@ using FastMail.Hosting;
 
 namespace FastMail.IntegrationTests.Configuration;
 
-/// <summary>Issue 3's keys: accounts.defaultQuota (default 0, unlimited) and storage.minFreeSpace (default 64m).</summary>
+/// <summary>The quota keys: accounts.defaultQuota (default 0, unlimited) and storage.minFreeSpace (default 64m).</summary>
 public sealed class QuotaConfigurationTests
 {
     private static FastMailSettings Load(params (string Key, string Value)[] sets) =>
@@ -13,9 +13,9 @@ public sealed class QuotaConfigurationTests
     public void DefaultsAreNoQuotaAndA64MegabyteReserve()
     {
         var settings = Load();
-        Assert.Equal(0, settings.DefaultQuotaBytes);
-        Assert.Equal(64L << 20, settings.StorageMinFreeBytes);
-        Assert.Equal(0, AccountsSettings.From(settings).DefaultQuotaBytes);
+        Assert.Equal(0, settings.Accounts.Options.DefaultQuotaBytes);
+        Assert.Equal(64L << 20, settings.Storage.MinFreeBytes);
+        Assert.Equal(0, settings.Accounts.Options.DefaultQuotaBytes);
     }
 
     [Theory]
@@ -26,8 +26,8 @@ public sealed class QuotaConfigurationTests
     public void SizesWithSuffixesReachTheAccountsOptions(string text, long expected)
     {
         var settings = Load(("accounts.defaultQuota", text), ("storage.minFreeSpace", text));
-        Assert.Equal(expected, AccountsSettings.From(settings).DefaultQuotaBytes);
-        Assert.Equal(expected, settings.StorageMinFreeBytes);
+        Assert.Equal(expected, settings.Accounts.Options.DefaultQuotaBytes);
+        Assert.Equal(expected, settings.Storage.MinFreeBytes);
     }
 
     [Theory]

@@ -10,7 +10,7 @@ internal static class Accounts
     public static void AddUser(string dataDirectory, string name, string password)
     {
         var settings = FastMailSettings.From(ConfigLoader.Load(null, TestServer.Overrides(dataDirectory), _ => null));
-        var result = new AccountAdmin(AccountsSettings.From(settings)).AddUser(name, password);
+        var result = new AccountAdmin(settings.Accounts.Options).AddUser(name, password);
         Assert.True(result.Succeeded, result.Message);
     }
 }

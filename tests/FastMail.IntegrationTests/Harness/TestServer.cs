@@ -41,7 +41,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public static TestServer Start(string? dataDirectory, (string Name, string Password)[] users, params (string Key, string Value)[] overrides)
     {
-        dataDirectory ??= TempDirectory.Create();
+        dataDirectory ??= TempDirectory.Create("it");
         foreach (var (name, password) in users)
         {
             Accounts.AddUser(dataDirectory, name, password);
@@ -83,7 +83,7 @@ internal sealed class TestServer : IAsyncDisposable
     {
         await _server.StopAsync();
         _loggerFactory.Dispose();
-        TempDirectory.Delete(DataDirectory);
+        TempDirectory.DeleteQuietly(DataDirectory);
     }
 
     public Task StopAsync() => _server.StopAsync();

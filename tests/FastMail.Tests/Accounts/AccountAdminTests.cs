@@ -4,10 +4,10 @@ namespace FastMail.Tests.Accounts;
 
 public sealed class AccountAdminTests : IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
     private readonly AccountAdmin _admin;
 
-    public AccountAdminTests() => _admin = new AccountAdmin(_dir.Options());
+    public AccountAdminTests() => _admin = new AccountAdmin(_dir.AccountsOptions());
 
     public void Dispose() => _dir.Dispose();
 
@@ -172,7 +172,7 @@ public sealed class AccountAdminTests : IDisposable
     [Fact]
     public void TwoAdminInstancesSeeEachOthersChanges()
     {
-        var other = new AccountAdmin(_dir.Options());
+        var other = new AccountAdmin(_dir.AccountsOptions());
 
         _admin.AddUser("alice", "pw");
         other.AddUser("bob", "pw");
@@ -186,7 +186,7 @@ public sealed class AccountAdminTests : IDisposable
     [Fact]
     public async Task ConcurrentAdminsNeverLoseAChange()
     {
-        var admins = Enumerable.Range(0, 4).Select(_ => new AccountAdmin(_dir.Options())).ToArray();
+        var admins = Enumerable.Range(0, 4).Select(_ => new AccountAdmin(_dir.AccountsOptions())).ToArray();
 
         await Task.WhenAll(admins.Select((admin, i) => Task.Run(() =>
         {
@@ -202,9 +202,9 @@ public sealed class AccountAdminTests : IDisposable
     [Fact]
     public void BadOptionsAreRefusedWithAMessage()
     {
-        Assert.Throws<ArgumentException>(() => new AccountAdmin(_dir.Options(o => o.DataDirectory = "")));
-        var ex = Assert.Throws<ArgumentException>(() => new AccountAdmin(_dir.Options(o => o.PrimaryDomain = "not a domain")));
+        Assert.Throws<ArgumentException>(() => new AccountAdmin(_dir.AccountsOptions(o => o.DataDirectory = "")));
+        var ex = Assert.Throws<ArgumentException>(() => new AccountAdmin(_dir.AccountsOptions(o => o.PrimaryDomain = "not a domain")));
         Assert.Contains("PrimaryDomain", ex.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new AccountAdmin(_dir.Options(o => o.Pbkdf2Iterations = 0)));
+        Assert.Throws<ArgumentException>(() => new AccountAdmin(_dir.AccountsOptions(o => o.Pbkdf2Iterations = 0)));
     }
 }

@@ -1,17 +1,18 @@
 using System.Text;
 using FastMail.Accounts;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Accounts;
 
 public sealed class AccountDirectoryAuthenticationTests : IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
     private readonly AccountAdmin _admin;
-    private readonly ManualTimeProvider _time = new();
+    private readonly ManualClock _time = new();
 
     public AccountDirectoryAuthenticationTests()
     {
-        _admin = new AccountAdmin(_dir.Options());
+        _admin = new AccountAdmin(_dir.AccountsOptions());
         _admin.AddUser("motriles", "Secret 1");
         _admin.AddDomain("other.test");
     }
@@ -181,7 +182,7 @@ public sealed class AccountDirectoryAuthenticationTests : IDisposable
     }
 
     private AccountDirectory NewDirectory(Action<AccountsOptions>? configure = null) =>
-        new(_dir.Options(o =>
+        new(_dir.AccountsOptions(o =>
         {
             o.ReloadCheckInterval = TimeSpan.FromSeconds(1);
             configure?.Invoke(o);

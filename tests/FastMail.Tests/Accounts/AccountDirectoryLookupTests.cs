@@ -4,12 +4,12 @@ namespace FastMail.Tests.Accounts;
 
 public sealed class AccountDirectoryLookupTests : IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
     private readonly AccountAdmin _admin;
 
     public AccountDirectoryLookupTests()
     {
-        _admin = new AccountAdmin(_dir.Options());
+        _admin = new AccountAdmin(_dir.AccountsOptions());
         _admin.AddUser("motriles", "pw");
         _admin.AddUser("john.smith", "pw");
         _admin.AddDomain("other.test");
@@ -23,7 +23,7 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     [InlineData("MoTriLes")]
     public void TryFindMailboxIsCaseInsensitiveAndReturnsTheSameInstance(string localPart)
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
 
         Assert.True(directory.TryFindMailbox(System.Text.Encoding.ASCII.GetBytes(localPart), out var first));
         Assert.True(directory.TryFindMailbox("motriles"u8, out var second));
@@ -38,7 +38,7 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     [InlineData("motriles ")]
     public void TryFindMailboxFailsForUnknownOrMalformedLocalParts(string localPart)
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
 
         Assert.False(directory.TryFindMailbox(System.Text.Encoding.ASCII.GetBytes(localPart), out var mailbox));
         Assert.Null(mailbox);
@@ -47,7 +47,7 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     [Fact]
     public void TryFindMailboxRejectsNonAsciiAndOverlongInput()
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
 
         Assert.False(directory.TryFindMailbox("motril\u00e9s"u8, out _));
         Assert.False(directory.TryFindMailbox([0x6d, 0xff], out _));
@@ -61,7 +61,7 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     [InlineData("Other.Test")]
     public void IsLocalDomainIsCaseInsensitiveAndIncludesThePrimaryDomain(string domain)
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
 
         Assert.True(directory.IsLocalDomain(System.Text.Encoding.ASCII.GetBytes(domain)));
     }
@@ -73,7 +73,7 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     [InlineData("example.com.evil")]
     public void IsLocalDomainIsFalseForOtherDomains(string domain)
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
 
         Assert.False(directory.IsLocalDomain(System.Text.Encoding.ASCII.GetBytes(domain)));
         Assert.False(directory.IsLocalDomain(new byte[10_000]));
@@ -83,8 +83,8 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     [Fact]
     public void ThePrimaryDomainIsLocalWithoutAnyFile()
     {
-        using var empty = new TempDataDirectory();
-        var directory = new AccountDirectory(empty.Options(o => o.PrimaryDomain = "Mail.Example.NET"));
+        using var empty = new TempDirectory("accounts");
+        var directory = new AccountDirectory(empty.AccountsOptions(o => o.PrimaryDomain = "Mail.Example.NET"));
 
         Assert.Equal("mail.example.net", directory.PrimaryDomain);
         Assert.True(directory.IsLocalDomain("mail.example.net"u8));
@@ -94,7 +94,7 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     [Fact]
     public void LookupsDoNotAllocate()
     {
-        var directory = new AccountDirectory(_dir.Options(o => o.ReloadCheckInterval = TimeSpan.FromHours(1)));
+        var directory = new AccountDirectory(_dir.AccountsOptions(o => o.ReloadCheckInterval = TimeSpan.FromHours(1)));
         directory.TryFindMailbox("MOTRILES"u8, out _);
         directory.IsLocalDomain("OTHER.TEST"u8);
 
@@ -115,7 +115,7 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     {
         File.WriteAllText(_dir.AccountsFile, "{ \"version\": 1, \"users\": [");
 
-        var ex = Assert.Throws<AccountsFileException>(() => new AccountDirectory(_dir.Options()));
+        var ex = Assert.Throws<AccountsFileException>(() => new AccountDirectory(_dir.AccountsOptions()));
 
         Assert.Contains(_dir.AccountsFile, ex.Message, StringComparison.Ordinal);
     }
@@ -123,7 +123,7 @@ public sealed class AccountDirectoryLookupTests : IDisposable
     [Fact]
     public void BadTrustedNetworksAreRefusedNamingTheEntry()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new AccountDirectory(_dir.Options(o => o.TrustedNetworks = ["10.0.0.0/8", "10.0.0.1/33"])));
+        var ex = Assert.Throws<ArgumentException>(() => new AccountDirectory(_dir.AccountsOptions(o => o.TrustedNetworks = ["10.0.0.0/8", "10.0.0.1/33"])));
 
         Assert.Contains("10.0.0.1/33", ex.Message, StringComparison.Ordinal);
     }

@@ -1,20 +1,21 @@
 using FastMail.Accounts;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Accounts;
 
 public sealed class AccountDirectoryReloadTests : IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
 
     public void Dispose() => _dir.Dispose();
 
     [Fact]
     public async Task TheDirectorySeesAUserAddedByAnotherAdminAfterTheReloadInterval()
     {
-        var directory = new AccountDirectory(_dir.Options(o => o.ReloadCheckInterval = TimeSpan.FromMilliseconds(5)));
+        var directory = new AccountDirectory(_dir.AccountsOptions(o => o.ReloadCheckInterval = TimeSpan.FromMilliseconds(5)));
         Assert.False(directory.TryFindMailbox("alice"u8, out _));
 
-        var cli = new AccountAdmin(_dir.Options()); // what `fastmail user add` does in its own process
+        var cli = new AccountAdmin(_dir.AccountsOptions()); // what `fastmail user add` does in its own process
         cli.AddUser("alice", "pw");
         await Task.Delay(20);
 
@@ -26,9 +27,9 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     [Fact]
     public void ChangesAreNotSeenBeforeTheIntervalAndAreSeenAfterIt()
     {
-        var time = new ManualTimeProvider();
-        var directory = new AccountDirectory(_dir.Options(o => o.ReloadCheckInterval = TimeSpan.FromSeconds(1)), null, time);
-        var cli = new AccountAdmin(_dir.Options());
+        var time = new ManualClock();
+        var directory = new AccountDirectory(_dir.AccountsOptions(o => o.ReloadCheckInterval = TimeSpan.FromSeconds(1)), null, time);
+        var cli = new AccountAdmin(_dir.AccountsOptions());
 
         cli.AddUser("alice", "pw");
         cli.AddDomain("new.test");
@@ -43,11 +44,11 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     [Fact]
     public void DeletionsAndDomainRemovalsAreSeen()
     {
-        var cli = new AccountAdmin(_dir.Options());
+        var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "pw");
         cli.AddDomain("old.test");
-        var time = new ManualTimeProvider();
-        var directory = new AccountDirectory(_dir.Options(), null, time);
+        var time = new ManualClock();
+        var directory = new AccountDirectory(_dir.AccountsOptions(), null, time);
         Assert.True(directory.TryFindMailbox("alice"u8, out _));
 
         cli.DeleteUser("alice");
@@ -62,10 +63,10 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     public async Task ASameLengthRewriteWithinOneTimestampTickIsStillSeen()
     {
         // A password change keeps the file length; if the file system's mtime tick is coarse, stat alone would miss it.
-        var cli = new AccountAdmin(_dir.Options());
+        var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "first");
-        var time = new ManualTimeProvider();
-        var directory = new AccountDirectory(_dir.Options(), null, time);
+        var time = new ManualClock();
+        var directory = new AccountDirectory(_dir.AccountsOptions(), null, time);
         var stamp = File.GetLastWriteTimeUtc(_dir.AccountsFile);
         var length = new FileInfo(_dir.AccountsFile).Length;
 
@@ -81,10 +82,10 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     [Fact]
     public void TheCanonicalNameInstanceSurvivesAReload()
     {
-        var cli = new AccountAdmin(_dir.Options());
+        var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "pw");
-        var time = new ManualTimeProvider();
-        var directory = new AccountDirectory(_dir.Options(), null, time);
+        var time = new ManualClock();
+        var directory = new AccountDirectory(_dir.AccountsOptions(), null, time);
         directory.TryFindMailbox("alice"u8, out var before);
 
         cli.AddUser("bob", "pw");
@@ -98,10 +99,10 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     [Fact]
     public void AFileThatTurnsCorruptKeepsThePreviousAccounts()
     {
-        var cli = new AccountAdmin(_dir.Options());
+        var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "pw");
-        var time = new ManualTimeProvider();
-        var directory = new AccountDirectory(_dir.Options(), null, time);
+        var time = new ManualClock();
+        var directory = new AccountDirectory(_dir.AccountsOptions(), null, time);
 
         File.WriteAllText(_dir.AccountsFile, "{ broken");
         time.Advance(TimeSpan.FromSeconds(1));
@@ -114,8 +115,8 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     [Fact]
     public void ReloadIfChangedReportsWhetherSomethingWasLoaded()
     {
-        var directory = new AccountDirectory(_dir.Options(o => o.ReloadCheckInterval = TimeSpan.FromHours(1)));
-        var cli = new AccountAdmin(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions(o => o.ReloadCheckInterval = TimeSpan.FromHours(1)));
+        var cli = new AccountAdmin(_dir.AccountsOptions());
 
         cli.AddUser("alice", "pw");
 
@@ -126,9 +127,9 @@ public sealed class AccountDirectoryReloadTests : IDisposable
     [Fact]
     public void AFileDeletedWhileRunningMeansNoUsers()
     {
-        var cli = new AccountAdmin(_dir.Options());
+        var cli = new AccountAdmin(_dir.AccountsOptions());
         cli.AddUser("alice", "pw");
-        var directory = new AccountDirectory(_dir.Options(o => o.ReloadCheckInterval = TimeSpan.FromHours(1)));
+        var directory = new AccountDirectory(_dir.AccountsOptions(o => o.ReloadCheckInterval = TimeSpan.FromHours(1)));
 
         File.Delete(_dir.AccountsFile);
 

@@ -1,16 +1,17 @@
 using FastMail.Accounts;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Accounts;
 
 /// <summary>Issue 3: a per-user quota in accounts.json over the configured default, set and cleared by the admin.</summary>
 public sealed class AccountQuotaTests : IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
     private readonly AccountAdmin _admin;
 
     public AccountQuotaTests()
     {
-        _admin = new AccountAdmin(_dir.Options());
+        _admin = new AccountAdmin(_dir.AccountsOptions());
         _admin.AddUser("alice", "pw");
         _admin.AddUser("bob", "pw");
     }
@@ -46,7 +47,7 @@ public sealed class AccountQuotaTests : IDisposable
     public void TheDirectoryAnswersTheOwnQuotaElseTheDefaultAndZeroMeansUnlimited()
     {
         _admin.SetQuota("alice", 5000);
-        var directory = new AccountDirectory(_dir.Options(o => o.DefaultQuotaBytes = 1000));
+        var directory = new AccountDirectory(_dir.AccountsOptions(o => o.DefaultQuotaBytes = 1000));
         Assert.True(directory.TryFindMailbox("ALICE"u8, out var alice));
         Assert.True(directory.TryFindMailbox("bob"u8, out var bob));
 
@@ -56,15 +57,15 @@ public sealed class AccountQuotaTests : IDisposable
 
         // An explicit 0 is unlimited for this user even with a default; without a default every user is unlimited.
         _admin.SetQuota("alice", 0);
-        Assert.Equal(0, new AccountDirectory(_dir.Options(o => o.DefaultQuotaBytes = 1000)).GetQuota(alice));
-        Assert.Equal(0, new AccountDirectory(_dir.Options()).GetQuota(bob));
+        Assert.Equal(0, new AccountDirectory(_dir.AccountsOptions(o => o.DefaultQuotaBytes = 1000)).GetQuota(alice));
+        Assert.Equal(0, new AccountDirectory(_dir.AccountsOptions()).GetQuota(bob));
     }
 
     [Fact]
     public void ARunningDirectoryPicksUpAQuotaChange()
     {
-        var time = new ManualTimeProvider();
-        var directory = new AccountDirectory(_dir.Options(o => o.DefaultQuotaBytes = 1000), null, time);
+        var time = new ManualClock();
+        var directory = new AccountDirectory(_dir.AccountsOptions(o => o.DefaultQuotaBytes = 1000), null, time);
         Assert.Equal(1000, directory.GetQuota("alice"));
 
         _admin.SetQuota("alice", 7);
@@ -81,9 +82,9 @@ public sealed class AccountQuotaTests : IDisposable
     {
         var json = File.ReadAllText(_dir.AccountsFile).Replace("\"name\": \"bob\",", "\"name\": \"bob\", \"quotaBytes\": -5,", StringComparison.Ordinal);
         File.WriteAllText(_dir.AccountsFile, json);
-        var error = Assert.Throws<AccountsFileException>(() => new AccountDirectory(_dir.Options()));
+        var error = Assert.Throws<AccountsFileException>(() => new AccountDirectory(_dir.AccountsOptions()));
         Assert.Contains("quotaBytes must not be negative", error.Message, StringComparison.Ordinal);
 
-        Assert.Throws<ArgumentException>(() => _dir.Options(o => o.DefaultQuotaBytes = -1).Validate());
+        Assert.Throws<ArgumentException>(() => _dir.AccountsOptions(o => o.DefaultQuotaBytes = -1).Validate());
     }
 }

@@ -4,7 +4,7 @@ namespace FastMail.Tests.Accounts;
 
 public sealed class AccountStoreTests : IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
 
     public void Dispose() => _dir.Dispose();
 
@@ -47,7 +47,7 @@ public sealed class AccountStoreTests : IDisposable
     [Fact]
     public void SaveReplacesAnExistingFileWithAValidOne()
     {
-        var admin = new AccountAdmin(_dir.Options());
+        var admin = new AccountAdmin(_dir.AccountsOptions());
         for (var i = 0; i < 10; i++)
         {
             admin.AddUser($"user{i}", "pw");
@@ -66,7 +66,7 @@ public sealed class AccountStoreTests : IDisposable
             return;
         }
 
-        new AccountAdmin(_dir.Options()).AddUser("alice", "pw");
+        new AccountAdmin(_dir.AccountsOptions()).AddUser("alice", "pw");
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_dir.AccountsFile));
     }
@@ -75,7 +75,7 @@ public sealed class AccountStoreTests : IDisposable
     public void ALeftoverTempFileFromACrashedWriterDoesNotMatter()
     {
         File.WriteAllText(_dir.AccountsFile + ".tmp", "{ half a fi");
-        var admin = new AccountAdmin(_dir.Options());
+        var admin = new AccountAdmin(_dir.AccountsOptions());
 
         Assert.True(admin.AddUser("alice", "pw").Succeeded);
         Assert.Single(admin.Store.Load().Users);
@@ -120,7 +120,7 @@ public sealed class AccountStoreTests : IDisposable
     {
         const string corrupt = "{ this is not json";
         File.WriteAllText(_dir.AccountsFile, corrupt);
-        var admin = new AccountAdmin(_dir.Options());
+        var admin = new AccountAdmin(_dir.AccountsOptions());
 
         var ex = Assert.Throws<AccountsFileException>(() => admin.AddUser("alice", "pw"));
 

@@ -10,16 +10,16 @@ public sealed class ApopTests : IDisposable
     private const string Timestamp = "<1896.697170952@dbc.mtview.ca.us>";
     private const string RfcDigest = "c4c9334bac560ecc979e58001b3e22fb";
 
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
     private readonly AccountDirectory _directory;
 
     public ApopTests()
     {
-        var admin = new AccountAdmin(_dir.Options());
+        var admin = new AccountAdmin(_dir.AccountsOptions());
         admin.AddUser("mrose", "password");
         admin.SetApopSecret("mrose", "tanstaaf");
         admin.AddUser("plain", "password");
-        _directory = new AccountDirectory(_dir.Options());
+        _directory = new AccountDirectory(_dir.AccountsOptions());
     }
 
     public void Dispose() => _dir.Dispose();

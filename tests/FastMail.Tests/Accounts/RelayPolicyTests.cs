@@ -5,7 +5,7 @@ namespace FastMail.Tests.Accounts;
 
 public sealed class RelayPolicyTests : IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
 
     public void Dispose() => _dir.Dispose();
 
@@ -30,7 +30,7 @@ public sealed class RelayPolicyTests : IDisposable
     [InlineData("203.0.113.9", "", true, false)]
     public void RelayMatrix(string remote, string? user, bool allowRelay, bool expected)
     {
-        var policy = new AccountDirectory(_dir.Options(o =>
+        var policy = new AccountDirectory(_dir.AccountsOptions(o =>
         {
             o.AllowRelay = allowRelay;
             o.TrustedNetworks = ["127.0.0.0/8", "192.168.1.0/24", "::1/128", "fd00:1234::/32"];
@@ -42,7 +42,7 @@ public sealed class RelayPolicyTests : IDisposable
     [Fact]
     public void ByDefaultNobodyRelaysWithoutAuthentication()
     {
-        var policy = new AccountDirectory(_dir.Options());
+        var policy = new AccountDirectory(_dir.AccountsOptions());
 
         Assert.False(policy.MayRelay(IPAddress.Loopback, null));
         Assert.False(policy.MayRelay(IPAddress.IPv6Loopback, null));
@@ -53,7 +53,7 @@ public sealed class RelayPolicyTests : IDisposable
     [Fact]
     public void AllowRelayWithNoTrustedNetworksTrustsNobody()
     {
-        var policy = new AccountDirectory(_dir.Options(o => o.AllowRelay = true));
+        var policy = new AccountDirectory(_dir.AccountsOptions(o => o.AllowRelay = true));
 
         Assert.False(policy.MayRelay(IPAddress.Loopback, null));
         Assert.False(policy.MayRelay(null, null));
@@ -62,7 +62,7 @@ public sealed class RelayPolicyTests : IDisposable
     [Fact]
     public void ABareAddressIsASingleHostNetwork()
     {
-        var policy = new AccountDirectory(_dir.Options(o =>
+        var policy = new AccountDirectory(_dir.AccountsOptions(o =>
         {
             o.AllowRelay = true;
             o.TrustedNetworks = ["10.1.2.3", "2001:db8::7"];
@@ -77,7 +77,7 @@ public sealed class RelayPolicyTests : IDisposable
     [Fact]
     public void NetworksAreMaskedAndMappedNetworksMatchIPv4Clients()
     {
-        var policy = new AccountDirectory(_dir.Options(o =>
+        var policy = new AccountDirectory(_dir.AccountsOptions(o =>
         {
             o.AllowRelay = true;
             o.TrustedNetworks = ["192.168.1.7/24", "::ffff:10.0.0.0/104"];
@@ -95,7 +95,7 @@ public sealed class RelayPolicyTests : IDisposable
     [InlineData("")]
     public void MalformedTrustedNetworksStopTheDirectoryFromStarting(string entry)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new AccountDirectory(_dir.Options(o => o.TrustedNetworks = [entry])));
+        var ex = Assert.Throws<ArgumentException>(() => new AccountDirectory(_dir.AccountsOptions(o => o.TrustedNetworks = [entry])));
 
         Assert.Contains("TrustedNetworks", ex.Message, StringComparison.Ordinal);
     }

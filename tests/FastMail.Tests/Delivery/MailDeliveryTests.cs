@@ -2,7 +2,6 @@ using System.Net;
 using FastMail.Core.Mail;
 using FastMail.Core.Services;
 using FastMail.Delivery;
-using FastMail.Tests.Smtp;
 using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Delivery;
@@ -11,7 +10,7 @@ public sealed class MailDeliveryTests
 {
     private readonly FakeDirectory _directory = new FakeDirectory("example.com").AddDomain("example.org").AddUser("bob", "pw").AddUser("motriles", "pw");
     private readonly InMemoryMailStore _store = new();
-    private readonly ListLogger _logger = new();
+    private readonly RecordingLogger _logger = new();
 
     [Theory]
     [InlineData("bob", "example.com")]

@@ -1,5 +1,6 @@
 using FastMail.Accounts.Throttling;
 using FastMail.Tests.Sasl;
+using FastMail.Tests.TestKit;
 using Microsoft.Extensions.Logging;
 
 namespace FastMail.Tests.Pop3;
@@ -152,7 +153,7 @@ public sealed class Pop3ThrottleTests
     [Fact]
     public async Task FailedLoginsAreLoggedAsWarningsWithTheClientAddressAndNeverThePassword()
     {
-        var logger = new MessageLogger();
+        var logger = new RecordingLogger();
         var host = new Pop3TestHost().WithSasl();
         host.Options.AllowPlaintextAuthWithoutTls = true;
         host.Logger = logger;

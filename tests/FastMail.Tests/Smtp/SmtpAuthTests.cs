@@ -20,7 +20,7 @@ public sealed class SmtpAuthTests
         Assert.Equal("235 2.7.0 Authentication successful", await script.ReadLine());
         await script.Send("AUTH PLAIN " + Plain("bob", "secret"));
         Assert.Equal("503 5.5.1 Error: already authenticated", await script.ReadLine());
-        Assert.Contains(host.Logger.Entries, e => e.Id == 5010 && e.Message.Contains("bob", StringComparison.Ordinal));
+        Assert.Contains(host.Logger.Entries, e => e.EventId == 5010 && e.Message.Contains("bob", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class SmtpAuthTests
         await script.Send("AUTH PLAIN " + Plain("nobody", "hunter2"));
         Assert.Equal("535 5.7.8 Authentication credentials invalid", await script.ReadLine());
 
-        var failures = host.Logger.Entries.Where(e => e.Id == 5009).ToList();
+        var failures = host.Logger.Entries.Where(e => e.EventId == 5009).ToList();
         Assert.Equal(2, failures.Count);
         Assert.All(failures, e =>
         {

@@ -18,14 +18,14 @@ internal sealed class SmtpHost
         configure?.Invoke(Options);
         Store = new InMemoryMailStore();
         Recorder = new RecordingMailStore(Store);
-        Logger = new ListLogger();
+        Logger = new RecordingLogger();
         Delivery = new MailDelivery(Directory, Directory, Recorder, Logger);
         Handler = new SmtpSessionHandler(Options, Directory, Delivery, Logger, time, security);
     }
 
     public FakeDirectory Directory { get; }
 
-    public ListLogger Logger { get; }
+    public RecordingLogger Logger { get; }
 
     public SmtpOptions Options { get; }
 

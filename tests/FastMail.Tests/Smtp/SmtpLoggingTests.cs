@@ -11,7 +11,7 @@ public sealed class SmtpLoggingTests
     [Fact]
     public async Task AcceptedMessageIsLoggedWithItsQueueIdAndClient()
     {
-        var logger = new ListLogger();
+        var logger = new RecordingLogger();
         var directory = new FakeDirectory().AddUser("bob", "pw");
         var handler = new SmtpSessionHandler(new SmtpOptions { HostName = "mx.example.com" }, directory, new MailDelivery(directory, directory, new InMemoryMailStore(), logger), logger);
         await using (var script = new SessionScript(pipe => handler.RunAsync(pipe, new IPEndPoint(IPAddress.Parse("192.0.2.9"), 1234), default)))
@@ -25,10 +25,10 @@ public sealed class SmtpLoggingTests
             await script.Expect("221 ");
             await script.Session;
 
-            var accepted = Assert.Single(logger.Entries, e => e.Id == 5003);
+            var accepted = Assert.Single(logger.Entries, e => e.EventId == 5003);
             Assert.Equal(LogLevel.Information, accepted.Level);
             Assert.StartsWith($"Message {queued[^16..]} from 192.0.2.9:1234 accepted: ", accepted.Message, StringComparison.Ordinal);
-            Assert.Contains(logger.Entries, e => e.Id == 5002);
+            Assert.Contains(logger.Entries, e => e.EventId == 5002);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using FastMail.Smtp;
+using FastMail.Tests.TestKit;
 using static FastMail.Tests.Smtp.SmtpAuthKit;
 
 namespace FastMail.Tests.Smtp;
@@ -75,7 +76,7 @@ public sealed class SmtpPolicyTests
         await script.Send("EHLO bot.example");
         Assert.Equal("554 5.5.0 Protocol error: data sent before greeting", await script.ReadLine());
         Assert.True(await script.IsClosed());
-        Assert.Contains(host.Logger.Entries, e => e.Id == 5013);
+        Assert.Contains(host.Logger.Entries, e => e.EventId == 5013);
     }
 
     [Fact]

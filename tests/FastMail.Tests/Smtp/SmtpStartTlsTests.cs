@@ -125,7 +125,7 @@ public sealed class SmtpStartTlsTests
         await client.SendRawAsync("this is not a TLS ClientHello, just plaintext that goes on for a while\r\n");
         Assert.Null(await client.ReadLineAsync());
         await client.Session.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Contains(host.Logger.Entries, e => e.Id == 5012);
+        Assert.Contains(host.Logger.Entries, e => e.EventId == 5012);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class FasterMailStoreCheckpointTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -102,7 +102,7 @@ public sealed class FasterMailStoreCheckpointTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -132,7 +132,7 @@ public sealed class FasterMailStoreCheckpointTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -222,7 +222,7 @@ public sealed class FasterMailStoreCheckpointTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 

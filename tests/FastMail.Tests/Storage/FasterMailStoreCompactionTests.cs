@@ -1,5 +1,6 @@
 using System.Text;
 using FastMail.Storage;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Storage;
 
@@ -151,7 +152,7 @@ public sealed class FasterMailStoreCompactionTests
         }
         finally
         {
-            images.ForEach(i => StorageFiles.DeleteQuietly(i.Copy));
+            images.ForEach(i => TempDirectory.DeleteQuietly(i.Copy));
         }
     }
 

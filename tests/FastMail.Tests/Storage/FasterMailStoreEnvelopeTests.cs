@@ -46,7 +46,7 @@ public sealed class FasterMailStoreEnvelopeTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -148,7 +148,7 @@ public sealed class FasterMailStoreEnvelopeTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
 
         await store.ReopenAsync();

@@ -96,7 +96,7 @@ public sealed class FasterMailStoreTornTailTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
@@ -116,7 +116,7 @@ public sealed class FasterMailStoreTornTailTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
             await store.DisposeAsync();
         }
     }
@@ -176,7 +176,7 @@ public sealed class FasterMailStoreTornTailTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 

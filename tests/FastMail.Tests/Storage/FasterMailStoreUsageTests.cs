@@ -77,7 +77,7 @@ public sealed class FasterMailStoreUsageTests
         }
         finally
         {
-            StorageFiles.DeleteQuietly(copy);
+            TempDirectory.DeleteQuietly(copy);
         }
 
         // Without any checkpoint the whole log is replayed: same answer.

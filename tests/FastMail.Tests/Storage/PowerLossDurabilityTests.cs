@@ -35,7 +35,7 @@ public sealed class PowerLossDurabilityTests
         finally
         {
             File.Delete(trace);
-            StorageFiles.DeleteQuietly(data);
+            TempDirectory.DeleteQuietly(data);
         }
     }
 

@@ -6,11 +6,9 @@ namespace FastMail.Tests.Storage;
 /// <summary>FasterLog's commit metadata in two in-place slots: the newest intact slot wins, a torn one is skipped.</summary>
 public sealed class SlotCommitManagerTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "fastmail-slots-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TempDirectory.Create("slots");
 
-    public SlotCommitManagerTests() => Directory.CreateDirectory(_directory);
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => TempDirectory.DeleteQuietly(_directory);
 
     [Fact]
     public void CommitsAlternateBetweenTwoSlotsAndTheNewestIsListedFirstAfterReopening()

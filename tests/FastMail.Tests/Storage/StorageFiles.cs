@@ -3,12 +3,10 @@ namespace FastMail.Tests.Storage;
 /// <summary>File-level helpers for crash and corruption tests: copy a live store's files, measure and damage them.</summary>
 internal static class StorageFiles
 {
-    public static string NewTempDirectory() => Path.Combine(Path.GetTempPath(), "fastmail-storage-copy-" + Guid.NewGuid().ToString("N"));
-
     /// <summary>Copies the data directory as a kill -9 at this instant would leave it (the page cache is kept).</summary>
     public static string CopyDataDirectory(string dataDirectory)
     {
-        var copy = NewTempDirectory();
+        var copy = TempDirectory.Create("storage-copy");
         Copy(Path.Combine(dataDirectory, "mail"), Path.Combine(copy, "mail"));
         return copy;
     }
@@ -25,18 +23,6 @@ internal static class StorageFiles
     /// <summary>The log segment files, lowest segment first.</summary>
     public static string[] Segments(string dataDirectory) =>
         [.. Directory.GetFiles(Path.Combine(dataDirectory, "mail"), "mail.log.*").OrderBy(f => long.Parse(Path.GetExtension(f).AsSpan(1)))];
-
-    public static void DeleteQuietly(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner.
-        }
-    }
 
     private static void Copy(string source, string destination)
     {

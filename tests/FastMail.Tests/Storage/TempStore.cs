@@ -15,7 +15,7 @@ internal sealed class TempStore : IAsyncDisposable
     public TempStore(Action<StorageOptions>? configure = null, ILogger? logger = null)
     {
         _logger = logger ?? NullLogger.Instance;
-        Directory = Path.Combine(Path.GetTempPath(), "fastmail-storage-" + Guid.NewGuid().ToString("N"));
+        Directory = TempDirectory.NewPath("storage"); // the store creates it, owner-only
         _options = () =>
         {
             var options = new StorageOptions
@@ -124,13 +124,6 @@ internal sealed class TempStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still being closed by the device; the temp directory is left for the OS to clean.
-        }
+        TempDirectory.DeleteQuietly(Directory);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FastMail.Tests.TestKit;
 using FastMail.Transport;
 using static FastMail.Tests.Transport.TransportTestKit;
 
@@ -11,7 +12,7 @@ public sealed class AcceptLoopTests
     public async Task TheAcceptLoopSurvivesTransientAcceptErrorsAndServesTheNextClient()
     {
         using var timeout = Timeout();
-        var logger = new CapturingLogger();
+        var logger = new RecordingLogger();
         var failuresLeft = 3;
         var options = new ListenerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Name = "test" };
 
@@ -25,6 +26,6 @@ public sealed class AcceptLoopTests
         await client.SendAsync("after EMFILE", timeout.Token);
 
         Assert.Equal("after EMFILE", await client.ReadTextAsync(12, timeout.Token));
-        Assert.Equal(3, logger.Entries.Count(e => e.Event.Id == 1003));
+        Assert.Equal(3, logger.Entries.Count(e => e.EventId == 1003));
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
+using FastMail.Tests.TestKit;
 using FastMail.Transport;
 using static FastMail.Tests.Transport.TransportTestKit;
 
@@ -53,7 +54,7 @@ public sealed class ConnectionCloseTests
     {
         using var timeout = Timeout();
         var inputEnded = new TaskCompletionSource<bool>();
-        var logger = new CapturingLogger();
+        var logger = new RecordingLogger();
         await using var listener = Start(async (connection, shutdown) =>
         {
             try
@@ -94,7 +95,7 @@ public sealed class ConnectionCloseTests
     public async Task AHandlerThatThrowsIsLoggedItsConnectionClosedAndTheListenerKeepsServing()
     {
         using var timeout = Timeout();
-        var logger = new CapturingLogger();
+        var logger = new RecordingLogger();
         await using var listener = Start(async (connection, shutdown) =>
         {
             var read = await connection.Input.ReadAsync(CancellationToken.None);
@@ -116,7 +117,7 @@ public sealed class ConnectionCloseTests
         using var next = await ConnectAsync(listener, timeout.Token);
         await next.SendAsync("still here", timeout.Token);
         Assert.Equal("still here", await next.ReadTextAsync(10, timeout.Token));
-        Assert.Contains(logger.Entries, e => e.Event.Id == 1009 && e.Exception is InvalidOperationException);
+        Assert.Contains(logger.Entries, e => e.EventId == 1009 && e.Exception is InvalidOperationException);
     }
 
     [Fact]
@@ -170,7 +171,7 @@ public sealed class ConnectionCloseTests
     public async Task AClientThatStopsReadingIsAbortedAfterTheCloseTimeout()
     {
         using var timeout = Timeout();
-        var logger = new CapturingLogger();
+        var logger = new RecordingLogger();
         var clientConnected = new TaskCompletionSource();
         await using var listener = Start(async (connection, _) =>
         {

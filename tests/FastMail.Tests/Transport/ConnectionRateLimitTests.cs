@@ -1,4 +1,5 @@
 using System.Text;
+using FastMail.Tests.TestKit;
 using FastMail.Transport;
 using static FastMail.Tests.Transport.TransportTestKit;
 
@@ -12,8 +13,8 @@ public sealed class ConnectionRateLimitTests
     public async Task TheConnectionOverTheRateGetsTheBusyReplyAndAfterAMinuteNewConnectionsAreServedAgain()
     {
         using var timeout = Timeout();
-        var clock = new ManualTimeProvider();
-        var logger = new CapturingLogger();
+        var clock = new ManualClock();
+        var logger = new RecordingLogger();
         var handled = 0;
         await using var listener = Start(async (connection, shutdown) =>
         {
@@ -52,7 +53,7 @@ public sealed class ConnectionRateLimitTests
         await using var listener = Start(EchoAsync, o =>
         {
             o.MaxConnectionRatePerIp = 0;
-            o.TimeProvider = new ManualTimeProvider();
+            o.TimeProvider = new ManualClock();
         });
 
         for (var i = 0; i < 30; i++)
@@ -70,7 +71,7 @@ public sealed class ConnectionRateLimitTests
             o.Tls = TlsTestKit.ServerOptions();
             o.MaxConnectionRatePerIp = 1;
             o.BusyReply = Encoding.ASCII.GetBytes(Busy);
-            o.TimeProvider = new ManualTimeProvider();
+            o.TimeProvider = new ManualClock();
         });
 
         using (var first = await ConnectAsync(listener, timeout.Token))

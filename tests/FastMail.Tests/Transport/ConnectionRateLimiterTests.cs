@@ -1,4 +1,5 @@
 using System.Net;
+using FastMail.Tests.TestKit;
 using FastMail.Transport.Limits;
 
 namespace FastMail.Tests.Transport;
@@ -11,7 +12,7 @@ public sealed class ConnectionRateLimiterTests
     [Fact]
     public void AnAddressGetsABurstOfTheRateThenIsRefusedWhileOthersAreNot()
     {
-        var limiter = new ConnectionRateLimiter(perMinute: 3, new ManualTimeProvider());
+        var limiter = new ConnectionRateLimiter(perMinute: 3, new ManualClock());
 
         Assert.True(limiter.TryAcquire(s_a));
         Assert.True(limiter.TryAcquire(s_a));
@@ -23,7 +24,7 @@ public sealed class ConnectionRateLimiterTests
     [Fact]
     public void TheAllowanceRefillsEvenlyOverTheMinute()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new ManualClock();
         var limiter = new ConnectionRateLimiter(perMinute: 3, clock);
         for (var i = 0; i < 3; i++)
         {
@@ -51,7 +52,7 @@ public sealed class ConnectionRateLimiterTests
     [Fact]
     public void ZeroAllowsEverythingAndTracksNothing()
     {
-        var limiter = new ConnectionRateLimiter(perMinute: 0, new ManualTimeProvider());
+        var limiter = new ConnectionRateLimiter(perMinute: 0, new ManualClock());
 
         for (var i = 0; i < 1000; i++)
         {
@@ -64,7 +65,7 @@ public sealed class ConnectionRateLimiterTests
     [Fact]
     public void IdleAddressesAreForgottenSoMemoryStaysBounded()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new ManualClock();
         var limiter = new ConnectionRateLimiter(perMinute: 2, clock);
         for (var i = 0; i < 100; i++)
         {
@@ -82,7 +83,7 @@ public sealed class ConnectionRateLimiterTests
     [Fact]
     public void AFullTableOfBusyAddressesAdmitsNewAddressesUntrackedAndKeepsLimitingTheTrackedOnes()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new ManualClock();
         var limiter = new ConnectionRateLimiter(perMinute: 1, clock, maxTrackedAddresses: 2);
         Assert.True(limiter.TryAcquire(s_a));
         Assert.True(limiter.TryAcquire(s_b));

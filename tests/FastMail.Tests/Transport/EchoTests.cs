@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Security.Cryptography;
+using FastMail.Tests.TestKit;
 using FastMail.Transport;
 using static FastMail.Tests.Transport.TransportTestKit;
 
@@ -90,7 +91,7 @@ public sealed class EchoTests
         await using var first = Start(EchoAsync);
         var options = new ListenerOptions { EndPoint = first.LocalEndPoint, Name = "smtp" };
 
-        var error = Assert.Throws<IOException>(() => SocketListener.Start(options, EchoAsync, new CapturingLogger()));
+        var error = Assert.Throws<IOException>(() => SocketListener.Start(options, EchoAsync, new RecordingLogger()));
 
         Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
         Assert.Contains(first.LocalEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using FastMail.Tests.TestKit;
 using FastMail.Transport;
 using static FastMail.Tests.Transport.TlsTestKit;
 using static FastMail.Tests.Transport.TransportTestKit;
@@ -40,7 +41,7 @@ public sealed class ImplicitTlsTests
     public async Task APlaintextClientIsDisconnectedWithoutReachingTheHandlerAndTheListenerKeepsServing()
     {
         using var timeout = Timeout();
-        var logger = new CapturingLogger();
+        var logger = new RecordingLogger();
         var handled = 0;
         await using var listener = Start(async (connection, shutdown) =>
         {
@@ -70,7 +71,7 @@ public sealed class ImplicitTlsTests
     public async Task AClientThatNeverCompletesTheHandshakeIsDroppedAfterTheHandshakeTimeout()
     {
         using var timeout = Timeout();
-        var logger = new CapturingLogger();
+        var logger = new RecordingLogger();
         var handled = 0;
         await using var listener = Start((connection, _) =>
         {
@@ -174,7 +175,7 @@ public sealed class ImplicitTlsTests
     public async Task GarbageAfterTheHandshakeEndsTheHandlersInputWithoutAnExceptionLikeAReset()
     {
         using var timeout = Timeout();
-        var logger = new CapturingLogger();
+        var logger = new RecordingLogger();
         var ended = new TaskCompletionSource<(bool Completed, long Length)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var listener = Start(async (connection, _) =>
         {

@@ -1,3 +1,4 @@
+using FastMail.Tests.TestKit;
 using FastMail.Transport;
 
 namespace FastMail.Tests.Transport;
@@ -29,7 +30,7 @@ public sealed class ListenerOptionsTests
     {
         var options = new ListenerOptions { MaxConnections = maxConnections, MaxConnectionsPerIp = maxConnectionsPerIp, Backlog = backlog };
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => SocketListener.Start(options, TransportTestKit.EchoAsync, new CapturingLogger()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SocketListener.Start(options, TransportTestKit.EchoAsync, new RecordingLogger()));
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class ListenerOptionsTests
     {
         using var timeout = TransportTestKit.Timeout();
         var options = new ListenerOptions { MaxConnections = 1 };
-        await using var listener = SocketListener.Start(options, TransportTestKit.EchoAsync, new CapturingLogger());
+        await using var listener = SocketListener.Start(options, TransportTestKit.EchoAsync, new RecordingLogger());
         options.MaxConnections = 5;
 
         using var first = await TransportTestKit.ConnectAsync(listener, timeout.Token);

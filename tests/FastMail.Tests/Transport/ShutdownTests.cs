@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
+using FastMail.Tests.TestKit;
 using FastMail.Transport;
 using static FastMail.Tests.Transport.TransportTestKit;
 
@@ -42,7 +43,7 @@ public sealed class ShutdownTests
         using var timeout = Timeout();
         var started = new TaskCompletionSource();
         var inputEnded = new TaskCompletionSource();
-        var logger = new CapturingLogger();
+        var logger = new RecordingLogger();
         await using var listener = Start(async (connection, shutdown) =>
         {
             started.SetResult();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using FastMail.Tests.TestKit;
 using FastMail.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,7 @@ internal static class TransportTestKit
     {
         var options = new ListenerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Name = "test" };
         configure?.Invoke(options);
-        return SocketListener.Start(options, handler, logger ?? new CapturingLogger());
+        return SocketListener.Start(options, handler, logger ?? new RecordingLogger());
     }
 
     public static async Task<TcpClient> ConnectAsync(SocketListener listener, CancellationToken cancellationToken)

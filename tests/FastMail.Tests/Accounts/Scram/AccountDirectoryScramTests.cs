@@ -7,12 +7,12 @@ namespace FastMail.Tests.Accounts.Scram;
 
 public sealed class AccountDirectoryScramTests : IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new("accounts");
     private readonly AccountAdmin _admin;
 
     public AccountDirectoryScramTests()
     {
-        _admin = new AccountAdmin(_dir.Options(o => o.Pbkdf2Iterations = 4096));
+        _admin = new AccountAdmin(_dir.AccountsOptions(o => o.Pbkdf2Iterations = 4096));
         _admin.AddUser("motriles", "Secret 1");
     }
 
@@ -24,7 +24,7 @@ public sealed class AccountDirectoryScramTests : IDisposable
     [InlineData("motriles@example.com")]
     public async Task AUserAddedByTheAdminLogsInWithScramSha256(string login)
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
 
         var (status, mailbox, serverFinalMatches) = await Scram(directory, new ScramTestClient(login, "Secret 1"));
 
@@ -40,7 +40,7 @@ public sealed class AccountDirectoryScramTests : IDisposable
     [InlineData("motriles@elsewhere.test", "Secret 1")]
     public async Task WrongPasswordsUnknownUsersAndForeignDomainsFail(string login, string password)
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
 
         var (status, mailbox, _) = await Scram(directory, new ScramTestClient(login, password));
 
@@ -51,7 +51,7 @@ public sealed class AccountDirectoryScramTests : IDisposable
     [Fact]
     public void TheVerifierMatchesTheStoredHashSaltAndIterations()
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
         var hash = _admin.Store.Load().Users.Single().PasswordHash;
 
         Assert.True(directory.TryGetScramCredentials("motriles"u8, out var credentials));
@@ -67,7 +67,7 @@ public sealed class AccountDirectoryScramTests : IDisposable
     [Fact]
     public async Task APasswordChangeIsSeenByScramAfterTheReload()
     {
-        var directory = new AccountDirectory(_dir.Options());
+        var directory = new AccountDirectory(_dir.AccountsOptions());
         _admin.SetPassword("motriles", "New pass 2");
         directory.ReloadIfChanged();
 
@@ -81,7 +81,7 @@ public sealed class AccountDirectoryScramTests : IDisposable
     [Fact]
     public async Task PlainThroughTheSameFactoryUsesThePasswordCheck()
     {
-        var server = new SaslServerFactory(new AccountDirectory(_dir.Options())).Create();
+        var server = new SaslServerFactory(new AccountDirectory(_dir.AccountsOptions())).Create();
         server.Start(SaslMechanism.Plain);
 
         var step = await server.StepAsync(Line("\0motriles@example.com\0Secret 1"), default);

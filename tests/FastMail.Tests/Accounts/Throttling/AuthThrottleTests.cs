@@ -1,6 +1,7 @@
 using System.Net;
 using FastMail.Accounts.Throttling;
 using FastMail.Core.Services;
+using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Accounts.Throttling;
 
@@ -8,7 +9,7 @@ public sealed class AuthThrottleTests
 {
     private static readonly IPAddress Attacker = IPAddress.Parse("203.0.113.7");
     private static readonly IPAddress Other = IPAddress.Parse("198.51.100.9");
-    private readonly ManualTimeProvider _time = new();
+    private readonly ManualClock _time = new();
 
     [Fact]
     public void TheFirstThreeAttemptsWaitNothingThenTheDelayDoublesUpToTheCap()

@@ -4,8 +4,9 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using FastMail.Core.Tls;
+using FastMail.Hosting.Tls;
 
-namespace FastMail.Tests.Tls;
+namespace FastMail.Tests.Hosting.Tls;
 
 /// <summary>A real TLS handshake over a loopback TCP connection, server options from <see cref="TlsServerOptions"/>.</summary>
 internal static class LoopbackTls

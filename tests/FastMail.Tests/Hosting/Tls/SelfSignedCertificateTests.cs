@@ -1,15 +1,17 @@
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using FastMail.Core.Tls;
+using FastMail.Hosting.Tls;
+using FastMail.Tests.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 
 #pragma warning disable CA5398 // the tests pin protocol versions on purpose
 
-namespace FastMail.Tests.Tls;
+namespace FastMail.Tests.Hosting.Tls;
 
 public sealed class SelfSignedCertificateTests : IDisposable
 {
-    private readonly TempTlsDirectory _dir = new();
+    private readonly TempDirectory _dir = new("tls");
 
     public void Dispose() => _dir.Dispose();
 
@@ -70,7 +72,7 @@ public sealed class SelfSignedCertificateTests : IDisposable
     public void ASelfSignedCertificateCloseToExpiryIsReplaced()
     {
         using var first = Load();
-        using var later = CertificateProvider.Load(null, null, _dir.Path, "localhost", NullLogger.Instance, new ShiftedClock(TimeSpan.FromDays(710)));
+        using var later = CertificateProvider.Load(null, null, _dir.Path, "localhost", NullLogger.Instance, new ManualClock(TimeSpan.FromDays(710)));
 
         Assert.NotEqual(first.Thumbprint, later.Thumbprint);
         Assert.True(later.NotAfter > first.NotAfter);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace FastMail.Core.Tls;
+namespace FastMail.Hosting.Tls;
 
 /// <summary>Reads a PEM certificate (chain) and its PEM private key, with errors that name the file at fault.</summary>
 internal static class PemCertificateLoader

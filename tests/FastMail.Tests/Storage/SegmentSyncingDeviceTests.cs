@@ -1,30 +1,7 @@
-using FastMail.Storage.Log;
-
 namespace FastMail.Tests.Storage;
 
-public sealed class DirectorySyncTests
+public sealed class SegmentSyncingDeviceTests
 {
-    [Fact]
-    public void SyncingAnExistingDirectorySucceeds()
-    {
-        DirectorySync.Sync(Path.GetTempPath());
-    }
-
-    [Fact]
-    public void SyncingAMissingDirectoryThrowsIOExceptionOnLinux()
-    {
-        var missing = Path.Combine(Path.GetTempPath(), "fastmail-missing-" + Guid.NewGuid().ToString("N"));
-
-        if (OperatingSystem.IsLinux())
-        {
-            Assert.Throws<IOException>(() => DirectorySync.Sync(missing));
-        }
-        else
-        {
-            DirectorySync.Sync(missing);
-        }
-    }
-
     [Fact]
     public async Task StoreSpanningSeveralSegmentFilesReopensIntact()
     {

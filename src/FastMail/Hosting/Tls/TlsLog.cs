@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace FastMail.Core.Tls;
+namespace FastMail.Hosting.Tls;
 
 /// <summary>Source-generated log messages for TLS certificates (event ids 1300-1309).</summary>
 internal static partial class TlsLog

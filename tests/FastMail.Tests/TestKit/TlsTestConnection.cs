@@ -4,9 +4,9 @@ using FastMail.Core.Services;
 using FastMail.Tests.Transport;
 using FastMail.Transport.Tls;
 
-namespace FastMail.Tests.Pop3;
+namespace FastMail.Tests.TestKit;
 
-/// <summary>An <see cref="IMailConnection"/> over in-memory pipes whose STLS runs a real TLS handshake with the test certificate.</summary>
+/// <summary>An <see cref="IMailConnection"/> over in-memory pipes whose STARTTLS/STLS runs the real server handshake (<see cref="TlsPipe.UpgradeAsync"/>) with the test certificate.</summary>
 internal sealed class TlsTestConnection(IDuplexPipe plaintext, IPEndPoint? remote) : IMailConnection, IAsyncDisposable
 {
     private TlsDuplexPipe? _tls;

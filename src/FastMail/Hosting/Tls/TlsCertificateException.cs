@@ -1,7 +1,7 @@
-namespace FastMail.Core.Tls;
+namespace FastMail.Hosting.Tls;
 
 /// <summary>A TLS certificate or key that cannot be used; the message names the file and is fit to print at startup.</summary>
-public sealed class TlsCertificateException : Exception
+internal sealed class TlsCertificateException : Exception
 {
     public TlsCertificateException(string message)
         : base(message)

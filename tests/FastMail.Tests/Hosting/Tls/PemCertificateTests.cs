@@ -2,15 +2,16 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FastMail.Core.Tls;
+using FastMail.Hosting.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 
 #pragma warning disable CA5398 // the tests pin protocol versions on purpose
 
-namespace FastMail.Tests.Tls;
+namespace FastMail.Tests.Hosting.Tls;
 
 public sealed class PemCertificateTests : IDisposable
 {
-    private readonly TempTlsDirectory _dir = new();
+    private readonly TempDirectory _dir = new("tls");
 
     public void Dispose() => _dir.Dispose();
 

@@ -1,13 +1,13 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
-namespace FastMail.Core.Tls;
+namespace FastMail.Hosting.Tls;
 
 /// <summary>
 /// Finds the server's TLS certificate: the configured PEM certificate and key, or else a self-signed certificate made
 /// once in <c>&lt;data&gt;/tls/</c> and reused on later starts (so clients that pinned it keep working).
 /// </summary>
-public static class CertificateProvider
+internal static class CertificateProvider
 {
     /// <summary>A self-signed certificate this close to expiry is replaced at startup.</summary>
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
@@ -80,6 +80,7 @@ public static class CertificateProvider
         var now = time.GetUtcNow();
         if (File.Exists(certificatePath) && File.Exists(keyPath))
         {
+            SelfSignedCertificate.RestrictToOwner(certificatePath, keyPath);
             var (existing, intermediates) = PemCertificateLoader.Load(certificatePath, keyPath);
             DisposeAll(intermediates);
             if (existing.NotAfter.ToUniversalTime() - now.UtcDateTime > RenewBefore)
