@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using FASTER.core;
 using FastMail.Storage.Index;
 using FastMail.Storage.Log;
@@ -18,6 +19,9 @@ internal sealed class StoreJournal(MailLog log, MailIndex index, FreeSpaceGuard 
 
     public void Release(long address) => index.Pending.Release(address);
 
+    // Pooled: a message's commit is awaited once, and its state machine (holding the record and the change) is then reused
+    // instead of allocated per message.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> CommitAsync<TRecord, TChange>(TRecord record, TChange change)
         where TRecord : ILogEnqueueEntry
         where TChange : IIndexChange
