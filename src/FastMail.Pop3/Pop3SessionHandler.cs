@@ -1,5 +1,4 @@
-using System.IO.Pipelines;
-using System.Net;
+using FastMail.Core.Protocol;
 using FastMail.Core.Services;
 using FastMail.Pop3.Replies;
 using FastMail.Pop3.Session;
@@ -12,7 +11,7 @@ namespace FastMail.Pop3;
 /// over connections the transport hands in. One per listener; thread-safe.
 /// Per-connection state is pooled, so steady-state sessions allocate nothing per command.
 /// </summary>
-public sealed class Pop3SessionHandler
+public sealed class Pop3SessionHandler : SessionHandler
 {
     private readonly SessionPool<Pop3Session> _sessions;
 
@@ -45,22 +44,5 @@ public sealed class Pop3SessionHandler
         _sessions = new SessionPool<Pop3Session>(() => new Pop3Session(snapshot, directory, store, logger, clock, services), maximumRetained: 1024);
     }
 
-    /// <summary>Serves one plaintext connection without TLS: <see cref="RunAsync(IMailConnection, CancellationToken)"/> over a <see cref="PlainMailConnection"/>.</summary>
-    public Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        return RunAsync(new PlainMailConnection(connection, remote), shutdown);
-    }
-
-    /// <summary>
-    /// Serves one connection from greeting to close. Returns when the session ends (QUIT, hang-up, timeout, too many
-    /// errors, or <paramref name="shutdown"/>); never throws for anything the client or the store does. Completes
-    /// both sides of the connection's current <see cref="IMailConnection.Transport"/>.
-    /// STLS (RFC 2595) is offered when <see cref="IMailConnection.CanStartTls"/>.
-    /// </summary>
-    public Task RunAsync(IMailConnection connection, CancellationToken shutdown)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        return _sessions.RunAsync(connection, shutdown);
-    }
+    private protected override Task RunSessionAsync(IMailConnection connection, CancellationToken shutdown) => _sessions.RunAsync(connection, shutdown);
 }

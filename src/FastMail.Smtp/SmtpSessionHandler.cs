@@ -1,5 +1,3 @@
-using System.IO.Pipelines;
-using System.Net;
 using FastMail.Core.Protocol;
 using FastMail.Core.Services;
 using FastMail.Smtp.Replies;
@@ -13,7 +11,7 @@ namespace FastMail.Smtp;
 /// and AUTH (RFC 4954) when the connection and <see cref="SmtpSecurity"/> allow them) over connections the transport hands in. One instance per listener; thread-safe. Per-connection state (line and data buffers)
 /// is pooled, so a connection costs no allocation beyond its async state once the pool is warm.
 /// </summary>
-public sealed class SmtpSessionHandler
+public sealed class SmtpSessionHandler : SessionHandler
 {
     private readonly SessionPool<SmtpSession> _sessions;
 
@@ -30,25 +28,5 @@ public sealed class SmtpSessionHandler
         _sessions = new SessionPool<SmtpSession>(() => new SmtpSession(context), Environment.ProcessorCount * 64);
     }
 
-    /// <summary>
-    /// Runs one session: greeting, commands, messages, until QUIT, 421, timeout, or the client hangs up.
-    /// Completes both sides of <paramref name="connection"/> before returning, and never throws for what a client does.
-    /// <paramref name="shutdown"/> ends a session waiting for a command with 421 4.3.2; a message being received may finish.
-    /// </summary>
-    public Task RunAsync(IDuplexPipe connection, IPEndPoint? remote, CancellationToken shutdown)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        return RunAsync(new PlainMailConnection(connection, remote), shutdown);
-    }
-
-    /// <summary>
-    /// Runs one session over <paramref name="connection"/>, offering STARTTLS when it <see cref="IMailConnection.CanStartTls"/>;
-    /// after the handshake the session reads and writes <see cref="IMailConnection.Transport"/> anew. Completes the pipes it
-    /// last used before returning; never throws for what a client does.
-    /// </summary>
-    public Task RunAsync(IMailConnection connection, CancellationToken shutdown)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        return _sessions.RunAsync(connection, shutdown);
-    }
+    private protected override Task RunSessionAsync(IMailConnection connection, CancellationToken shutdown) => _sessions.RunAsync(connection, shutdown);
 }

@@ -4,7 +4,7 @@ using FastMail.IntegrationTests.Harness;
 namespace FastMail.IntegrationTests;
 
 /// <summary>
-/// Issue #2: FASTER's KV store, its log, checkpoints and recovery work under native AOT, with SpanByte and long keys
+/// FASTER's KV store, its log, checkpoints and recovery work under native AOT, with SpanByte and long keys
 /// (Memory&lt;T&gt; keys take a reflection path that fails under AOT, microsoft/FASTER#923). The product uses only
 /// FasterLog; this proves FasterKV before anything depends on it.
 /// </summary>

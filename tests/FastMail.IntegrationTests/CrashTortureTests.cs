@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace FastMail.IntegrationTests;
 
 /// <summary>
-/// Crash torture (issue #3, DESIGN.md contracts 1–3): the published binary takes concurrent SMTP deliveries and POP3
+/// Crash torture (DESIGN contracts 1–3): the published binary takes concurrent SMTP deliveries and POP3
 /// retrieve-and-delete sessions and is killed with SIGKILL at a random moment, again and again. After every restart:
 /// every message that got 250 is there byte-for-byte unless a QUIT that deleted it got +OK; nothing whose deletion was
 /// acknowledged comes back; no half or unknown message is visible; UIDLs never change.

@@ -3,7 +3,7 @@ using FastMail.IntegrationTests.Harness;
 namespace FastMail.IntegrationTests;
 
 /// <summary>
-/// Issue 3, disk full, over real sockets: the server's data directory on a small tmpfs, filled by SMTP until new mail
+/// A full disk over real sockets: the server's data directory on a small tmpfs, filled by SMTP until new mail
 /// gets 452 4.3.1; every acknowledged message is then still readable byte-for-byte over POP3, and once space returns
 /// (a filler file is deleted) mail is accepted again by the same running server.
 /// </summary>

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace FastMail.IntegrationTests;
 
 /// <summary>
-/// Hostile and broken clients against the published AOT binary (issue #4, abuse resistance): early talkers, a slowloris of
+/// Hostile and broken clients against the published AOT binary (abuse resistance): early talkers, a slowloris of
 /// 500 connections, floods and oversized inputs. Other clients keep working and the server's memory stays bounded.
 /// </summary>
 public sealed class HostileClientsTests(ITestOutputHelper output) : IAsyncLifetime

@@ -3,7 +3,7 @@ using FastMail.IntegrationTests.Harness;
 
 namespace FastMail.IntegrationTests;
 
-/// <summary>PIPELINING, the mailbox lock and the error replies of issue #2 §4–5, over real sockets against the composed server.</summary>
+/// <summary>PIPELINING, the mailbox lock and the error replies, over real sockets against the composed server.</summary>
 public sealed class ProtocolOverSocketTests : IAsyncLifetime
 {
     private const string User = "motriles";

@@ -3,7 +3,7 @@ using FastMail.IntegrationTests.Harness;
 namespace FastMail.IntegrationTests;
 
 /// <summary>
-/// Issue 3 over real sockets against the composed server: a default quota from the configuration, a per-user quota set
+/// Quotas over real sockets against the composed server: a default quota from the configuration, a per-user quota set
 /// with `fastmail user quota` while the server runs, 552 5.2.2 after DATA and 452 4.2.2 at RCPT when full, POP3 still
 /// working on a full mailbox, and mail accepted again once POP3 QUIT deleted some.
 /// </summary>

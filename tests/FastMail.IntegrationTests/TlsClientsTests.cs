@@ -11,7 +11,7 @@ using MimeKit;
 namespace FastMail.IntegrationTests;
 
 /// <summary>
-/// Real clients over TLS (issue #4): MailKit with STARTTLS and implicit TLS, openssl s_client, swaks, curl and Python,
+/// Real clients over TLS: MailKit with STARTTLS and implicit TLS, openssl s_client, swaks, curl and Python,
 /// against the server's self-signed certificate; submission requires AUTH; STARTTLS command injection is not executed.
 /// </summary>
 public sealed class TlsClientsTests : IAsyncLifetime

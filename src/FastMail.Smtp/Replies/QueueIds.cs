@@ -20,4 +20,15 @@ internal static class QueueIds
         Utf8Formatter.TryFormat(id, destination, out var written, new StandardFormat('X', FormattedLength));
         return written;
     }
+
+    /// <summary>Writes "250 2.0.0 Ok: queued as ID" straight into the connection's buffer, without a string.</summary>
+    public static void WriteQueuedReply(IBufferWriter<byte> output, long queueId)
+    {
+        output.Write(SmtpReplies.QueuedAsPrefix);
+        var span = output.GetSpan(FormattedLength + 2);
+        var length = Format(queueId, span);
+        span[length] = (byte)'\r';
+        span[length + 1] = (byte)'\n';
+        output.Advance(length + 2);
+    }
 }

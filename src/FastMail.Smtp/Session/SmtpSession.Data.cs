@@ -162,7 +162,7 @@ internal sealed partial class SmtpSession
         if (failure is null)
         {
             SmtpLog.MessageAccepted(_context.Logger, _queueId, _remote, _messageSize, _envelope.Targets.Count, storeId);
-            ReplyWriter.WriteQueued(Output, _queueId);
+            QueueIds.WriteQueuedReply(Output, _queueId);
         }
         else
         {

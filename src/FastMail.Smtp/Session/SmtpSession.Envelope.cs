@@ -1,5 +1,6 @@
 using System.Buffers;
 using FastMail.Core.Mail;
+using FastMail.Core.Protocol;
 using FastMail.Core.Services;
 using FastMail.Smtp.Replies;
 
@@ -99,7 +100,7 @@ internal sealed partial class SmtpSession
 
             case RecipientVerdict.MailboxFull:
                 // Temporary and not the client's fault: not counted as an error.
-                ReplyWriter.WriteAddressReply(Output, SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
+                Output.WriteQuoting(SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
                 return ProcessResult.Continue;
 
             case RecipientVerdict.UnknownUser:
@@ -111,11 +112,11 @@ internal sealed partial class SmtpSession
                 return CountError();
 
             case RecipientVerdict.RelayUnavailable:
-                ReplyWriter.WriteAddressReply(Output, SmtpReplies.RelayUnavailablePrefix, address, SmtpReplies.RelayUnavailableSuffix);
+                Output.WriteQuoting(SmtpReplies.RelayUnavailablePrefix, address, SmtpReplies.RelayUnavailableSuffix);
                 return CountError();
 
             default:
-                ReplyWriter.WriteAddressReply(Output, SmtpReplies.RelayDeniedPrefix, address, SmtpReplies.RelayDeniedSuffix);
+                Output.WriteQuoting(SmtpReplies.RelayDeniedPrefix, address, SmtpReplies.RelayDeniedSuffix);
                 return CountError();
         }
     }

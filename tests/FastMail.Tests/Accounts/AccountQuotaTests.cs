@@ -3,7 +3,7 @@ using FastMail.Tests.TestKit;
 
 namespace FastMail.Tests.Accounts;
 
-/// <summary>Issue 3: a per-user quota in accounts.json over the configured default, set and cleared by the admin.</summary>
+/// <summary>A per-user quota in accounts.json over the configured default, set and cleared by the admin.</summary>
 public sealed class AccountQuotaTests : IDisposable
 {
     private readonly TempDirectory _dir = new("accounts");

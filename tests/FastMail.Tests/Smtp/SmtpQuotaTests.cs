@@ -1,6 +1,6 @@
 namespace FastMail.Tests.Smtp;
 
-/// <summary>Issue 3: per-mailbox quotas at RCPT (452 4.2.2) and after DATA (552 5.2.2, or delivery to the rest).</summary>
+/// <summary>Per-mailbox quotas at RCPT (452 4.2.2) and after DATA (552 5.2.2, or delivery to the rest).</summary>
 public sealed class SmtpQuotaTests
 {
     [Fact]

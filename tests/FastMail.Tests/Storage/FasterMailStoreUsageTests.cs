@@ -1,6 +1,6 @@
 namespace FastMail.Tests.Storage;
 
-/// <summary>Issue 3: the store keeps each mailbox's used bytes (committed messages only) across every way the index changes.</summary>
+/// <summary>The store keeps each mailbox's used bytes (committed messages only) across every way the index changes.</summary>
 public sealed class FasterMailStoreUsageTests
 {
     [Fact]
