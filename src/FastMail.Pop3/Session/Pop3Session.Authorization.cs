@@ -72,6 +72,11 @@ internal sealed partial class Pop3Session
             WriteError(Pop3Replies.MailboxUnavailable);
             return;
         }
+        catch (OperationCanceledException)
+        {
+            _throttle?.Complete(attempt, succeeded: false); // shutdown during the check: the attempt still ends
+            throw;
+        }
         finally
         {
             CryptographicOperations.ZeroMemory(_line.AsSpan(passwordOffset, passwordLength));
