@@ -57,32 +57,5 @@ internal sealed class SmtpServerContext
     public byte[] PrimaryDomain { get; }
 
     /// <summary>Room for one address once qualified: the whole command line plus "@" and the primary domain.</summary>
-    public int MaxAddressLength => MaxLineLength + 1 + PrimaryDomain.Length;
-
-    // The options under the names the session reads them by.
-    public bool Strict => Options.StrictAddresses;
-
-    public long MaxMessageSize => Options.MaxMessageSize;
-
-    public int MaxRecipients => Options.MaxRecipients;
-
-    public int MaxLineLength => Options.MaxCommandLineLength;
-
-    public int MaxErrors => Options.MaxErrors;
-
-    public TimeSpan CommandTimeout => Options.CommandTimeout;
-
-    public TimeSpan DataTimeout => Options.DataTimeout;
-
-    public bool RequireAuth => Options.RequireAuth;
-
-    public bool AllowPlaintextAuthWithoutTls => Options.AllowPlaintextAuthWithoutTls;
-
-    public LocalSenderPolicy LocalSenderPolicy => Options.LocalSenderPolicy;
-
-    public TimeSpan GreetingDelay => Options.GreetingDelay;
-
-    public long MinDataRate => Options.MinDataRate;
-
-    public TimeSpan MinDataRateGracePeriod => Options.MinDataRateGracePeriod;
+    public int MaxAddressLength => Options.MaxCommandLineLength + 1 + PrimaryDomain.Length;
 }

@@ -14,7 +14,7 @@ internal sealed partial class SmtpSession
 
         // A bare CR or other control octet would end up inside the Received header.
         var malformed = domain.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || domain.Contains((byte)0x7F);
-        if (malformed || (domain.IsEmpty && _context.Strict))
+        if (malformed || (domain.IsEmpty && _context.Options.StrictAddresses))
         {
             return Error(extended ? SmtpReplies.EhloSyntax : SmtpReplies.HeloSyntax);
         }

@@ -91,7 +91,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        if (_messageSize > _context.MaxMessageSize)
+        if (_messageSize > _context.Options.MaxMessageSize)
         {
             // Keep reading to the terminator, store nothing, answer 552 after it (RFC 1870 6.3).
             _dataFailure = DataFailure.TooBig;
@@ -180,13 +180,13 @@ internal sealed partial class SmtpSession
     /// </summary>
     private bool DataTooSlow()
     {
-        if (_context.MinDataRate <= 0)
+        if (_context.Options.MinDataRate <= 0)
         {
             return false;
         }
 
         var elapsed = _context.Time.GetElapsedTime(_dataStarted);
-        return elapsed > _context.MinDataRateGracePeriod && _dataReceived < _context.MinDataRate * elapsed.TotalSeconds;
+        return elapsed > _context.Options.MinDataRateGracePeriod && _dataReceived < _context.Options.MinDataRate * elapsed.TotalSeconds;
     }
 
     // RFC 3848: ESMTP plus S for TLS and A for AUTH; plain SMTP after HELO.

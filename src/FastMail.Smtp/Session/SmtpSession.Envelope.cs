@@ -25,18 +25,18 @@ internal sealed partial class SmtpSession
             return Error(SmtpReplies.NeedEhlo);
         }
 
-        if (_context.RequireAuth && _user is null)
+        if (_context.Options.RequireAuth && _user is null)
         {
             return Error(SmtpReplies.AuthRequired);
         }
 
-        var status = MailAddressParser.TryParsePath(arguments, "from:"u8, _context.Strict, allowNullPath: true, out var address, out var parameters);
+        var status = MailAddressParser.TryParsePath(arguments, "from:"u8, _context.Options.StrictAddresses, allowNullPath: true, out var address, out var parameters);
         if (status != PathStatus.Ok)
         {
             return Error(status == PathStatus.Syntax ? SmtpReplies.MailSyntax : SmtpReplies.BadSenderAddress);
         }
 
-        switch (MailParameters.Check(parameters, _context.MaxMessageSize))
+        switch (MailParameters.Check(parameters, _context.Options.MaxMessageSize))
         {
             case ParameterStatus.Syntax:
                 return Error(SmtpReplies.BadParameterSyntax);
@@ -52,10 +52,10 @@ internal sealed partial class SmtpSession
 
         // A local domain in MAIL FROM without AUTH: the first thing a forger writes. An unqualified sender is local too.
         _markUnauthenticated = false;
-        if (!senderIsNull && _user is null && _context.LocalSenderPolicy != LocalSenderPolicy.Accept
+        if (!senderIsNull && _user is null && _context.Options.LocalSenderPolicy != LocalSenderPolicy.Accept
             && (domain.IsEmpty || _context.Directory.IsLocalDomain(domain)))
         {
-            if (_context.LocalSenderPolicy == LocalSenderPolicy.Reject)
+            if (_context.Options.LocalSenderPolicy == LocalSenderPolicy.Reject)
             {
                 return Error(SmtpReplies.LocalSenderRejected);
             }
@@ -70,7 +70,7 @@ internal sealed partial class SmtpSession
 
     private ProcessResult RcptTo(ReadOnlySpan<byte> arguments)
     {
-        var status = MailAddressParser.TryParsePath(arguments, "to:"u8, _context.Strict, allowNullPath: false, out var address, out var parameters);
+        var status = MailAddressParser.TryParsePath(arguments, "to:"u8, _context.Options.StrictAddresses, allowNullPath: false, out var address, out var parameters);
         if (status != PathStatus.Ok)
         {
             return Error(status == PathStatus.Syntax ? SmtpReplies.RcptSyntax : SmtpReplies.BadRecipientAddress);
@@ -82,7 +82,7 @@ internal sealed partial class SmtpSession
             return Error(SmtpReplies.UnsupportedParameter);
         }
 
-        if (_envelope.RecipientCount >= _context.MaxRecipients)
+        if (_envelope.RecipientCount >= _context.Options.MaxRecipients)
         {
             // RFC 5321 4.5.3.1.10: 452, so the client sends the rest in another transaction.
             return Reply(SmtpReplies.TooManyRecipients);

@@ -17,7 +17,7 @@ internal sealed partial class SmtpSession
         // A token of its own rather than the session timer: the timer also cancels the next flush, the greeting's.
         var input = _input!;
         ReadResult result;
-        using (var delay = new CancellationTokenSource(_context.GreetingDelay, _context.Time))
+        using (var delay = new CancellationTokenSource(_context.Options.GreetingDelay, _context.Time))
         {
             try
             {

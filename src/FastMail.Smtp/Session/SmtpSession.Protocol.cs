@@ -22,10 +22,10 @@ internal sealed partial class SmtpSession : ISessionProtocol
     TimeProvider ISessionProtocol.Time => _context.Time;
 
     // RFC 5321 4.5.3.2: the timeout is per command, and per block of message text.
-    TimeSpan ISessionProtocol.ReadTimeout => InData ? _context.DataTimeout : _context.CommandTimeout;
+    TimeSpan ISessionProtocol.ReadTimeout => InData ? _context.Options.DataTimeout : _context.Options.CommandTimeout;
 
     // A client that stops reading gets no longer than the command timeout.
-    TimeSpan ISessionProtocol.FlushTimeout => _context.CommandTimeout;
+    TimeSpan ISessionProtocol.FlushTimeout => _context.Options.CommandTimeout;
 
     // A message being received may finish; a session waiting for a command is told to go.
     bool ISessionProtocol.StopsOnShutdown => !InData;
@@ -34,7 +34,7 @@ internal sealed partial class SmtpSession : ISessionProtocol
 
     ValueTask<bool> ISessionProtocol.GreetAsync()
     {
-        if (_context.GreetingDelay > TimeSpan.Zero)
+        if (_context.Options.GreetingDelay > TimeSpan.Zero)
         {
             return GreetAfterDelayAsync();
         }

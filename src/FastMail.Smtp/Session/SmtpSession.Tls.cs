@@ -53,7 +53,7 @@ internal sealed partial class SmtpSession
     {
         try
         {
-            using var deadline = new CancellationTokenSource(_context.CommandTimeout, _context.Time);
+            using var deadline = new CancellationTokenSource(_context.Options.CommandTimeout, _context.Time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _shutdown);
             await _connection!.StartTlsAsync(linked.Token);
         }
@@ -83,7 +83,7 @@ internal sealed partial class SmtpSession
     {
         var connection = _connection!;
         _secure = connection.IsSecure;
-        _plaintextAuthAllowed = _secure || _context.AllowPlaintextAuthWithoutTls || LoopbackAddress.Is(connection.RemoteEndPoint);
+        _plaintextAuthAllowed = _secure || _context.Options.AllowPlaintextAuthWithoutTls || LoopbackAddress.Is(connection.RemoteEndPoint);
         _tlsDescriptionLength = 0;
         var description = _secure ? connection.TlsDescription : null;
         if (!string.IsNullOrEmpty(description))

@@ -56,8 +56,8 @@ internal sealed partial class SmtpSession : IPooledSession
     {
         _context = context;
         _loop = new SessionLoop(this);
-        _lineScratch = new byte[context.MaxLineLength];
-        _helo = new AddressBuffer(context.MaxLineLength);
+        _lineScratch = new byte[context.Options.MaxCommandLineLength];
+        _helo = new AddressBuffer(context.Options.MaxCommandLineLength);
 
         // Also stages the trace headers, which hold HELO, sender, recipient and host name.
         _dataOut = new byte[Math.Max(16 * 1024, (4 * context.MaxAddressLength) + context.Replies.HostName.Length + 768)];
@@ -130,7 +130,7 @@ internal sealed partial class SmtpSession : IPooledSession
             {
                 case ReceiveMode.Command:
                 {
-                    var status = SmtpCommandParser.TryReadLine(buffer, _context.MaxLineLength, _lineScratch, out var line, out var next);
+                    var status = SmtpCommandParser.TryReadLine(buffer, _context.Options.MaxCommandLineLength, _lineScratch, out var line, out var next);
                     var authLine = false;
                     if (status == LineStatus.TooLong && _context.Sasl is not null && AuthCommand.StartsBuffer(buffer))
                     {
@@ -256,7 +256,7 @@ internal sealed partial class SmtpSession : IPooledSession
     // The shared rule (ErrorLimit): the MaxErrors-th error closes; SMTP sends its error, then 421.
     private ProcessResult CountError()
     {
-        if (!_errors.CountAndCheck(_context.MaxErrors))
+        if (!_errors.CountAndCheck(_context.Options.MaxErrors))
         {
             return ProcessResult.Continue;
         }
