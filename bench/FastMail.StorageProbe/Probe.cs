@@ -6,14 +6,14 @@ namespace FastMail.StorageProbe;
 
 internal static class Probe
 {
-    private const int Mailboxes = 1000;
+    private const int DefaultMailboxes = 1000;
     private const int Writers = 64;
 
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: fill <dir> <count> [--crash] | open <dir> [--no-checkpoint] | mailbox <dir> <count> | ack <dir> | checksum");
+            Console.Error.WriteLine("usage: fill <dir> <count> [--crash] [--mailboxes N] | open <dir> [--no-checkpoint] | mailbox <dir> <count> | ack <dir> | checksum");
             return 2;
         }
 
@@ -22,7 +22,7 @@ internal static class Probe
         switch (args[0])
         {
             case "fill":
-                return await FillAsync(args[1], int.Parse(args[2]), args.Contains("--crash"), logger);
+                return await FillAsync(args[1], int.Parse(args[2]), args.Contains("--crash"), IntOption(args, "--mailboxes", DefaultMailboxes), logger);
             case "open":
                 return await OpenAsync(args[1], args.Contains("--no-checkpoint"), logger);
             case "mailbox":
@@ -39,7 +39,14 @@ internal static class Probe
 
     private static StorageOptions Options(string dir) => new() { DataDirectory = dir };
 
-    private static async Task<int> FillAsync(string dir, int count, bool crash, ILogger logger)
+    /// <summary>The value after <paramref name="name"/>, or <paramref name="fallback"/> when the option is absent.</summary>
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : fallback;
+    }
+
+    private static async Task<int> FillAsync(string dir, int count, bool crash, int mailboxes, ILogger logger)
     {
         var store = FasterMailStore.Open(Options(dir), logger);
         var body = new byte[1024];
@@ -52,7 +59,7 @@ internal static class Probe
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
-                mailbox[0] = "user" + (i % Mailboxes);
+                mailbox[0] = "user" + (i % mailboxes);
                 using var writer = store.BeginMessage();
                 writer.Write(body);
                 await writer.CommitAsync(mailbox, CancellationToken.None);
@@ -60,7 +67,7 @@ internal static class Probe
         })).ToArray();
         await Task.WhenAll(writers);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        Console.WriteLine($"RESULT fill messages={count} seconds={seconds:F1} per_second={count / seconds:F0}");
+        Console.WriteLine($"RESULT fill messages={count} mailboxes={mailboxes} seconds={seconds:F1} per_second={count / seconds:F0}");
         if (crash)
         {
             // What kill -9 leaves: every ACK'd message is durable, nothing else ran (no final checkpoint, no close).
@@ -74,18 +81,56 @@ internal static class Probe
 
     private static async Task<int> OpenAsync(string dir, bool noCheckpoint, ILogger logger)
     {
-        if (noCheckpoint && Directory.Exists(Path.Combine(dir, "mail", "index")))
+        if (noCheckpoint && Directory.Exists(Path.Combine(dir, "mail", "kv")))
         {
-            Directory.Delete(Path.Combine(dir, "mail", "index"), recursive: true);
+            Directory.Delete(Path.Combine(dir, "mail", "kv"), recursive: true);
         }
 
         var started = Stopwatch.GetTimestamp();
         var store = FasterMailStore.Open(Options(dir), logger);
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         Console.WriteLine($"RESULT open ms={ms:F0} checkpoint={(noCheckpoint ? "none" : "newest")}");
+
+        // What the open leaves resident is what the server carries for the store's lifetime (index memory, hash table, log pages).
+        // Right after open it still includes replay garbage; after a full compacting GC it is the steady index cost.
+        PrintMemory("after_open");
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        PrintMemory("after_full_gc");
+        GC.KeepAlive(store);
         await store.DisposeAsync();
         return 0;
     }
+
+    private static void PrintMemory(string when)
+    {
+        var (rss, hwm) = ProcessMemoryKb();
+        Console.WriteLine(
+            $"RESULT open_rss when={when} rss_mb={rss / 1024.0:F0} hwm_mb={hwm / 1024.0:F0} " +
+            $"managed_mb={GC.GetTotalMemory(false) / 1048576.0:F0} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0}");
+    }
+
+    /// <summary>VmRSS and VmHWM (peak RSS) in kB from /proc/self/status: the kernel's view, native FASTER buffers included.</summary>
+    private static (long Rss, long Hwm) ProcessMemoryKb()
+    {
+        long rss = 0, hwm = 0;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                rss = ParseKb(line);
+            }
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                hwm = ParseKb(line);
+            }
+        }
+
+        return (rss, hwm);
+    }
+
+    /// <summary>"VmRSS:\t  123456 kB" to 123456.</summary>
+    private static long ParseKb(string line) =>
+        long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim());
 
     private static async Task<int> MailboxAsync(string dir, int count, ILogger logger)
     {
@@ -117,7 +162,8 @@ internal static class Probe
             await writer.CommitAsync(small, CancellationToken.None);
         }
 
-        // STAT / LIST / UIDL data for the whole mailbox: snapshot, count, every size and id.
+        // What a POP3 login costs server-side for the big mailbox: the session's snapshot (TryOpenMailboxAsync), then the
+        // STAT / LIST / UIDL data for the whole mailbox: count, every size and id. Per round, so the JIT round shows apart.
         for (var round = 0; round < 3; round++)
         {
             var started = Stopwatch.GetTimestamp();

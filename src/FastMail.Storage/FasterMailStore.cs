@@ -11,10 +11,10 @@ using Microsoft.Extensions.ObjectPool;
 namespace FastMail.Storage;
 
 /// <summary>
-/// The mail store on a FASTER log: every change is a log record (body chunk, message commit, delete, compaction copy),
-/// made durable by group commit before the caller is answered; the mailbox index lives in memory, is checkpointed to
-/// <c>mail/index</c> in the background and at close, and is rebuilt at open from the newest good checkpoint plus the
-/// log after it. Thread-safe: any number of writers and mailbox sessions at once.
+/// The mail store: every change is a record in a FASTER log (body chunk, message commit, delete, compaction copy), made
+/// durable by group commit before the caller is answered; the mailbox index lives in a FasterKV (<see cref="MailIndex"/>),
+/// checkpointed in the background and at close, and brought up to date at open by FASTER's checkpoint recovery plus a
+/// replay of the log after the address that checkpoint covers. Thread-safe: any number of writers and mailbox sessions.
 /// </summary>
 public sealed class FasterMailStore : IMailStore, IAsyncDisposable
 {
@@ -22,7 +22,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
     private readonly ObjectPool<MessageWriter> _writers;
     private int _disposed;
 
-    private FasterMailStore(MailLog log, MailIndex index, StorageOptions options, ILogger logger, CheckpointStore checkpoints, long checkpointedTail)
+    private FasterMailStore(MailLog log, MailIndex index, StorageOptions options, ILogger logger, long checkpointedTail)
     {
         Log = log;
         Index = index;
@@ -32,7 +32,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         _writers = new DefaultObjectPool<MessageWriter>(
             new MessageWriterPolicy(Journal, options.ChunkSize, log.MaxRecordSize, writer => _writers!.Return(writer)),
             Math.Max(1, options.MaxPooledWriters));
-        Maintenance = new StoreMaintenance(log, index, Journal, checkpoints, options, logger, checkpointedTail);
+        Maintenance = new StoreMaintenance(log, index, Journal, options, logger, checkpointedTail);
     }
 
     internal StoreMaintenance Maintenance { get; }
@@ -47,9 +47,10 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
     internal MailIndex Index { get; }
 
     /// <summary>
-    /// Opens the store in <c>options.DataDirectory/mail</c>, creating it on first start, or recovering the last commit,
-    /// loading the newest intact index checkpoint (falling back to the one before, or to a full replay) and replaying
-    /// the log after it.
+    /// Opens the store in <c>options.DataDirectory/mail</c>, creating it on first start, or recovering the last log
+    /// commit and the index's newest checkpoint and replaying the log after it. Without a usable index checkpoint (first
+    /// start, a data directory from a build before the FasterKV index, a damaged index) the index is built from the whole
+    /// log and checkpointed at once.
     /// </summary>
     public static FasterMailStore Open(StorageOptions options, ILogger logger)
     {
@@ -58,6 +59,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         options.Validate();
         var started = Stopwatch.GetTimestamp();
         var log = MailLog.Open(options, logger);
+        MailIndex? index = null;
         try
         {
             var dropped = TailInspector.BytesPastTail(options.MailDirectory, log.TailAddress, options.SegmentSizeBits);
@@ -72,34 +74,30 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
                 StorageLog.TailMissing(logger, missing, log.TailAddress);
             }
 
-            var checkpoints = new CheckpointStore(options.MailDirectory, logger);
-            MailIndex index;
+            index = OpenIndex(options, log, logger, out var covered);
             long checkpointedTail;
-            ReplayResult replay;
-            if (checkpoints.TryLoad(log.BeginAddress, log.CommittedUntilAddress) is var (loaded, covered))
+            if (covered >= 0)
             {
-                index = loaded;
-                replay = LogReplayer.Replay(log, index, covered, fullReplay: false, logger);
+                var replay = LogReplayer.Replay(log, index, covered, fullReplay: false, logger);
                 StorageLog.RecoveredFromCheckpoint(logger, covered, replay.Records);
-                checkpointedTail = covered;
+                checkpointedTail = replay.DroppedBytes > 0 ? -1 : covered;
             }
             else
             {
-                index = new MailIndex();
-                replay = LogReplayer.Replay(log, index, log.BeginAddress, fullReplay: true, logger);
-                // A log without a checkpoint gets one at close (or sooner), so the next start is bounded.
-                checkpointedTail = replay.Records > 0 ? -1 : log.TailAddress;
-                if (replay.Records > 0)
+                var replay = LogReplayer.Replay(log, index, log.BeginAddress, fullReplay: true, logger);
+                if (replay.Records > 0 && !Directory.Exists(options.LegacyIndexDirectory))
                 {
                     StorageLog.RecoveredByFullReplay(logger, replay.Records);
                 }
-            }
 
-            if (replay.DroppedBytes > 0)
-            {
-                // Settle the damage now: a checkpoint past it means the next start neither re-reads nor re-reports it.
-                checkpoints.Write(index.Snapshot(log.CommittedUntilAddress));
+                // The next start then recovers from here: the rebuild (or conversion) happens once.
+                index.CheckpointAsync(log.CommittedUntilAddress, full: true).GetAwaiter().GetResult();
                 checkpointedTail = log.TailAddress;
+                if (Directory.Exists(options.LegacyIndexDirectory))
+                {
+                    Directory.Delete(options.LegacyIndexDirectory, recursive: true);
+                    StorageLog.IndexConverted(logger, replay.Records, options.LegacyIndexDirectory);
+                }
             }
 
             var (messages, mailboxes) = index.Count();
@@ -111,13 +109,31 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
             {
                 StorageLog.Opened(logger, options.MailDirectory, messages, mailboxes, log.BeginAddress, log.TailAddress, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
-            return new FasterMailStore(log, index, options, logger, checkpoints, checkpointedTail);
+
+            return new FasterMailStore(log, index, options, logger, checkpointedTail);
         }
         catch
         {
+            index?.Dispose();
             log.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
+    }
+
+    /// <summary>Opens the index; a checkpoint that does not fit the log (the log was replaced or restored) counts as none.</summary>
+    private static MailIndex OpenIndex(StorageOptions options, MailLog log, ILogger logger, out long covered)
+    {
+        var directory = options.IndexDirectory;
+        var index = MailIndex.Open(directory, options.IndexMemory, out covered, e => StorageLog.IndexUnrecoverable(logger, directory, e));
+        if (covered < 0 || (covered >= log.BeginAddress && covered <= log.CommittedUntilAddress))
+        {
+            return index;
+        }
+
+        StorageLog.CheckpointOutsideLog(logger, covered, log.BeginAddress, log.CommittedUntilAddress);
+        index.Dispose();
+        Storage.Index.IndexStore.Delete(directory);
+        return MailIndex.Open(directory, options.IndexMemory, out covered, e => StorageLog.IndexUnrecoverable(logger, directory, e));
     }
 
     public IMessageWriter BeginMessage()
@@ -153,6 +169,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         }
 
         await Maintenance.DisposeAsync().ConfigureAwait(false);
+        Index.Dispose();
         var tail = Log.TailAddress;
         await Log.DisposeAsync().ConfigureAwait(false);
         StorageLog.Closed(_logger, tail);

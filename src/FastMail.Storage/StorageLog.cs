@@ -6,7 +6,7 @@ namespace FastMail.Storage;
 internal static partial class StorageLog
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Mail store opened at {Directory}: {Messages} messages in {Mailboxes} mailboxes, log {BeginAddress}..{TailAddress}, replayed in {ElapsedMs} ms")]
-    public static partial void Opened(ILogger logger, string directory, int messages, int mailboxes, long beginAddress, long tailAddress, long elapsedMs);
+    public static partial void Opened(ILogger logger, string directory, long messages, long mailboxes, long beginAddress, long tailAddress, long elapsedMs);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Mail log commit failed; the writers waiting for it are told so")]
     public static partial void CommitFailed(ILogger logger, Exception exception);
@@ -17,14 +17,17 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Delete record at {Address} names message {MessageId} that mailbox {Mailbox} does not hold")]
     public static partial void DeleteOfUnknownMessage(ILogger logger, long address, long messageId, string mailbox);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Index checkpoint {Path} written: covers the log below {CoveredAddress}, {Bytes} bytes in {ElapsedMs} ms")]
-    public static partial void CheckpointWritten(ILogger logger, string path, long coveredAddress, long bytes, long elapsedMs);
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Debug, Message = "Index checkpoint ({Kind}) written: covers the mail log below {CoveredAddress}; index log {IndexBytes} bytes; {ElapsedMs} ms")]
+    public static partial void CheckpointWritten(ILogger logger, string kind, long coveredAddress, long indexBytes, long elapsedMs);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Index checkpoint {Path} is unusable; trying the previous one or a full replay")]
-    public static partial void CheckpointUnusable(ILogger logger, string path, Exception exception);
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Index in {Directory} cannot be recovered; it is rebuilt from the mail log")]
+    public static partial void IndexUnrecoverable(ILogger logger, string directory, Exception exception);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Index checkpoint {Path} covers address {CoveredAddress}, outside the log {BeginAddress}..{CommittedAddress}; skipped")]
-    public static partial void CheckpointOutsideLog(ILogger logger, string path, long coveredAddress, long beginAddress, long committedAddress);
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Index checkpoint covers address {CoveredAddress}, outside the log {BeginAddress}..{CommittedAddress}; the index is rebuilt from the mail log")]
+    public static partial void CheckpointOutsideLog(ILogger logger, long coveredAddress, long beginAddress, long committedAddress);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Information, Message = "Mail index converted to FasterKV from the log ({Records} records); the old index checkpoints in {LegacyDirectory} are deleted")]
+    public static partial void IndexConverted(ILogger logger, long records, string legacyDirectory);
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Recovery: index from checkpoint at {CoveredAddress}, replayed {Records} log records after it")]
     public static partial void RecoveredFromCheckpoint(ILogger logger, long coveredAddress, long records);

@@ -43,9 +43,15 @@ public sealed class StorageOptions
     public bool FastCommitMode { get; set; } = true;
 
     /// <summary>
-    /// Write an index checkpoint when the log has grown this many bytes since the last one, or four times the last
-    /// checkpoint's size if that is more (each checkpoint writes the whole index). Default 64 MiB. Restart replays at most
-    /// about that much log, so smaller means faster restarts and more checkpoint writes.
+    /// Memory for the mailbox index (FasterKV's in-memory log; rounded down to a power of two, at least 1 MiB). Default
+    /// 64 MiB. Index records beyond it live in <c>mail/kv</c> on disk and cost a read when used; the hash table on top
+    /// grows with the number of stored messages (about 10 bytes each).
+    /// </summary>
+    public long IndexMemory { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// Checkpoint the index when the log has grown this many bytes since the last checkpoint. Default 64 MiB. Restart
+    /// replays at most about that much log, so smaller means faster restarts and more checkpoint writes.
     /// </summary>
     public long CheckpointIntervalBytes { get; set; } = 64L << 20;
 
@@ -80,6 +86,12 @@ public sealed class StorageOptions
 
     internal string MailDirectory => Path.Combine(DataDirectory, "mail");
 
+    /// <summary>The index's FasterKV files and checkpoints.</summary>
+    internal string IndexDirectory => Path.Combine(MailDirectory, "kv");
+
+    /// <summary>Where builds before the FasterKV index kept their own index checkpoints; deleted once converted.</summary>
+    internal string LegacyIndexDirectory => Path.Combine(MailDirectory, "index");
+
     internal int PageSize => 1 << PageSizeBits;
 
     internal void Validate()
@@ -112,6 +124,11 @@ public sealed class StorageOptions
         if (CheckpointIntervalBytes <= 0 || CompactionMinDeadBytes < 0 || CompactionDeadRatio is <= 0 or > 1 || MaintenancePeriod < TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalBytes), "Checkpoint and compaction settings must be positive (dead ratio in (0, 1]).");
+        }
+
+        if (IndexMemory < Index.IndexStore.MinimumMemory)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IndexMemory), IndexMemory, $"Must be at least {Index.IndexStore.MinimumMemory} bytes.");
         }
 
         if (MinFreeBytes < 0)

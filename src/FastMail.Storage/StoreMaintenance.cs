@@ -2,7 +2,6 @@ using FastMail.Storage.Compaction;
 using FastMail.Storage.Index;
 using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
-using FastMail.Storage.Recovery;
 using Microsoft.Extensions.Logging;
 
 namespace FastMail.Storage;
@@ -15,39 +14,43 @@ namespace FastMail.Storage;
 /// </summary>
 internal sealed class StoreMaintenance : IAsyncDisposable
 {
+    /// <summary>
+    /// Every this many checkpoints one also writes FASTER's hash table: the others write only the index log written since
+    /// the last, and recovery rebuilds the table from the newest full checkpoint plus the log after it.
+    /// </summary>
+    private const int FullCheckpointEvery = 8;
+
     private readonly MailLog _log;
     private readonly MailIndex _index;
-    private readonly CheckpointStore _checkpoints;
     private readonly StorageOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _oneJob = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _checkpointedTail;
-    private long _checkpointSize;
+    private int _checkpoints;
     private DateTime _checkpointedAt = DateTime.UtcNow;
 
-    public StoreMaintenance(MailLog log, MailIndex index, IStoreJournal journal, CheckpointStore checkpoints, StorageOptions options, ILogger logger, long checkpointedTail)
+    public StoreMaintenance(MailLog log, MailIndex index, IStoreJournal journal, StorageOptions options, ILogger logger, long checkpointedTail)
     {
         _log = log;
         _index = index;
-        _checkpoints = checkpoints;
         _options = options;
         _logger = logger;
         _checkpointedTail = checkpointedTail;
-        Compactor = new Compactor(log, index, journal, checkpoints, logger);
+        Compactor = new Compactor(log, index, journal, logger);
         _loop = options.MaintenancePeriod > TimeSpan.Zero ? Task.Run(RunAsync) : Task.CompletedTask;
     }
 
     public Compactor Compactor { get; }
 
-    /// <summary>Writes a checkpoint now (waiting for a running job first).</summary>
-    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    /// <summary>Writes a checkpoint now (waiting for a running job first); <paramref name="full"/> includes the hash table.</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken, bool full = false)
     {
         await _oneJob.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            WriteCheckpoint();
+            await WriteCheckpointAsync(full).ConfigureAwait(false);
         }
         finally
         {
@@ -72,7 +75,7 @@ internal sealed class StoreMaintenance : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the background task and, if the log changed since the last checkpoint, commits and writes a final one.</summary>
+    /// <summary>Stops the background task and, if the log changed since the last checkpoint, commits and writes a final full one.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -83,10 +86,10 @@ internal sealed class StoreMaintenance : IAsyncDisposable
             if (_log.TailAddress != Volatile.Read(ref _checkpointedTail))
             {
                 await _log.CommitNowAsync().ConfigureAwait(false);
-                WriteCheckpoint();
+                await WriteCheckpointAsync(full: true).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FASTER.core.FasterException or InvalidOperationException)
         {
             // Closing must still close: without this checkpoint the next start replays more log, nothing is lost.
             StorageLog.MaintenanceFailed(_logger, e);
@@ -112,12 +115,8 @@ internal sealed class StoreMaintenance : IAsyncDisposable
                     continue;
                 }
 
-                var tail = _log.TailAddress;
-                var grown = tail - Volatile.Read(ref _checkpointedTail);
-                // A checkpoint rewrites the whole index, so with a big index wait for proportionally more log: at most
-                // about a fifth of the write bandwidth goes to checkpoints, and replay after a crash stays bounded.
-                var interval = Math.Max(_options.CheckpointIntervalBytes, 4 * Volatile.Read(ref _checkpointSize));
-                if (grown >= interval || (grown != 0 && DateTime.UtcNow - _checkpointedAt >= _options.CheckpointInterval))
+                var grown = _log.TailAddress - Volatile.Read(ref _checkpointedTail);
+                if (grown >= _options.CheckpointIntervalBytes || (grown != 0 && DateTime.UtcNow - _checkpointedAt >= _options.CheckpointInterval))
                 {
                     await CheckpointAsync(_stop.Token).ConfigureAwait(false);
                 }
@@ -133,11 +132,14 @@ internal sealed class StoreMaintenance : IAsyncDisposable
         }
     }
 
-    private void WriteCheckpoint()
+    private async Task WriteCheckpointAsync(bool full)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var tail = _log.TailAddress;
-        Volatile.Write(ref _checkpointSize, _checkpoints.Write(_index.Snapshot(_log.CommittedUntilAddress)));
+        full |= ++_checkpoints % FullCheckpointEvery == 0;
+        var covered = await _index.CheckpointAsync(_log.CommittedUntilAddress, full).ConfigureAwait(false);
         MarkCheckpointed(tail);
+        StorageLog.CheckpointWritten(_logger, full ? "full" : "log", covered, _index.StoreBytes, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private void MarkCheckpointed(long tail)

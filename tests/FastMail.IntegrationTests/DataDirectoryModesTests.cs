@@ -36,7 +36,8 @@ public sealed partial class DataDirectoryModesTests : IDisposable
         Assert.Contains("fastmail.pid", names);
         Assert.Contains(Path.Combine("mail", "mail.log.0"), names);
         Assert.Contains(Path.Combine("mail", "commit-slot-0"), names);
-        Assert.Contains(names, n => n.StartsWith(Path.Combine("mail", "index", "checkpoint-"), StringComparison.Ordinal));
+        Assert.Contains(Path.Combine("mail", "kv", "index.log.0"), names);
+        Assert.Contains(names, n => n.StartsWith(Path.Combine("mail", "kv", "checkpoints", "cpr-checkpoints"), StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("tls" + Path.DirectorySeparatorChar, StringComparison.Ordinal));
         Assert.Empty(ProcessUmask.NotOwnerOnly(DataDirectory));
     }

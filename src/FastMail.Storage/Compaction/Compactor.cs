@@ -3,18 +3,17 @@ using FastMail.Core.Mail;
 using FastMail.Storage.Index;
 using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
-using FastMail.Storage.Recovery;
 using Microsoft.Extensions.Logging;
 
 namespace FastMail.Storage.Compaction;
 
 /// <summary>
-/// Reclaims the space of deleted mail: every live message with bytes below the cutoff (the committed address when the
-/// run starts) is copied forward, its chunks re-appended and a moved record written that keeps its id; once the copies
-/// are durable the index points at them, a checkpoint is written, and the log head is truncated (FASTER deletes whole
-/// segments). Crash-safety: until the truncation the originals are intact and replay treats a moved record of a
-/// listed message as a relocation only, so a crash at any point neither loses, duplicates nor resurrects mail.
-/// The index lock is taken per message and per mailbox, never for the whole run.
+/// Reclaims the space of deleted mail: the log below the cutoff (the committed address when the run starts) is read in
+/// order, and every message whose current copy is there is copied forward, its chunks re-appended and a moved record
+/// written that keeps its id; once the copies are durable the index points at them, the index is checkpointed, and the
+/// log head is truncated (FASTER deletes whole segments). Crash-safety: until the truncation the originals are intact
+/// and replay treats a moved record of a stored message as a relocation only, so a crash at any point neither loses,
+/// duplicates nor resurrects mail. The index lock is taken per message, never for the whole run.
 /// </summary>
 internal sealed class Compactor
 {
@@ -22,15 +21,13 @@ internal sealed class Compactor
     private readonly MailLog _log;
     private readonly MailIndex _index;
     private readonly IStoreJournal _journal;
-    private readonly CheckpointStore _checkpoints;
     private readonly ILogger _logger;
 
-    public Compactor(MailLog log, MailIndex index, IStoreJournal journal, CheckpointStore checkpoints, ILogger logger)
+    public Compactor(MailLog log, MailIndex index, IStoreJournal journal, ILogger logger)
     {
         _log = log;
         _index = index;
         _journal = journal;
-        _checkpoints = checkpoints;
         _logger = logger;
     }
 
@@ -59,37 +56,40 @@ internal sealed class Compactor
     {
         var started = Stopwatch.GetTimestamp();
         var cutoff = _log.CommittedUntilAddress;
+        // A message still being written or indexed holds its first chunk and its record: the log below the lowest hold
+        // is all that can be truncated, since such a message may have chunks below the cutoff and its record above.
+        var holdsFrom = _index.Pending.CoveredAddress(cutoff);
         if (cutoff <= _log.BeginAddress)
         {
             return 0;
-        }
-
-        var candidates = new Dictionary<StoredMessage, List<string>>(ReferenceEqualityComparer.Instance);
-        foreach (var mailbox in _index.MailboxNames())
-        {
-            _index.CollectBelow(mailbox, cutoff, candidates);
         }
 
         var batch = new List<(long Address, Relocation Change)>(BatchMessages);
         long batchBytes = 0, movedBytes = 0;
         var moved = 0;
         var batches = 0;
-        foreach (var (message, mailboxes) in candidates)
+        var scanFrom = _log.BeginAddress;
+        while (scanFrom < cutoff)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (location, address) = await MoveAsync(message, mailboxes, cancellationToken).ConfigureAwait(false);
-            if (address < 0)
+            var (candidates, next) = FindStored(scanFrom, cutoff, BatchMessages);
+            scanFrom = next;
+            foreach (var (id, recordAddress) in candidates)
             {
-                continue;
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                var (length, location, address) = await MoveAsync(id, recordAddress, cancellationToken).ConfigureAwait(false);
+                if (address < 0)
+                {
+                    continue;
+                }
 
-            batch.Add((address, new Relocation(message, location!)));
-            batchBytes += message.Length;
-            if (batch.Count >= BatchMessages || batchBytes >= BatchBytes)
-            {
-                moved += await CompleteAsync(batch, ++batches).ConfigureAwait(false);
-                movedBytes += batchBytes;
-                batchBytes = 0;
+                batch.Add((address, new Relocation(id, location!)));
+                batchBytes += length;
+                if (batch.Count >= BatchMessages || batchBytes >= BatchBytes)
+                {
+                    moved += await CompleteAsync(batch, ++batches).ConfigureAwait(false);
+                    movedBytes += batchBytes;
+                    batchBytes = 0;
+                }
             }
         }
 
@@ -97,14 +97,13 @@ internal sealed class Compactor
         movedBytes += batchBytes;
 
         // The checkpoint makes the new locations the recovery starting point before the originals disappear.
-        var snapshot = _index.Snapshot(_log.CommittedUntilAddress);
-        _checkpoints.Write(snapshot);
+        var covered = await _index.CheckpointAsync(_log.CommittedUntilAddress, full: false).ConfigureAwait(false);
         if (AfterBatch is { } afterCheckpoint)
         {
             await afterCheckpoint(-1).ConfigureAwait(false);
         }
 
-        var truncateTo = Math.Min(cutoff, Math.Min(snapshot.CoveredAddress, snapshot.LowestLiveAddress));
+        var truncateTo = Math.Min(Math.Min(cutoff, holdsFrom), covered);
         if (truncateTo > _log.BeginAddress)
         {
             await _log.TruncateUntilAsync(truncateTo).ConfigureAwait(false);
@@ -114,9 +113,51 @@ internal sealed class Compactor
         return moved;
     }
 
-    /// <summary>Appends the copy of one message; returns its new location and the moved record's address (-1 if no mailbox lists it now).</summary>
-    private async Task<(BodyLocation? Location, long Address)> MoveAsync(StoredMessage message, List<string> mailboxes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the log from <paramref name="from"/> towards <paramref name="cutoff"/> for commit and moved records that are
+    /// their message's current copy, up to <paramref name="max"/> of them. Returns them and where to go on reading.
+    /// </summary>
+    private unsafe (List<(long Id, long Address)> Found, long Next) FindStored(long from, long cutoff, int max)
     {
+        var found = new List<(long, long)>(max);
+        using var iterator = _log.ScanCommitted(from);
+        var next = cutoff;
+        while (found.Count < max && iterator.UnsafeGetNext(out var entry, out var length, out var address, out var after))
+        {
+            try
+            {
+                if (address >= cutoff)
+                {
+                    return (found, cutoff);
+                }
+
+                next = after;
+                if (CommitRecord.TryReadId(new ReadOnlySpan<byte>(entry, length), address, out var id)
+                    && _index.Find(id) is { } message && message.Location.RecordAddress == address)
+                {
+                    found.Add((id, address));
+                }
+            }
+            finally
+            {
+                iterator.UnsafeRelease();
+            }
+        }
+
+        return (found, found.Count < max ? cutoff : next);
+    }
+
+    /// <summary>
+    /// Appends the copy of one message; returns its length, new location and the moved record's address (-1 if it is no
+    /// longer stored at <paramref name="recordAddress"/> or no mailbox lists it now).
+    /// </summary>
+    private async Task<(long Length, BodyLocation? Location, long Address)> MoveAsync(long id, long recordAddress, CancellationToken cancellationToken)
+    {
+        if (_index.Find(id) is not { } message || message.Location.RecordAddress != recordAddress)
+        {
+            return (0, null, -1);
+        }
+
         var old = message.Location;
         BodyLocation? location = null;
         if (old.ChunkAddresses is not { } chunks)
@@ -131,14 +172,14 @@ internal sealed class Compactor
 
                 var body = owner.Memory.Slice(old.InlineBodyOffset, (int)message.Length);
                 var envelope = CommitRecord.ReadEnvelope(owner.Memory.Span[..length], old.RecordAddress);
-                var address = _index.AppendWhileListed(message, mailboxes, listed =>
+                var address = _index.AppendWhileListed(id, recordAddress, (stored, listed) =>
                 {
-                    var record = CommitRecord.MovedInline(message.Id, message.Key, listed, envelope, body);
+                    var record = CommitRecord.MovedInline(stored.Id, stored.Key, listed, envelope, body);
                     var at = _journal.AppendHeld(record);
                     location = record.ToLocation(at);
                     return at;
                 });
-                return (location, address);
+                return (message.Length, location, address);
             }
         }
 
@@ -168,14 +209,14 @@ internal sealed class Compactor
             chunkedEnvelope = CommitRecord.ReadEnvelope(recordOwner.Memory.Span[..recordLength], old.RecordAddress);
         }
 
-        var moved = _index.AppendWhileListed(message, mailboxes, listed =>
+        var moved = _index.AppendWhileListed(id, recordAddress, (stored, listed) =>
         {
-            var record = CommitRecord.MovedChunked(message.Id, message.Key, message.Length, listed, chunkedEnvelope, copies, old.ChunkLength);
+            var record = CommitRecord.MovedChunked(stored.Id, stored.Key, stored.Length, listed, chunkedEnvelope, copies, old.ChunkLength);
             var at = _journal.AppendHeld(record);
             location = record.ToLocation(at);
             return at;
         });
-        return (location, moved);
+        return (message.Length, location, moved);
     }
 
     /// <summary>Waits until the batch's moved records are durable, then points the index at the copies.</summary>
@@ -204,14 +245,14 @@ internal sealed class Compactor
         return count;
     }
 
-    /// <summary>A moved record made durable: the live message now reads from the copy.</summary>
-    private readonly struct Relocation(StoredMessage message, BodyLocation location) : IIndexChange
+    /// <summary>A moved record made durable: the stored message now reads from the copy.</summary>
+    private readonly struct Relocation(long id, BodyLocation location) : IIndexChange
     {
         public void Prepare(MailIndex index)
         {
         }
 
-        public void Apply(MailIndex index, long address) => index.Relocate(message, location, address);
+        public void Apply(MailIndex index, long address) => index.Relocate(id, location, address);
 
         public void Abandon(MailIndex index, long address) => index.Pending.Release(address);
     }

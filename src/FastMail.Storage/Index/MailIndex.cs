@@ -1,51 +1,95 @@
-using System.Runtime.InteropServices;
+using System.Buffers.Binary;
 
 namespace FastMail.Storage.Index;
 
 /// <summary>
-/// In-memory index: mailbox name (ordinal; the caller normalizes case) → messages in id order, the live messages by id,
-/// the mailbox locks, deletes in flight, and the records appended but not yet applied (<see cref="Pending"/>).
-/// One lock, held only for list edits and snapshot copies.
+/// The mailbox index over <see cref="IndexStore"/> (FasterKV; key layout in <see cref="IndexKeys"/>): which messages each
+/// mailbox lists, in id order, and where each message's bytes are. Each change (list a message, unlist it, move it) is
+/// one group of writes that a checkpoint holds whole or not at all, and every change is idempotent, so replaying the
+/// log over a checkpoint that already holds some of it changes nothing. Only per-session state is in memory: mailbox
+/// locks, deletes in flight, and the records appended but not yet applied (<see cref="Pending"/>). One lock serializes
+/// every store call; the store answers from memory or with one read.
 /// </summary>
-internal sealed class MailIndex
+internal sealed class MailIndex : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<StoredMessage>> _mailboxes = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, StoredMessage> _live = [];
+    private readonly IndexStore _store;
     private readonly HashSet<string> _locked = new(StringComparer.Ordinal);
     private readonly HashSet<(string Mailbox, long Id)> _deleting = [];
-
-    // Bytes listed per mailbox (sum of message lengths), kept with every list edit so a quota check is one lookup.
-    // Never persisted: a checkpoint load and replay go through Load/Add/Remove, which rebuild it.
-    private readonly Dictionary<string, long> _usage = new(StringComparer.Ordinal);
+    private readonly List<Listing> _listings = [];
+    private byte[] _value = new byte[4096];
+    private IndexTotals _totals;
     private long _liveBytes;
+
+    private MailIndex(IndexStore store)
+    {
+        _store = store;
+        if (TryReadValue(IndexKeys.Totals, out var totals))
+        {
+            _totals = IndexTotals.Read(totals);
+            _liveBytes = _totals.LiveBytes;
+        }
+    }
 
     public PendingRecords Pending { get; } = new();
 
     /// <summary>Approximate log bytes held by live messages.</summary>
     public long LiveBytes => Volatile.Read(ref _liveBytes);
 
+    /// <summary>Bytes of records in the index's own log, memory and disk.</summary>
+    public long StoreBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _store.LogBytes;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the index in <paramref name="directory"/> from its newest checkpoint. Returns the mail log address that
+    /// checkpoint covers, or -1 when there is none (a new store, or one whose index must be rebuilt from the log: the
+    /// caller replays the whole log). An index that cannot be recovered is deleted and rebuilt.
+    /// </summary>
+    public static MailIndex Open(string directory, long memoryBytes, out long covered, Action<Exception> onUnrecoverable)
+    {
+        IndexStore store;
+        bool recovered;
+        try
+        {
+            store = IndexStore.Open(directory, memoryBytes, out recovered);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            onUnrecoverable(e);
+            IndexStore.Delete(directory);
+            store = IndexStore.Open(directory, memoryBytes, out recovered);
+        }
+
+        var index = new MailIndex(store);
+        covered = recovered && index.TryReadValue(IndexKeys.Covered, out var value) ? BinaryPrimitives.ReadInt64LittleEndian(value) : -1;
+        return index;
+    }
+
     /// <summary>
     /// Lists <paramref name="message"/> in every mailbox of <paramref name="mailboxes"/> (already distinct) and releases the
-    /// pending record at <paramref name="pendingAddress"/> (or none if negative) in the same step.
-    /// If a message with the same id is already live (replay over a checkpoint), that copy is listed instead.
+    /// pending record at <paramref name="pendingAddress"/> (or none if negative) in the same step. A mailbox already
+    /// listing it is left as it is; if the message is already stored (replay), its stored location is kept.
     /// </summary>
     public void Add(StoredMessage message, string[] mailboxes, long pendingAddress = -1)
     {
         lock (_gate)
         {
-            if (_live.TryGetValue(message.Id, out var existing))
+            _store.BeginChange();
+            try
             {
-                message = existing;
+                AddLocked(message, mailboxes);
             }
-
-            foreach (var mailbox in mailboxes)
+            finally
             {
-                if (InsertInIdOrder(GetOrCreate(mailbox), message))
-                {
-                    Reference(message);
-                    AddUsage(mailbox, message.Length);
-                }
+                _store.EndChange();
             }
 
             if (pendingAddress >= 0)
@@ -64,21 +108,23 @@ internal sealed class MailIndex
         List<long>? missing = null;
         lock (_gate)
         {
-            _mailboxes.TryGetValue(mailbox, out var list);
-            foreach (var id in ids)
+            _store.BeginChange();
+            try
             {
-                _deleting.Remove((mailbox, id));
-                var position = list is null ? -1 : BinarySearch(list, id);
-                if (position < 0)
+                foreach (var id in ids)
                 {
-                    (missing ??= []).Add(id);
-                    continue;
+                    _deleting.Remove((mailbox, id));
+                    if (!RemoveLocked(mailbox, id))
+                    {
+                        (missing ??= []).Add(id);
+                    }
                 }
 
-                var message = list![position];
-                list.RemoveAt(position);
-                Unreference(message);
-                AddUsage(mailbox, -message.Length);
+                WriteTotals();
+            }
+            finally
+            {
+                _store.EndChange();
             }
 
             if (pendingAddress >= 0)
@@ -120,7 +166,7 @@ internal sealed class MailIndex
     }
 
     /// <summary>
-    /// Replays a moved record: relocates the live message with that id. If no such message is live it was deleted, unless
+    /// Replays a moved record: relocates the stored message with that id. If none is stored it was deleted, unless
     /// <paramref name="mayList"/> (full replay and the original commit lies before the log's begin), when the record's
     /// mailbox list is the truth as of its position in the log.
     /// </summary>
@@ -128,122 +174,88 @@ internal sealed class MailIndex
     {
         lock (_gate)
         {
-            if (_live.TryGetValue(copy.Id, out var existing))
+            _store.BeginChange();
+            try
             {
-                existing.Location = copy.Location;
-                return;
+                if (!RelocateLocked(copy.Id, copy.Location) && mayList)
+                {
+                    AddLocked(copy, mailboxes);
+                }
             }
-        }
-
-        if (mayList)
-        {
-            Add(copy, mailboxes);
+            finally
+            {
+                _store.EndChange();
+            }
         }
     }
 
-    /// <summary>Gives a live message its compacted location and releases the moved record's pending address.</summary>
-    public void Relocate(StoredMessage message, BodyLocation location, long pendingAddress)
+    /// <summary>Gives a stored message its compacted location and releases the moved record's pending address.</summary>
+    public void Relocate(long id, BodyLocation location, long pendingAddress)
     {
         lock (_gate)
         {
-            message.Location = location;
+            _store.BeginChange();
+            try
+            {
+                RelocateLocked(id, location);
+            }
+            finally
+            {
+                _store.EndChange();
+            }
+
             Pending.Release(pendingAddress);
         }
     }
 
     /// <summary>
-    /// Runs <paramref name="append"/> while no delete can be marked or applied, passing the mailboxes among
-    /// <paramref name="candidates"/> that still list <paramref name="message"/> and have no delete of it in flight.
-    /// Returns the appended address, or -1 if no mailbox lists it any more (nothing is appended).
+    /// If the message with <paramref name="id"/> is stored at <paramref name="recordAddress"/>, runs
+    /// <paramref name="append"/> with it and the mailboxes that list it and have no delete of it in flight, while no
+    /// delete can be marked or applied. Returns the appended address, or -1 if it is stored elsewhere or unlisted.
     /// </summary>
-    public long AppendWhileListed(StoredMessage message, List<string> candidates, Func<string[], long> append)
+    public long AppendWhileListed(long id, long recordAddress, Func<StoredMessage, string[], long> append)
     {
         lock (_gate)
         {
-            var listed = new List<string>(candidates.Count);
-            foreach (var mailbox in candidates)
+            _listings.Clear();
+            if (ReadMessage(id, _listings) is not { } message || message.Location.RecordAddress != recordAddress)
             {
-                if (_mailboxes.TryGetValue(mailbox, out var list) && BinarySearch(list, message.Id) >= 0 && !_deleting.Contains((mailbox, message.Id)))
+                return -1;
+            }
+
+            var listed = new List<string>(_listings.Count);
+            foreach (var listing in _listings)
+            {
+                if (!_deleting.Contains((listing.Mailbox, id)))
                 {
-                    listed.Add(mailbox);
+                    listed.Add(listing.Mailbox);
                 }
             }
 
-            return listed.Count == 0 ? -1 : append([.. listed]);
+            return listed.Count == 0 ? -1 : append(message, [.. listed]);
         }
     }
 
-    /// <summary>Adds to <paramref name="candidates"/> every message of <paramref name="mailbox"/> with bytes below <paramref name="cutoff"/>.</summary>
-    public void CollectBelow(string mailbox, long cutoff, Dictionary<StoredMessage, List<string>> candidates)
+    /// <summary>The stored message with <paramref name="id"/>, or null when no mailbox lists it any more.</summary>
+    public StoredMessage? Find(long id)
     {
         lock (_gate)
         {
-            if (!_mailboxes.TryGetValue(mailbox, out var list))
-            {
-                return;
-            }
-
-            foreach (var message in list)
-            {
-                if (message.Location.LowestAddress < cutoff)
-                {
-                    if (!candidates.TryGetValue(message, out var names))
-                    {
-                        names = new List<string>(1);
-                        candidates.Add(message, names);
-                    }
-
-                    names.Add(mailbox);
-                }
-            }
+            return ReadMessage(id, null);
         }
     }
 
-    /// <summary>Bytes of the messages listed in <paramref name="mailbox"/> (0 if none): one lookup, no allocation.</summary>
+    /// <summary>Bytes of the messages listed in <paramref name="mailbox"/> (0 if none): one read.</summary>
     public long Usage(string mailbox)
     {
         lock (_gate)
         {
-            return _usage.GetValueOrDefault(mailbox);
+            return ReadMailbox(mailbox) is { } record ? record.Bytes : 0;
         }
     }
 
-    public string[] MailboxNames()
-    {
-        lock (_gate)
-        {
-            return [.. _mailboxes.Keys];
-        }
-    }
-
-    /// <summary>
-    /// A consistent copy of all listings and the log address it covers: every index-changing record below it is
-    /// reflected, and replaying from it reapplies the rest (replay is idempotent for records already reflected).
-    /// </summary>
-    public IndexSnapshot Snapshot(long committedUntil)
-    {
-        lock (_gate)
-        {
-            var covered = Pending.CoveredAddress(committedUntil);
-            var mailboxes = new (string, StoredMessage[])[_mailboxes.Count];
-            var i = 0;
-            foreach (var (name, list) in _mailboxes)
-            {
-                mailboxes[i++] = (name, list.ToArray());
-            }
-
-            var lowest = long.MaxValue;
-            foreach (var message in _live.Values)
-            {
-                lowest = Math.Min(lowest, message.Location.LowestAddress);
-            }
-
-            return new IndexSnapshot(covered, mailboxes, _live.Count, lowest);
-        }
-    }
-
-    /// <summary>Takes the mailbox lock and a snapshot of its messages, or returns null when the lock is held.</summary>
-    public StoredMessage[]? TryLock(string mailbox)
+    /// <summary>Takes the mailbox lock and lists its messages in id order, or returns null when the lock is held.</summary>
+    public MailboxEntry[]? TryLock(string mailbox)
     {
         lock (_gate)
         {
@@ -252,7 +264,15 @@ internal sealed class MailIndex
                 return null;
             }
 
-            return _mailboxes.TryGetValue(mailbox, out var list) ? list.ToArray() : [];
+            try
+            {
+                return List(mailbox);
+            }
+            catch
+            {
+                _locked.Remove(mailbox);
+                throw;
+            }
         }
     }
 
@@ -265,109 +285,313 @@ internal sealed class MailIndex
     }
 
     /// <summary>Counts for the startup log line: listed messages (a message in two mailboxes counts twice) and mailboxes.</summary>
-    public (int Messages, int Mailboxes) Count()
+    public (long Messages, long Mailboxes) Count()
     {
         lock (_gate)
         {
-            var messages = 0;
-            foreach (var list in _mailboxes.Values)
+            return (_totals.Listings, _totals.Mailboxes);
+        }
+    }
+
+    /// <summary>
+    /// Checkpoints the index. Returns the mail log address it covers: every index-changing record below it is applied
+    /// in the checkpoint, and the checkpoint may hold some changes above it too, which a replay reapplies harmlessly.
+    /// </summary>
+    public async Task<long> CheckpointAsync(long committedUntil, bool full)
+    {
+        long covered;
+        lock (_gate)
+        {
+            covered = Pending.CoveredAddress(committedUntil);
+            Span<byte> value = stackalloc byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64LittleEndian(value, covered);
+            _store.BeginChange();
+            try
             {
-                messages += list.Count;
+                _store.Upsert(IndexKeys.Covered, value);
             }
-
-            return (messages, _mailboxes.Count);
+            finally
+            {
+                _store.EndChange();
+            }
         }
+
+        // Outside the lock: sessions go on writing while FASTER flushes; what they write after this call belongs to the
+        // next checkpoint version (or to this one, which replay tolerates).
+        await _store.CheckpointAsync(full).ConfigureAwait(false);
+        return covered;
     }
 
-    /// <summary>Loads one mailbox from a checkpoint into an index nobody else sees yet; messages arrive in id order.</summary>
-    public void Load(string mailbox, List<StoredMessage> messages)
+    public void Dispose()
     {
-        foreach (var message in messages)
+        lock (_gate)
         {
-            Reference(message);
-            AddUsage(mailbox, message.Length);
+            _store.Dispose();
         }
-
-        _mailboxes.Add(mailbox, messages);
     }
 
-    private void Reference(StoredMessage message)
+    private void AddLocked(StoredMessage message, string[] mailboxes)
     {
-        if (message.ReferenceCount++ == 0)
+        _listings.Clear();
+        var stored = ReadMessage(message.Id, _listings);
+        var known = _listings.Count;
+        foreach (var mailbox in mailboxes)
         {
-            _live[message.Id] = message;
-            _liveBytes += message.StoredBytes;
+            if (FindListing(mailbox) < 0)
+            {
+                _listings.Add(new Listing(mailbox, AppendEntry(mailbox, new MailboxEntry(message.Id, message.Length))));
+            }
         }
-    }
 
-    private void AddUsage(string mailbox, long bytes)
-    {
-        ref var usage = ref CollectionsMarshal.GetValueRefOrAddDefault(_usage, mailbox, out _);
-        usage += bytes;
-    }
-
-    private void Unreference(StoredMessage message)
-    {
-        if (--message.ReferenceCount == 0)
+        if (_listings.Count == known)
         {
-            _live.Remove(message.Id);
-            _liveBytes -= message.StoredBytes;
+            return;
         }
+
+        if (stored is null)
+        {
+            _totals.LiveMessages++;
+            _totals.LiveBytes += message.StoredBytes;
+        }
+
+        _totals.Listings += _listings.Count - known;
+        WriteMessage(stored ?? message, _listings);
+        WriteTotals();
     }
 
-    private List<StoredMessage> GetOrCreate(string mailbox)
+    private bool RemoveLocked(string mailbox, long id)
     {
-        if (!_mailboxes.TryGetValue(mailbox, out var list))
-        {
-            list = [];
-            _mailboxes.Add(mailbox, list);
-        }
-
-        return list;
-    }
-
-    // Commits finish out of order across concurrent writers; keeping id order makes a mailbox look the same
-    // before and after a restart (replay applies records in log order).
-    private static bool InsertInIdOrder(List<StoredMessage> list, StoredMessage message)
-    {
-        if (list.Count == 0 || list[^1].Id < message.Id)
-        {
-            list.Add(message);
-            return true;
-        }
-
-        var position = BinarySearch(list, message.Id);
-        if (position >= 0)
+        _listings.Clear();
+        if (ReadMessage(id, _listings) is not { } message)
         {
             return false;
         }
 
-        list.Insert(~position, message);
+        var position = FindListing(mailbox);
+        if (position < 0)
+        {
+            return false;
+        }
+
+        RemoveEntry(mailbox, _listings[position].Chunk, id, message.Length);
+        _listings.RemoveAt(position);
+        _totals.Listings--;
+        if (_listings.Count > 0)
+        {
+            WriteMessage(message, _listings);
+            return true;
+        }
+
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        _store.Delete(key[..IndexKeys.Message(key, id)]);
+        _totals.LiveMessages--;
+        _totals.LiveBytes -= message.StoredBytes;
         return true;
     }
 
-    private static int BinarySearch(List<StoredMessage> list, long id)
+    private bool RelocateLocked(long id, BodyLocation location)
     {
-        int low = 0, high = list.Count - 1;
-        while (low <= high)
+        _listings.Clear();
+        if (ReadMessage(id, _listings) is not { } message)
         {
-            var middle = low + ((high - low) >> 1);
-            var current = list[middle].Id;
-            if (current == id)
-            {
-                return middle;
-            }
+            return false;
+        }
 
-            if (current < id)
+        WriteMessage(message.WithLocation(location), _listings);
+        return true;
+    }
+
+    /// <summary>Adds an entry to the mailbox's last chunk, or to a new one when that is full; returns the chunk number.</summary>
+    private long AppendEntry(string mailbox, MailboxEntry entry)
+    {
+        var record = ReadMailbox(mailbox) ?? NewMailbox();
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        Span<byte> chunk = stackalloc byte[EntryChunk.MaxSize];
+        var last = record.NextChunk - 1;
+        var size = -1;
+        if (last >= record.FirstChunk && TryReadValue(key[..IndexKeys.Chunk(key, mailbox, last)], out var current))
+        {
+            EntryChunk.Validate(current);
+            if (EntryChunk.HasRoom(current))
             {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
+                size = EntryChunk.Insert(current, chunk, entry);
+                if (size < 0)
+                {
+                    throw new InvalidDataException($"Index lists message {entry.Id} twice in mailbox {mailbox}.");
+                }
             }
         }
 
-        return ~low;
+        if (size < 0)
+        {
+            last = record.NextChunk;
+            record.NextChunk++;
+            size = EntryChunk.New(chunk, entry);
+        }
+
+        _store.Upsert(key[..IndexKeys.Chunk(key, mailbox, last)], chunk[..size]);
+        record.Count++;
+        record.Bytes += entry.Length;
+        WriteMailbox(mailbox, record);
+        return last;
     }
+
+    private MailboxRecord NewMailbox()
+    {
+        _totals.Mailboxes++;
+        return default;
+    }
+
+    private void RemoveEntry(string mailbox, long chunkNumber, long id, long length)
+    {
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        Span<byte> chunk = stackalloc byte[EntryChunk.MaxSize];
+        var chunkKey = key[..IndexKeys.Chunk(key, mailbox, chunkNumber)];
+        if (!TryReadValue(chunkKey, out var current) || EntryChunk.Remove(current, chunk, id) is var size && size < 0)
+        {
+            throw new InvalidDataException($"Index lists message {id} in mailbox {mailbox} chunk {chunkNumber}, which does not hold it.");
+        }
+
+        var emptied = EntryChunk.Count(chunk) == 0;
+        if (emptied)
+        {
+            _store.Delete(chunkKey);
+        }
+        else
+        {
+            _store.Upsert(chunkKey, chunk[..size]);
+        }
+
+        var record = ReadMailbox(mailbox) ?? throw new InvalidDataException($"Index lists message {id} in mailbox {mailbox}, which has no record.");
+        record.Count--;
+        record.Bytes -= length;
+        if (record.Count == 0)
+        {
+            _store.Delete(key[..IndexKeys.Mailbox(key, mailbox)]);
+            _totals.Mailboxes--;
+            return;
+        }
+
+        // Chunks emptied at the front are skipped for good, so listing a mailbox does not walk its deleted past.
+        while (emptied && record.FirstChunk < record.NextChunk && !TryReadValue(key[..IndexKeys.Chunk(key, mailbox, record.FirstChunk)], out _))
+        {
+            record.FirstChunk++;
+        }
+
+        WriteMailbox(mailbox, record);
+    }
+
+    private MailboxEntry[] List(string mailbox)
+    {
+        if (ReadMailbox(mailbox) is not { } record)
+        {
+            return [];
+        }
+
+        var entries = new MailboxEntry[record.Count];
+        var filled = 0;
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        for (var number = record.FirstChunk; number < record.NextChunk; number++)
+        {
+            if (!TryReadValue(key[..IndexKeys.Chunk(key, mailbox, number)], out var chunk))
+            {
+                continue;
+            }
+
+            EntryChunk.Validate(chunk);
+            var count = EntryChunk.Count(chunk);
+            if (filled + count > entries.Length)
+            {
+                throw new InvalidDataException($"Mailbox {mailbox} holds more entries than its record counts ({record.Count}).");
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                entries[filled++] = EntryChunk.Entry(chunk, i);
+            }
+        }
+
+        if (filled != entries.Length)
+        {
+            throw new InvalidDataException($"Mailbox {mailbox} holds {filled} entries, its record counts {record.Count}.");
+        }
+
+        // Chunks are in id order each and mostly among each other; a commit that finished late sits in a later chunk.
+        if (!IsSorted(entries))
+        {
+            Array.Sort(entries, static (a, b) => a.Id.CompareTo(b.Id));
+        }
+
+        return entries;
+    }
+
+    private int FindListing(string mailbox)
+    {
+        for (var i = 0; i < _listings.Count; i++)
+        {
+            if (string.Equals(_listings[i].Mailbox, mailbox, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsSorted(MailboxEntry[] entries)
+    {
+        for (var i = 1; i < entries.Length; i++)
+        {
+            if (entries[i - 1].Id >= entries[i].Id)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private MailboxRecord? ReadMailbox(string mailbox)
+    {
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        return TryReadValue(key[..IndexKeys.Mailbox(key, mailbox)], out var value) ? MailboxRecord.Read(value) : null;
+    }
+
+    private void WriteMailbox(string mailbox, MailboxRecord record)
+    {
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        Span<byte> value = stackalloc byte[MailboxRecord.Size];
+        record.Write(value);
+        _store.Upsert(key[..IndexKeys.Mailbox(key, mailbox)], value);
+    }
+
+    private StoredMessage? ReadMessage(long id, List<Listing>? listings)
+    {
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        return TryReadValue(key[..IndexKeys.Message(key, id)], out var value) ? MessageRecord.Read(value, id, listings) : null;
+    }
+
+    private void WriteMessage(StoredMessage message, List<Listing> listings)
+    {
+        var listed = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(listings);
+        var size = MessageRecord.Size(message, listed);
+        if (_value.Length < size)
+        {
+            _value = new byte[Math.Max(size, _value.Length * 2)];
+        }
+
+        MessageRecord.Write(_value, message, listed);
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        _store.Upsert(key[..IndexKeys.Message(key, message.Id)], _value.AsSpan(0, size));
+    }
+
+    private void WriteTotals()
+    {
+        Span<byte> value = stackalloc byte[IndexTotals.Size];
+        _totals.Write(value);
+        _store.Upsert(IndexKeys.Totals, value);
+        Volatile.Write(ref _liveBytes, _totals.LiveBytes);
+    }
+
+    private bool TryReadValue(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value) => _store.TryRead(key, out value);
 }

@@ -170,6 +170,27 @@ internal readonly struct CommitRecord : ILogEnqueueEntry
         }
     }
 
+    /// <summary>The id of the message a commit or moved record stores; false for any other record.</summary>
+    public static bool TryReadId(ReadOnlySpan<byte> record, long address, out long id)
+    {
+        id = address;
+        if (record.Length < RecordFormat.PrefixSize + sizeof(long))
+        {
+            return false;
+        }
+
+        switch ((RecordKind)record[1])
+        {
+            case RecordKind.Commit or RecordKind.CommitWithEnvelope:
+                return true;
+            case RecordKind.Moved or RecordKind.MovedWithEnvelope:
+                id = BinaryPrimitives.ReadInt64LittleEndian(record[RecordFormat.PrefixSize..]);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>
     /// Parses a commit or moved record read back from the log (replay). The message's id is the record's address for a
     /// commit, the carried original id for a moved record; its location is always this record.

@@ -14,15 +14,16 @@ internal sealed class MailboxSession : IMailboxSession
 {
     private readonly IStoreJournal _journal;
     private readonly MailIndex _index;
-    private readonly StoredMessage[] _snapshot;
+    private readonly MailboxEntry[] _snapshot;
     private readonly RecordCache _cache;
+    private StoredMessage? _current;
     private bool _disposed;
 
     /// <param name="journal">Reads and the delete commit.</param>
     /// <param name="index">Holds the mailbox lock this session releases when disposed.</param>
     /// <param name="mailbox">The locked mailbox.</param>
     /// <param name="snapshot">Its messages when the lock was taken.</param>
-    public MailboxSession(IStoreJournal journal, MailIndex index, string mailbox, StoredMessage[] snapshot)
+    public MailboxSession(IStoreJournal journal, MailIndex index, string mailbox, MailboxEntry[] snapshot)
     {
         _journal = journal;
         _index = index;
@@ -42,8 +43,8 @@ internal sealed class MailboxSession : IMailboxSession
     public async ValueTask<int> ReadAsync(int index, long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var message = _snapshot[index];
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var message = Locate(index);
         var copied = 0;
         while (copied < destination.Length && offset < message.Length)
         {
@@ -63,7 +64,7 @@ internal sealed class MailboxSession : IMailboxSession
     internal async ValueTask<Envelope?> ReadEnvelopeAsync(int index, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var message = _snapshot[index];
+        var message = Locate(index);
         var location = message.Location;
         var estimate = location.ChunkAddresses is null ? location.InlineBodyOffset + (int)message.Length : 4096;
         var record = await _cache.GetAsync(location.RecordAddress, estimate, cancellationToken).ConfigureAwait(false);
@@ -106,19 +107,35 @@ internal sealed class MailboxSession : IMailboxSession
     }
 
     /// <summary>
+    /// Where message <paramref name="index"/> is stored, from the index (kept for the reads of the same message that follow).
+    /// Every message of the snapshot stays stored while this session holds the mailbox lock: only this session deletes
+    /// from it, and only at QUIT.
+    /// </summary>
+    private StoredMessage Locate(int index)
+    {
+        var id = _snapshot[index].Id;
+        if (_current?.Id != id)
+        {
+            _current = _index.Find(id) ?? throw new InvalidDataException($"Message {id} of mailbox {Mailbox} is not in the index.");
+        }
+
+        return _current;
+    }
+
+    /// <summary>
     /// The bytes of the message from <paramref name="offset"/> to the end of the record that holds them. If compaction
     /// moved the message and truncated its old copy while this read was under way, the read is retried at the new place.
     /// </summary>
     private async ValueTask<ReadOnlyMemory<byte>> ReadPieceAsync(StoredMessage message, long offset, CancellationToken cancellationToken)
     {
-        var location = message.Location;
         try
         {
-            return await ReadPieceAsync(message, location, offset, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException) when (!ReferenceEquals(location, message.Location))
-        {
             return await ReadPieceAsync(message, message.Location, offset, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException) when (_index.Find(message.Id) is { } moved && moved.Location.RecordAddress != message.Location.RecordAddress)
+        {
+            _current = moved;
+            return await ReadPieceAsync(moved, moved.Location, offset, cancellationToken).ConfigureAwait(false);
         }
     }
 

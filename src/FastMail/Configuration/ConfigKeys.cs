@@ -49,6 +49,8 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey StorageMinFreeSpace = new("storage.minFreeSpace", "64m", "New mail gets 452 4.3.1 while the disk holding dataDirectory has less than this free (room for the log and index checkpoints); mail is accepted again as soon as space returns; 0 = no reserve.");
 
+    public static readonly ConfigKey StorageIndexMemory = new("storage.indexMemory", "64m", "Memory for the mailbox index (FasterKV's in-memory log; a power of two, at least 1m); the rest of the index is on disk in dataDirectory/mail/kv. More memory: fewer disk reads for big or many mailboxes.");
+
     public static readonly IReadOnlyList<ConfigKey> All =
     [
         HostName, PrimaryDomain, DataDirectory, LogLevel,
@@ -59,7 +61,7 @@ internal static class ConfigKeys
         MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
         Pbkdf2Iterations, LoginPenalty, DefaultQuota,
-        StorageMinFreeSpace,
+        StorageMinFreeSpace, StorageIndexMemory,
     ];
 
     public static ConfigKey? Find(string name)

@@ -10,5 +10,6 @@ internal static class StorageSection
     {
         DataDirectory = dataDirectory,
         MinFreeBytes = Size(values, ConfigKeys.StorageMinFreeSpace, 0, long.MaxValue),
+        IndexMemory = Size(values, ConfigKeys.StorageIndexMemory, 1L << 20, 1L << 40),
     };
 }

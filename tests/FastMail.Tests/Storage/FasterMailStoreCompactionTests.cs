@@ -14,7 +14,7 @@ public sealed class FasterMailStoreCompactionTests
         await using var store = new TempStore(FasterMailStoreCheckpointTests.NoBackground);
         await FillAsync(store, 400);
         var mail = Path.Combine(store.Directory, "mail");
-        var before = StorageFiles.Size(mail);
+        var before = StorageFiles.LogSize(mail);
         Assert.True(before > 3 << 20, $"fill too small: {before}");
 
         await DeleteAllAsync(store);
@@ -22,7 +22,7 @@ public sealed class FasterMailStoreCompactionTests
         await store.Store.Maintenance.CompactAsync(CancellationToken.None);
 
         // Live data is zero; what may remain is the segment holding the new log head (1 MB here) and small files.
-        var after = StorageFiles.Size(mail);
+        var after = StorageFiles.LogSize(mail);
         Assert.True(after <= (1 << 20) + (64 << 10), $"{before} bytes before, {after} after; begin {store.Store.Log.BeginAddress}: " + string.Join(", ", Directory.GetFiles(mail, "*", SearchOption.AllDirectories).Select(f => Path.GetFileName(f) + "=" + new FileInfo(f).Length)));
         Assert.False(store.Store.Maintenance.Compactor.IsWorthwhile(1 << 20, 0.5));
         await store.ReopenAsync();
@@ -37,20 +37,20 @@ public sealed class FasterMailStoreCompactionTests
         await DeleteSomeAsync(store, keepEvery: 5);
         var expected = await TempStore.ContentsAsync(store.Store, Mailboxes);
         var mail = Path.Combine(store.Directory, "mail");
-        var before = StorageFiles.Size(mail);
+        var before = StorageFiles.LogSize(mail);
 
         var moved = await store.Store.Maintenance.CompactAsync(CancellationToken.None);
 
         Assert.True(moved > 0);
         Assert.True(store.Store.Log.BeginAddress > 1 << 20);
-        Assert.True(StorageFiles.Size(mail) < before / 2, $"{before} bytes before, {StorageFiles.Size(mail)} after");
+        Assert.True(StorageFiles.LogSize(mail) < before / 2, $"{before} bytes before, {StorageFiles.LogSize(mail)} after");
         Assert.Equal(expected, await TempStore.ContentsAsync(store.Store, Mailboxes));
         await store.ReopenAsync();
         Assert.Equal(expected, await TempStore.ContentsAsync(store.Store, Mailboxes));
 
         // Without checkpoints the truncated log alone must still say which mailboxes list each moved message.
         await store.Store.DisposeAsync();
-        Directory.Delete(Path.Combine(mail, "index"), recursive: true);
+        Directory.Delete(Path.Combine(mail, "kv"), recursive: true);
         var logger = new RecordingLogger();
         await using var replayed = store.OpenCopy(store.Directory, logger);
         Assert.True(logger.Has(4008));
@@ -72,7 +72,7 @@ public sealed class FasterMailStoreCompactionTests
 
         Assert.Equal(expected, await TempStore.ContentsAsync(store.Store, Mailboxes));
         await store.Store.DisposeAsync();
-        Directory.Delete(Path.Combine(store.Directory, "mail", "index"), recursive: true);
+        Directory.Delete(Path.Combine(store.Directory, "mail", "kv"), recursive: true);
         await using var replayed = store.OpenCopy(store.Directory);
         Assert.Equal(expected, await TempStore.ContentsAsync(replayed, Mailboxes));
     }
@@ -138,7 +138,7 @@ public sealed class FasterMailStoreCompactionTests
                 }
 
                 // And once more from the log alone, as if every checkpoint were lost.
-                var index = Path.Combine(copy, "mail", "index");
+                var index = Path.Combine(copy, "mail", "kv");
                 if (Directory.Exists(index))
                 {
                     Directory.Delete(index, recursive: true);
@@ -167,16 +167,16 @@ public sealed class FasterMailStoreCompactionTests
         });
         await FillAsync(store, 300);
         var mail = Path.Combine(store.Directory, "mail");
-        var before = StorageFiles.Size(mail);
+        var before = StorageFiles.LogSize(mail);
         await DeleteAllAsync(store);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (StorageFiles.Size(mail) > (1 << 20) + (64 << 10) && DateTime.UtcNow < deadline)
+        while (StorageFiles.LogSize(mail) > (1 << 20) + (64 << 10) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
-        Assert.True(StorageFiles.Size(mail) <= (1 << 20) + (64 << 10), $"{before} bytes before, {StorageFiles.Size(mail)} after");
+        Assert.True(StorageFiles.LogSize(mail) <= (1 << 20) + (64 << 10), $"{before} bytes before, {StorageFiles.LogSize(mail)} after");
     }
 
     /// <summary>Inline and chunked messages (chunk size 16 KiB), many in two mailboxes.</summary>

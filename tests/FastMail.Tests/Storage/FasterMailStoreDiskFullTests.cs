@@ -122,6 +122,7 @@ public sealed class FasterMailStoreDiskFullTests
         MemorySizeBits = 18,
         SegmentSizeBits = 20,
         ChunkSize = 16 * 1024,
+        IndexMemory = 1 << 20,
         MaintenancePeriod = TimeSpan.Zero,
         MinFreeBytes = minFreeBytes,
     };

@@ -102,7 +102,7 @@ public sealed class FasterMailStoreEnvelopeTests
         await AssertAsync(store.Store);
 
         await store.Store.DisposeAsync();
-        Directory.Delete(Path.Combine(store.Directory, "mail", "index"), recursive: true);
+        Directory.Delete(Path.Combine(store.Directory, "mail", "kv"), recursive: true);
         await using var replayed = store.OpenCopy(store.Directory);
         await AssertAsync(replayed);
 

@@ -5,7 +5,7 @@ namespace FastMail.Tests.Storage;
 
 /// <summary>
 /// Mail is private whatever the umask: with umask 000 (every file as its creator asks) the store still creates its
-/// directories 0700 and every file 0600, FASTER's log segments included.
+/// directories 0700 and every file 0600, FASTER's log segments and the index's files and checkpoints included.
 /// </summary>
 [Collection(ProcessUmaskCollection.Name)]
 public sealed class OwnerOnlyFileModeTests
@@ -25,7 +25,9 @@ public sealed class OwnerOnlyFileModeTests
         Assert.Contains(files, f => Path.GetFileName(f) == "mail.log.0");
         Assert.Contains(files, f => Path.GetFileName(f) == "mail.log.1");
         Assert.Contains(files, f => Path.GetFileName(f).StartsWith("commit-slot-", StringComparison.Ordinal));
-        Assert.Contains(files, f => Path.GetFileName(f).StartsWith("checkpoint-", StringComparison.Ordinal));
+        Assert.Contains(files, f => Path.GetFileName(f) == "index.log.0");
+        Assert.Contains(files, f => Path.GetFileName(f) == "info.dat.0");
+        Assert.Contains(files, f => Path.GetFileName(f) == "ht.dat.0");
         Assert.Empty(ProcessUmask.NotOwnerOnly(store.Directory));
     }
 

@@ -14,10 +14,21 @@ internal static class StorageFiles
     public static long Size(string directory) =>
         Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
-    public static string[] Checkpoints(string dataDirectory)
+    /// <summary>Bytes of the mail log's segment files in <paramref name="mailDirectory"/> (what compaction reclaims).</summary>
+    public static long LogSize(string mailDirectory) =>
+        Directory.GetFiles(mailDirectory, "mail.log.*").Sum(f => new FileInfo(f).Length);
+
+    /// <summary>The index's FASTER checkpoints (one directory each): log checkpoints first, then hash-table checkpoints.</summary>
+    public static string[] Checkpoints(string dataDirectory) => [.. LogCheckpoints(dataDirectory), .. IndexCheckpoints(dataDirectory)];
+
+    public static string[] LogCheckpoints(string dataDirectory) => CheckpointsIn(dataDirectory, "cpr-checkpoints");
+
+    public static string[] IndexCheckpoints(string dataDirectory) => CheckpointsIn(dataDirectory, "index-checkpoints");
+
+    private static string[] CheckpointsIn(string dataDirectory, string kind)
     {
-        var index = Path.Combine(dataDirectory, "mail", "index");
-        return Directory.Exists(index) ? [.. Directory.GetFiles(index, "checkpoint-*.bin").Order(StringComparer.Ordinal)] : [];
+        var directory = Path.Combine(dataDirectory, "mail", "kv", "checkpoints", kind);
+        return Directory.Exists(directory) ? Directory.GetDirectories(directory) : [];
     }
 
     /// <summary>The log segment files, lowest segment first.</summary>

@@ -25,6 +25,8 @@ internal sealed class TempStore : IAsyncDisposable
                 MemorySizeBits = 18,
                 SegmentSizeBits = 20,
                 ChunkSize = 16 * 1024,
+                // The smallest index memory: most of a test's index lives on disk, so reads from it are exercised.
+                IndexMemory = 1 << 20,
             };
             configure?.Invoke(options);
             return options;

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace FastMail.Storage.Recovery;
+namespace FastMail.Storage.Log;
 
 /// <summary>CRC-32C (Castagnoli), hardware-accelerated by <see cref="BitOperations.Crc32C(uint, ulong)"/>; any split of the input gives the same result.</summary>
 internal static class Crc32C
