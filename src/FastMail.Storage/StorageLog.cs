@@ -26,6 +26,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Index checkpoint covers address {CoveredAddress}, outside the log {BeginAddress}..{CommittedAddress}; the index is rebuilt from the mail log")]
     public static partial void CheckpointOutsideLog(ILogger logger, long coveredAddress, long beginAddress, long committedAddress);
 
+    [LoggerMessage(EventId = 4019, Level = LogLevel.Warning, Message = "Test pause: index checkpoint {Phase}, waiting {PauseMs} ms (FASTMAIL_TEST_CHECKPOINT_PAUSE_MS)")]
+    public static partial void CheckpointTestPause(ILogger logger, string phase, long pauseMs);
+
     [LoggerMessage(EventId = 4018, Level = LogLevel.Information, Message = "Mail index converted to FasterKV from the log ({Records} records); the old index checkpoints in {LegacyDirectory} are deleted")]
     public static partial void IndexConverted(ILogger logger, long records, string legacyDirectory);
 

@@ -81,6 +81,13 @@ public sealed class StorageOptions
     /// <summary>Most idle message writers kept for reuse. Default 64.</summary>
     public int MaxPooledWriters { get; set; } = 64;
 
+    /// <summary>
+    /// Test seam for kill -9 tests of the published binary (environment variable FASTMAIL_TEST_CHECKPOINT_PAUSE_MS): each
+    /// index checkpoint logs and waits this long twice, once after recording the address it covers and before FASTER's
+    /// checkpoint starts, once while FASTER's checkpoint is under way. Zero (the default) never pauses.
+    /// </summary>
+    public TimeSpan CheckpointTestPause { get; set; }
+
     /// <summary>Test seam: builds the log device from its file path (fault injection); null uses FASTER's local file device.</summary>
     internal Func<string, FASTER.core.IDevice>? DeviceFactory { get; set; }
 

@@ -137,9 +137,15 @@ internal sealed class StoreMaintenance : IAsyncDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var tail = _log.TailAddress;
         full |= ++_checkpoints % FullCheckpointEvery == 0;
-        var covered = await _index.CheckpointAsync(_log.CommittedUntilAddress, full).ConfigureAwait(false);
+        var covered = await _index.CheckpointAsync(_log.CommittedUntilAddress, full, _options.CheckpointTestPause > TimeSpan.Zero ? TestPauseAsync : null).ConfigureAwait(false);
         MarkCheckpointed(tail);
         StorageLog.CheckpointWritten(_logger, full ? "full" : "log", covered, _index.StoreBytes, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private Task TestPauseAsync(string phase)
+    {
+        StorageLog.CheckpointTestPause(_logger, phase, (long)_options.CheckpointTestPause.TotalMilliseconds);
+        return Task.Delay(_options.CheckpointTestPause);
     }
 
     private void MarkCheckpointed(long tail)

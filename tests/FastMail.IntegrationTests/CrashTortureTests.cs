@@ -73,6 +73,70 @@ public sealed class CrashTortureTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.False(_acknowledged.IsEmpty, "the load never got a message acknowledged");
     }
 
+    /// <summary>
+    /// kill -9 at the two moments of an index checkpoint that the random kills above rarely hit: after the covered log
+    /// address is recorded in the index but before FASTER's checkpoint starts, and while FASTER's checkpoint is under
+    /// way. A test pause (FASTMAIL_TEST_CHECKPOINT_PAUSE_MS) holds the checkpoint there and says so in the log; the kill
+    /// lands only once that line is seen, with deliveries and deletes running.
+    /// </summary>
+    [Theory]
+    [InlineData("covered address recorded")]
+    [InlineData("under way")]
+    public async Task KillDuringAnIndexCheckpointLosesNothing(string phase)
+    {
+        var pause = new Dictionary<string, string> { ["FASTMAIL_TEST_CHECKPOINT_PAUSE_MS"] = "4000" };
+        var random = new Random(Environment.TickCount);
+        for (var iteration = 0; iteration < 2; iteration++)
+        {
+            await using var server = await ServerProcess.StartAsync(_dataDirectory, pause, "--set", "storage.checkpointEvery=4k");
+            await VerifyAsync(server, iteration);
+            var before = CountOf(server.Log, "Test pause: index checkpoint " + phase);
+
+            using var load = new CancellationTokenSource();
+            var workers = new List<Task>();
+            for (var i = 0; i < 4; i++)
+            {
+                workers.Add(SendLoop(server.SmtpPort, i, load.Token));
+            }
+
+            workers.Add(DrainLoop(server.Pop3Port, Users[iteration % Users.Length], random.Next(), load.Token));
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (CountOf(server.Log, "Test pause: index checkpoint " + phase) == before && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.True(CountOf(server.Log, "Test pause: index checkpoint " + phase) > before, $"no checkpoint reached '{phase}':\n{server.Log}");
+            await server.KillAsync();
+            var port = server.SmtpPort;
+            await load.CancelAsync();
+            await Task.WhenAll(workers);
+
+            // The fault happened: the process is gone and nothing listens on its port any more.
+            await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(async () =>
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            });
+            output.WriteLine($"kill {iteration + 1} at '{phase}': {_acknowledged.Count} acknowledged, {_deleted.Count} deletions acknowledged so far");
+        }
+
+        await using var final = await ServerProcess.StartAsync(_dataDirectory);
+        await VerifyAsync(final, 2);
+        Assert.False(_acknowledged.IsEmpty, "the load never got a message acknowledged");
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Reads every mailbox without deleting and checks the ledger.</summary>
     private async Task VerifyAsync(ServerProcess server, int iteration)
     {

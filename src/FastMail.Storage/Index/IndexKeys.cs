@@ -8,7 +8,7 @@ namespace FastMail.Storage.Index;
 /// so no two kinds or names can produce the same bytes. Layout and costs: docs/ARCHITECTURE.md.
 /// <list type="bullet">
 /// <item><c>M</c> + name: the mailbox record (<see cref="MailboxRecord"/>).</item>
-/// <item><c>E</c> + chunk number (i64) + name: up to 64 entries of that mailbox (<see cref="EntryChunk"/>).</item>
+/// <item><c>E</c> + sequence (i64) + name: one entry of that mailbox (<see cref="MailboxEntry"/>).</item>
 /// <item><c>B</c> + message id (i64): the message record, where its body is and which mailboxes list it (<see cref="MessageRecord"/>).</item>
 /// <item><c>G</c>: store totals (<see cref="IndexTotals"/>); <c>C</c>: the mail log address the last checkpoint covers.</item>
 /// <item><c>Q</c> + …: reserved for outbound queue entries, committed with their message.</item>
@@ -17,7 +17,7 @@ namespace FastMail.Storage.Index;
 internal static class IndexKeys
 {
     public const byte MailboxKind = (byte)'M';
-    public const byte ChunkKind = (byte)'E';
+    public const byte EntryKind = (byte)'E';
     public const byte MessageKind = (byte)'B';
     public const byte TotalsKind = (byte)'G';
     public const byte CoveredKind = (byte)'C';
@@ -41,10 +41,10 @@ internal static class IndexKeys
         return 1 + Name(destination[1..], mailbox);
     }
 
-    public static int Chunk(Span<byte> destination, string mailbox, long chunk)
+    public static int Entry(Span<byte> destination, string mailbox, long sequence)
     {
-        destination[0] = ChunkKind;
-        BinaryPrimitives.WriteInt64LittleEndian(destination[1..], chunk);
+        destination[0] = EntryKind;
+        BinaryPrimitives.WriteInt64LittleEndian(destination[1..], sequence);
         return 1 + sizeof(long) + Name(destination[(1 + sizeof(long))..], mailbox);
     }
 

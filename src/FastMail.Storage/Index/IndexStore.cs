@@ -193,15 +193,22 @@ internal sealed class IndexStore : IDisposable
     /// Takes a checkpoint of everything written before the call: <paramref name="full"/> also writes the hash table (the
     /// next recovery then replays less of the index log), otherwise only the log. Safe to call while writes go on.
     /// </summary>
-    public async Task CheckpointAsync(bool full)
+    public async Task CheckpointAsync(bool full, Func<string, Task>? testPause = null)
     {
-        var (success, _) = full
-            ? await _kv.TakeFullCheckpointAsync(CheckpointType.FoldOver).ConfigureAwait(false)
-            : await _kv.TakeHybridLogCheckpointAsync(CheckpointType.FoldOver).ConfigureAwait(false);
-        if (!success)
+        var started = full
+            ? _kv.TryInitiateFullCheckpoint(out _, CheckpointType.FoldOver)
+            : _kv.TryInitiateHybridLogCheckpoint(out _, CheckpointType.FoldOver);
+        if (!started)
         {
             throw new InvalidOperationException("The index checkpoint did not start: another one is running.");
         }
+
+        if (testPause is not null)
+        {
+            await testPause("under way").ConfigureAwait(false);
+        }
+
+        await _kv.CompleteCheckpointAsync().ConfigureAwait(false);
 
         SecureCheckpointFiles();
     }

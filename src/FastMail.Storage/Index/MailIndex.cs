@@ -297,7 +297,7 @@ internal sealed class MailIndex : IDisposable
     /// Checkpoints the index. Returns the mail log address it covers: every index-changing record below it is applied
     /// in the checkpoint, and the checkpoint may hold some changes above it too, which a replay reapplies harmlessly.
     /// </summary>
-    public async Task<long> CheckpointAsync(long committedUntil, bool full)
+    public async Task<long> CheckpointAsync(long committedUntil, bool full, Func<string, Task>? testPause = null)
     {
         long covered;
         lock (_gate)
@@ -316,9 +316,14 @@ internal sealed class MailIndex : IDisposable
             }
         }
 
+        if (testPause is not null)
+        {
+            await testPause("covered address recorded").ConfigureAwait(false);
+        }
+
         // Outside the lock: sessions go on writing while FASTER flushes; what they write after this call belongs to the
         // next checkpoint version (or to this one, which replay tolerates).
-        await _store.CheckpointAsync(full).ConfigureAwait(false);
+        await _store.CheckpointAsync(full, testPause).ConfigureAwait(false);
         return covered;
     }
 
@@ -373,7 +378,7 @@ internal sealed class MailIndex : IDisposable
             return false;
         }
 
-        RemoveEntry(mailbox, _listings[position].Chunk, id, message.Length);
+        RemoveEntry(mailbox, _listings[position].Sequence, message.Length);
         _listings.RemoveAt(position);
         _totals.Listings--;
         if (_listings.Count > 0)
@@ -401,39 +406,22 @@ internal sealed class MailIndex : IDisposable
         return true;
     }
 
-    /// <summary>Adds an entry to the mailbox's last chunk, or to a new one when that is full; returns the chunk number.</summary>
+    /// <summary>
+    /// Lists an entry under the mailbox's next sequence number; returns it. A blind write of a new key: appending to a
+    /// mailbox reads only its small mailbox record, whichever mailbox it is, so delivery never waits for the disk.
+    /// </summary>
     private long AppendEntry(string mailbox, MailboxEntry entry)
     {
         var record = ReadMailbox(mailbox) ?? NewMailbox();
+        var sequence = record.NextSequence++;
         Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
-        Span<byte> chunk = stackalloc byte[EntryChunk.MaxSize];
-        var last = record.NextChunk - 1;
-        var size = -1;
-        if (last >= record.FirstChunk && TryReadValue(key[..IndexKeys.Chunk(key, mailbox, last)], out var current))
-        {
-            EntryChunk.Validate(current);
-            if (EntryChunk.HasRoom(current))
-            {
-                size = EntryChunk.Insert(current, chunk, entry);
-                if (size < 0)
-                {
-                    throw new InvalidDataException($"Index lists message {entry.Id} twice in mailbox {mailbox}.");
-                }
-            }
-        }
-
-        if (size < 0)
-        {
-            last = record.NextChunk;
-            record.NextChunk++;
-            size = EntryChunk.New(chunk, entry);
-        }
-
-        _store.Upsert(key[..IndexKeys.Chunk(key, mailbox, last)], chunk[..size]);
+        Span<byte> value = stackalloc byte[MailboxEntry.Size];
+        entry.Write(value);
+        _store.Upsert(key[..IndexKeys.Entry(key, mailbox, sequence)], value);
         record.Count++;
         record.Bytes += entry.Length;
         WriteMailbox(mailbox, record);
-        return last;
+        return sequence;
     }
 
     private MailboxRecord NewMailbox()
@@ -442,27 +430,11 @@ internal sealed class MailIndex : IDisposable
         return default;
     }
 
-    private void RemoveEntry(string mailbox, long chunkNumber, long id, long length)
+    private void RemoveEntry(string mailbox, long sequence, long length)
     {
         Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
-        Span<byte> chunk = stackalloc byte[EntryChunk.MaxSize];
-        var chunkKey = key[..IndexKeys.Chunk(key, mailbox, chunkNumber)];
-        if (!TryReadValue(chunkKey, out var current) || EntryChunk.Remove(current, chunk, id) is var size && size < 0)
-        {
-            throw new InvalidDataException($"Index lists message {id} in mailbox {mailbox} chunk {chunkNumber}, which does not hold it.");
-        }
-
-        var emptied = EntryChunk.Count(chunk) == 0;
-        if (emptied)
-        {
-            _store.Delete(chunkKey);
-        }
-        else
-        {
-            _store.Upsert(chunkKey, chunk[..size]);
-        }
-
-        var record = ReadMailbox(mailbox) ?? throw new InvalidDataException($"Index lists message {id} in mailbox {mailbox}, which has no record.");
+        _store.Delete(key[..IndexKeys.Entry(key, mailbox, sequence)]);
+        var record = ReadMailbox(mailbox) ?? throw new InvalidDataException($"Index lists a message in mailbox {mailbox}, which has no record.");
         record.Count--;
         record.Bytes -= length;
         if (record.Count == 0)
@@ -472,10 +444,10 @@ internal sealed class MailIndex : IDisposable
             return;
         }
 
-        // Chunks emptied at the front are skipped for good, so listing a mailbox does not walk its deleted past.
-        while (emptied && record.FirstChunk < record.NextChunk && !TryReadValue(key[..IndexKeys.Chunk(key, mailbox, record.FirstChunk)], out _))
+        // Deleted entries at the front are skipped for good, so listing a mailbox does not walk its deleted past.
+        while (record.FirstSequence < record.NextSequence && !TryReadValue(key[..IndexKeys.Entry(key, mailbox, record.FirstSequence)], out _))
         {
-            record.FirstChunk++;
+            record.FirstSequence++;
         }
 
         WriteMailbox(mailbox, record);
@@ -491,24 +463,19 @@ internal sealed class MailIndex : IDisposable
         var entries = new MailboxEntry[record.Count];
         var filled = 0;
         Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
-        for (var number = record.FirstChunk; number < record.NextChunk; number++)
+        for (var sequence = record.FirstSequence; sequence < record.NextSequence; sequence++)
         {
-            if (!TryReadValue(key[..IndexKeys.Chunk(key, mailbox, number)], out var chunk))
+            if (!TryReadValue(key[..IndexKeys.Entry(key, mailbox, sequence)], out var value))
             {
                 continue;
             }
 
-            EntryChunk.Validate(chunk);
-            var count = EntryChunk.Count(chunk);
-            if (filled + count > entries.Length)
+            if (filled == entries.Length)
             {
                 throw new InvalidDataException($"Mailbox {mailbox} holds more entries than its record counts ({record.Count}).");
             }
 
-            for (var i = 0; i < count; i++)
-            {
-                entries[filled++] = EntryChunk.Entry(chunk, i);
-            }
+            entries[filled++] = MailboxEntry.Read(value);
         }
 
         if (filled != entries.Length)
@@ -516,7 +483,7 @@ internal sealed class MailIndex : IDisposable
             throw new InvalidDataException($"Mailbox {mailbox} holds {filled} entries, its record counts {record.Count}.");
         }
 
-        // Chunks are in id order each and mostly among each other; a commit that finished late sits in a later chunk.
+        // Sequence order is commit order; a commit that finished late has a higher sequence than a later id.
         if (!IsSorted(entries))
         {
             Array.Sort(entries, static (a, b) => a.Id.CompareTo(b.Id));

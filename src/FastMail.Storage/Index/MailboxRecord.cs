@@ -3,11 +3,12 @@ using System.Buffers.Binary;
 namespace FastMail.Storage.Index;
 
 /// <summary>
-/// The value under <c>M</c> + name: the mailbox's entry chunks are numbered [<see cref="FirstChunk"/>,
-/// <see cref="NextChunk"/>) (some in between may be gone, emptied by deletes), and it lists <see cref="Count"/> messages
-/// of <see cref="Bytes"/> octets, so a quota check is one read. Fixed size, so FASTER updates it in place.
+/// The value under <c>M</c> + name: the mailbox's entries have sequence numbers in [<see cref="FirstSequence"/>,
+/// <see cref="NextSequence"/>) (deletes leave gaps), and it lists <see cref="Count"/> messages of <see cref="Bytes"/>
+/// octets, so a quota check is one read. Fixed size and small, so FASTER updates it in place and the records of even
+/// 100,000 mailboxes stay in the index memory.
 /// </summary>
-internal record struct MailboxRecord(long FirstChunk, long NextChunk, long Count, long Bytes)
+internal record struct MailboxRecord(long FirstSequence, long NextSequence, long Count, long Bytes)
 {
     public const int Size = 4 * sizeof(long);
 
@@ -27,8 +28,8 @@ internal record struct MailboxRecord(long FirstChunk, long NextChunk, long Count
 
     public readonly void Write(Span<byte> destination)
     {
-        BinaryPrimitives.WriteInt64LittleEndian(destination, FirstChunk);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], NextChunk);
+        BinaryPrimitives.WriteInt64LittleEndian(destination, FirstSequence);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], NextSequence);
         BinaryPrimitives.WriteInt64LittleEndian(destination[16..], Count);
         BinaryPrimitives.WriteInt64LittleEndian(destination[24..], Bytes);
     }

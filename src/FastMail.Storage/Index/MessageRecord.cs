@@ -6,9 +6,9 @@ namespace FastMail.Storage.Index;
 /// <summary>
 /// The value under <c>B</c> + id: [length i64][key i64][record address i64][inline offset i32][chunk length i32]
 /// [chunk count i32, -1 inline][listing count i32], the chunk addresses (i64 each), then per mailbox listing the
-/// message [entry chunk i64][(u16 + UTF-8) name]. One record per stored copy, however many mailboxes list it: compaction
-/// moves a body by rewriting this record alone, and a delete finds the mailbox's chunk here without a search. The
-/// message lives while any listing remains.
+/// message [entry sequence i64][(u16 + UTF-8) name]. One record per stored copy, however many mailboxes list it:
+/// compaction moves a body by rewriting this record alone, and a delete finds the mailbox's entry here without a search.
+/// The message lives while any listing remains.
 /// </summary>
 internal static class MessageRecord
 {
@@ -44,7 +44,7 @@ internal static class MessageRecord
 
         foreach (var listing in listings)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(destination[position..], listing.Chunk);
+            BinaryPrimitives.WriteInt64LittleEndian(destination[position..], listing.Sequence);
             position += sizeof(long);
             position += RecordFormat.WriteMailboxName(destination[position..], listing.Mailbox);
         }
@@ -80,9 +80,9 @@ internal static class MessageRecord
             {
                 for (var i = 0; i < listingCount; i++)
                 {
-                    var chunk = BinaryPrimitives.ReadInt64LittleEndian(value[position..]);
+                    var sequence = BinaryPrimitives.ReadInt64LittleEndian(value[position..]);
                     position += sizeof(long);
-                    listings.Add(new Listing(RecordFormat.ReadMailboxName(value, ref position), chunk));
+                    listings.Add(new Listing(RecordFormat.ReadMailboxName(value, ref position), sequence));
                 }
             }
 
@@ -95,5 +95,5 @@ internal static class MessageRecord
     }
 }
 
-/// <summary>A mailbox listing a message, and the number of its entry chunk that holds the entry.</summary>
-internal readonly record struct Listing(string Mailbox, long Chunk);
+/// <summary>A mailbox listing a message, and the sequence number of its entry there.</summary>
+internal readonly record struct Listing(string Mailbox, long Sequence);

@@ -51,6 +51,8 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey StorageIndexMemory = new("storage.indexMemory", "64m", "Memory for the mailbox index (FasterKV's in-memory log; a power of two, at least 1m); the rest of the index is on disk in dataDirectory/mail/kv. More memory: fewer disk reads for big or many mailboxes.");
 
+    public static readonly ConfigKey StorageCheckpointEvery = new("storage.checkpointEvery", "64m", "Checkpoint the mail index after this much new mail log (and at least every 5 minutes while mail changes); a restart after a crash re-reads at most about this much log.");
+
     public static readonly IReadOnlyList<ConfigKey> All =
     [
         HostName, PrimaryDomain, DataDirectory, LogLevel,
@@ -61,7 +63,7 @@ internal static class ConfigKeys
         MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
         Pbkdf2Iterations, LoginPenalty, DefaultQuota,
-        StorageMinFreeSpace, StorageIndexMemory,
+        StorageMinFreeSpace, StorageIndexMemory, StorageCheckpointEvery,
     ];
 
     public static ConfigKey? Find(string name)

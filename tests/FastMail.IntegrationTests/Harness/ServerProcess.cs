@@ -45,7 +45,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         "--set", "limits.shutdownGracePeriod=3s", "--set", "limits.maxConnectionRatePerIp=0", "--set", "limits.maxConnectionsPerIp=1000",
     ];
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments) =>
+        StartAsync(dataDirectory, new Dictionary<string, string>(), extraArguments);
+
+    /// <summary>Starts the server with <paramref name="environment"/> added to its environment (test seams).</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
     {
         var info = new ProcessStartInfo(await AotBinary.GetAsync())
         {
@@ -53,6 +57,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var argument in ServeArguments(dataDirectory).Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
@@ -99,6 +108,23 @@ internal sealed partial class ServerProcess : IAsyncDisposable
                 _ready.TrySetResult();
             }
         }
+    }
+
+    /// <summary>Waits until the server has logged a line containing <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Log.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
     }
 
     /// <summary>kill -9: no chance to flush or close anything.</summary>
