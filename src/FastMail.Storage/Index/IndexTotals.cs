@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace FastMail.Storage.Index;
 
 /// <summary>
@@ -9,22 +7,13 @@ namespace FastMail.Storage.Index;
 /// </summary>
 internal record struct IndexTotals(long Listings, long Mailboxes, long LiveMessages, long LiveBytes)
 {
-    public const int Size = 4 * sizeof(long);
+    public const int Size = FourLongs.Size;
 
-    public static IndexTotals Read(ReadOnlySpan<byte> value) =>
-        value.Length != Size
-            ? throw new InvalidDataException($"Index totals are {value.Length} bytes, expected {Size}.")
-            : new IndexTotals(
-                BinaryPrimitives.ReadInt64LittleEndian(value),
-                BinaryPrimitives.ReadInt64LittleEndian(value[8..]),
-                BinaryPrimitives.ReadInt64LittleEndian(value[16..]),
-                BinaryPrimitives.ReadInt64LittleEndian(value[24..]));
-
-    public readonly void Write(Span<byte> destination)
+    public static IndexTotals Read(ReadOnlySpan<byte> value)
     {
-        BinaryPrimitives.WriteInt64LittleEndian(destination, Listings);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], Mailboxes);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], LiveMessages);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[24..], LiveBytes);
+        var (listings, mailboxes, messages, bytes) = FourLongs.Read(value, "Index totals");
+        return new IndexTotals(listings, mailboxes, messages, bytes);
     }
+
+    public readonly void Write(Span<byte> destination) => FourLongs.Write(destination, Listings, Mailboxes, LiveMessages, LiveBytes);
 }

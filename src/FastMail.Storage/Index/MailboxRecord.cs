@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace FastMail.Storage.Index;
 
 /// <summary>
@@ -10,27 +8,13 @@ namespace FastMail.Storage.Index;
 /// </summary>
 internal record struct MailboxRecord(long FirstSequence, long NextSequence, long Count, long Bytes)
 {
-    public const int Size = 4 * sizeof(long);
+    public const int Size = FourLongs.Size;
 
     public static MailboxRecord Read(ReadOnlySpan<byte> value)
     {
-        if (value.Length != Size)
-        {
-            throw new InvalidDataException($"Mailbox record is {value.Length} bytes, expected {Size}.");
-        }
-
-        return new MailboxRecord(
-            BinaryPrimitives.ReadInt64LittleEndian(value),
-            BinaryPrimitives.ReadInt64LittleEndian(value[8..]),
-            BinaryPrimitives.ReadInt64LittleEndian(value[16..]),
-            BinaryPrimitives.ReadInt64LittleEndian(value[24..]));
+        var (first, next, count, bytes) = FourLongs.Read(value, "Mailbox record");
+        return new MailboxRecord(first, next, count, bytes);
     }
 
-    public readonly void Write(Span<byte> destination)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(destination, FirstSequence);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], NextSequence);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], Count);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[24..], Bytes);
-    }
+    public readonly void Write(Span<byte> destination) => FourLongs.Write(destination, FirstSequence, NextSequence, Count, Bytes);
 }
