@@ -23,7 +23,7 @@ internal sealed class IndexStore : IDisposable
     /// <summary>
     /// The hash table gets a quarter of the index memory (16 MB of 64-byte buckets by default), chosen when the store is
     /// created; recovery takes the size a checkpoint was written with. Beyond 7 keys a bucket chains overflow buckets
-    /// (64 bytes per 7 keys), so the table grows with the number of messages, about 10 bytes each.
+    /// (64 bytes per 7 keys), so the table grows with the number of messages, about 13 bytes each (two keys per message).
     /// </summary>
     private const int HashShare = 4;
 
