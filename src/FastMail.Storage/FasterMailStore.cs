@@ -91,9 +91,18 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
                 }
 
                 // The next start then recovers from here: the rebuild (or conversion) happens once.
-                index.CheckpointAsync(log.CommittedUntilAddress, full: true).GetAwaiter().GetResult();
-                checkpointedTail = log.TailAddress;
-                if (Directory.Exists(options.LegacyIndexDirectory))
+                checkpointedTail = -1;
+                if (index.HasRoomForCheckpoint(full: true))
+                {
+                    index.CheckpointAsync(log.CommittedUntilAddress, full: true).GetAwaiter().GetResult();
+                    checkpointedTail = log.TailAddress;
+                }
+                else
+                {
+                    StorageLog.CheckpointSkippedForSpace(logger, options.IndexDirectory);
+                }
+
+                if (checkpointedTail >= 0 && Directory.Exists(options.LegacyIndexDirectory))
                 {
                     Directory.Delete(options.LegacyIndexDirectory, recursive: true);
                     StorageLog.IndexConverted(logger, replay.Records, options.LegacyIndexDirectory);

@@ -29,6 +29,12 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 4019, Level = LogLevel.Warning, Message = "Test pause: index checkpoint {Phase}, waiting {PauseMs} ms (FASTMAIL_TEST_CHECKPOINT_PAUSE_MS)")]
     public static partial void CheckpointTestPause(ILogger logger, string phase, long pauseMs);
 
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Index log compacted: {Bytes} bytes reclaimed, {IndexBytes} bytes left, in {ElapsedMs} ms")]
+    public static partial void IndexCompacted(ILogger logger, long bytes, long indexBytes, long elapsedMs);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Warning, Message = "Index checkpoint skipped: too little free space under {Directory} (nothing is lost; a restart replays more of the mail log)")]
+    public static partial void CheckpointSkippedForSpace(ILogger logger, string directory);
+
     [LoggerMessage(EventId = 4018, Level = LogLevel.Information, Message = "Mail index converted to FasterKV from the log ({Records} records); the old index checkpoints in {LegacyDirectory} are deleted")]
     public static partial void IndexConverted(ILogger logger, long records, string legacyDirectory);
 

@@ -75,6 +75,39 @@ internal sealed class StoreMaintenance : IAsyncDisposable
         }
     }
 
+    /// <summary>Compacts the index's own log now (waiting for a running job first); returns the bytes reclaimed.</summary>
+    public async Task<long> CompactIndexAsync(CancellationToken cancellationToken)
+    {
+        await _oneJob.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var tail = _log.TailAddress;
+            if (!_index.HasRoomForCheckpoint(full: true))
+            {
+                StorageLog.CheckpointSkippedForSpace(_logger, _options.IndexDirectory);
+                return 0;
+            }
+
+            var reclaimed = await _index.CompactStoreAsync(_log.CommittedUntilAddress).ConfigureAwait(false);
+            MarkCheckpointed(tail);
+            StorageLog.IndexCompacted(_logger, reclaimed, _index.StoreBytes, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return reclaimed;
+        }
+        finally
+        {
+            _oneJob.Release();
+        }
+    }
+
+    /// <summary>The same thresholds as the mail log's: superseded index records above both the minimum and the ratio.</summary>
+    private bool IsIndexCompactionWorthwhile()
+    {
+        var size = _index.StoreBytes;
+        var dead = size - _index.EstimatedLiveStoreBytes;
+        return dead > _options.CompactionMinDeadBytes && dead >= size * _options.CompactionDeadRatio;
+    }
+
     /// <summary>Stops the background task and, if the log changed since the last checkpoint, commits and writes a final full one.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -115,6 +148,12 @@ internal sealed class StoreMaintenance : IAsyncDisposable
                     continue;
                 }
 
+                if (IsIndexCompactionWorthwhile())
+                {
+                    await CompactIndexAsync(_stop.Token).ConfigureAwait(false);
+                    continue;
+                }
+
                 var grown = _log.TailAddress - Volatile.Read(ref _checkpointedTail);
                 if (grown >= _options.CheckpointIntervalBytes || (grown != 0 && DateTime.UtcNow - _checkpointedAt >= _options.CheckpointInterval))
                 {
@@ -137,6 +176,12 @@ internal sealed class StoreMaintenance : IAsyncDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var tail = _log.TailAddress;
         full |= ++_checkpoints % FullCheckpointEvery == 0;
+        if (!_index.HasRoomForCheckpoint(full))
+        {
+            StorageLog.CheckpointSkippedForSpace(_logger, _options.IndexDirectory);
+            return;
+        }
+
         var covered = await _index.CheckpointAsync(_log.CommittedUntilAddress, full, _options.CheckpointTestPause > TimeSpan.Zero ? TestPauseAsync : null).ConfigureAwait(false);
         MarkCheckpointed(tail);
         StorageLog.CheckpointWritten(_logger, full ? "full" : "log", covered, _index.StoreBytes, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -96,7 +96,14 @@ internal sealed class Compactor
         moved += await CompleteAsync(batch, ++batches).ConfigureAwait(false);
         movedBytes += batchBytes;
 
-        // The checkpoint makes the new locations the recovery starting point before the originals disappear.
+        // The checkpoint makes the new locations the recovery starting point before the originals disappear; without
+        // room for it the originals stay (the copies are durable and indexed; a later run truncates).
+        if (!_index.HasRoomForCheckpoint(full: false))
+        {
+            StorageLog.CheckpointSkippedForSpace(_logger, "the index");
+            return moved;
+        }
+
         var covered = await _index.CheckpointAsync(_log.CommittedUntilAddress, full: false).ConfigureAwait(false);
         if (AfterBatch is { } afterCheckpoint)
         {

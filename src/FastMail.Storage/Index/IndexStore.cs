@@ -35,6 +35,7 @@ internal sealed class IndexStore : IDisposable
     private readonly FasterKV<SpanByte, SpanByte> _kv;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> _session;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> _fence;
+    private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> _compaction;
 
     // Pinned: FASTER writes a read's value through a pointer into it, also when the read completes from disk.
     private readonly byte[] _scratch = GC.AllocateArray<byte>(ScratchSize, pinned: true);
@@ -64,6 +65,7 @@ internal sealed class IndexStore : IDisposable
         var functions = new SpanByteFunctions<Empty>();
         _session = _kv.For(functions).NewSession<SpanByteFunctions<Empty>>();
         _fence = _kv.For(functions).NewSession<SpanByteFunctions<Empty>>();
+        _compaction = _kv.For(functions).NewSession<SpanByteFunctions<Empty>>();
     }
 
     public string Directory { get; }
@@ -112,8 +114,30 @@ internal sealed class IndexStore : IDisposable
         }
     }
 
-    /// <summary>Bytes of index records in the store's log (memory and disk).</summary>
+    /// <summary>Bytes of index records in the store's log (memory and disk), live or superseded.</summary>
     public long LogBytes => _kv.Log.TailAddress - _kv.Log.BeginAddress;
+
+    public long BeginAddress => _kv.Log.BeginAddress;
+
+    /// <summary>
+    /// Disk bytes a checkpoint may write: the index log not yet on disk (a fold-over flushes it), plus, for a full one,
+    /// the hash table and its overflow buckets; and a megabyte for metadata.
+    /// </summary>
+    public long CheckpointBytes(bool full) =>
+        (_kv.Log.TailAddress - _kv.Log.SafeReadOnlyAddress)
+        + (full ? (_kv.IndexSize + _kv.OverflowBucketCount) * BucketSize : 0)
+        + (1L << 20);
+
+    /// <summary>
+    /// Copies the live records of the index log below its read-only boundary to the tail and moves the log's begin past
+    /// them; returns the new begin. FASTER's lookup compaction runs on a session of its own and copies a record only if
+    /// no newer version exists, so reads and writes under <see cref="MailIndex"/>'s lock go on meanwhile. The files
+    /// below the new begin are deleted only by <see cref="TruncateLog"/>, after a checkpoint that no longer needs them.
+    /// </summary>
+    public long Compact() => _compaction.Compact(_kv.Log.SafeReadOnlyAddress, CompactionType.Lookup);
+
+    /// <summary>Deletes the index log's segment files below its begin address.</summary>
+    public void TruncateLog() => _kv.Log.Truncate();
 
     /// <summary>
     /// Reads the value of <paramref name="key"/>; the span is valid until the next call. False when the key has no value.
@@ -243,6 +267,7 @@ internal sealed class IndexStore : IDisposable
     public void Dispose()
     {
         ReleaseSpill();
+        _compaction.Dispose();
         _fence.Dispose();
         _session.Dispose();
         _kv.Dispose();

@@ -48,6 +48,18 @@ internal sealed class MailIndex : IDisposable
         }
     }
 
+    /// <summary>Where the index's own log begins (moves up when it is compacted).</summary>
+    public long StoreBegin
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _store.BeginAddress;
+            }
+        }
+    }
+
     /// <summary>
     /// Opens the index in <paramref name="directory"/> from its newest checkpoint. Returns the mail log address that
     /// checkpoint covers, or -1 when there is none (a new store, or one whose index must be rebuilt from the log: the
@@ -294,6 +306,22 @@ internal sealed class MailIndex : IDisposable
     }
 
     /// <summary>
+    /// True when the file system holding the index has room for a checkpoint. FASTER does not recover from a failed
+    /// checkpoint write (the checkpoint never completes), so on a nearly full disk the checkpoint is skipped instead:
+    /// nothing is lost, the next start replays more of the mail log.
+    /// </summary>
+    public bool HasRoomForCheckpoint(bool full)
+    {
+        long needed;
+        lock (_gate)
+        {
+            needed = _store.CheckpointBytes(full);
+        }
+
+        return !Log.FreeSpaceGuard.IsBelow(_store.Directory, needed);
+    }
+
+    /// <summary>
     /// Checkpoints the index. Returns the mail log address it covers: every index-changing record below it is applied
     /// in the checkpoint, and the checkpoint may hold some changes above it too, which a replay reapplies harmlessly.
     /// </summary>
@@ -325,6 +353,51 @@ internal sealed class MailIndex : IDisposable
         // next checkpoint version (or to this one, which replay tolerates).
         await _store.CheckpointAsync(full, testPause).ConfigureAwait(false);
         return covered;
+    }
+
+    /// <summary>
+    /// Index log bytes the listed mail needs, estimated from the totals (entry, message and mailbox records with their
+    /// keys and headers, rounded up): what the index log would shrink to if compacted.
+    /// </summary>
+    public long EstimatedLiveStoreBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_totals.Listings * 64) + (_totals.LiveMessages * 128) + (_totals.Mailboxes * 96) + (1L << 20);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Compacts the index's own log: live records move to its tail, then a full checkpoint (a hash table that no longer
+    /// points below the new begin) lets the old segment files go. Returns the index log bytes reclaimed.
+    /// </summary>
+    public async Task<long> CompactStoreAsync(long committedUntil)
+    {
+        // A checkpoint first: it folds the whole index log over to read-only, so all of it can be compacted.
+        await CheckpointAsync(committedUntil, full: false).ConfigureAwait(false);
+        var before = StoreBytes;
+        long begin;
+        lock (_gate)
+        {
+            begin = _store.BeginAddress;
+        }
+
+        // Outside the lock: FASTER's compaction copies only records nobody has superseded, while sessions go on.
+        if (await Task.Run(_store.Compact).ConfigureAwait(false) <= begin)
+        {
+            return 0;
+        }
+
+        await CheckpointAsync(committedUntil, full: true).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _store.TruncateLog();
+        }
+
+        return before - StoreBytes;
     }
 
     public void Dispose()

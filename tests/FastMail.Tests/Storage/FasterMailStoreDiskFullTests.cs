@@ -114,6 +114,45 @@ public sealed class FasterMailStoreDiskFullTests
         await AssertStoredAsync(reopened, acknowledged);
     }
 
+    [Fact]
+    public async Task AnIndexCheckpointWithoutRoomOnTheDiskIsSkippedAndTheStoreStillClosesAndReopensWhole()
+    {
+        // FASTER never completes a checkpoint whose write failed, and closing would wait for it forever: a checkpoint
+        // that would not fit is skipped instead (the next start replays more of the mail log).
+        using var disk = new TmpfsMount(16L << 20);
+        var logger = new RecordingLogger();
+        var options = SmallDiskOptions(disk.Directory, minFreeBytes: 0);
+        options.IndexMemory = 16L << 20; // a 4 MB hash table: a full checkpoint needs more than the disk will have left
+        var acknowledged = new List<(long Id, byte[] Body)>();
+        var store = FasterMailStore.Open(options, logger);
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var body = FasterMailStoreDurabilityTests.RandomBytes(5_000, seed: i);
+                using var writer = store.BeginMessage();
+                writer.Write(body);
+                acknowledged.Add((await writer.CommitAsync(["alice"], CancellationToken.None), body));
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(disk.Directory, "filler"), new byte[TmpfsMount.FreeBytes(disk.Directory) - (2L << 20)]);
+            Assert.True(TmpfsMount.FreeBytes(disk.Directory) < 3L << 20, "the disk is really (almost) full");
+
+            await store.Maintenance.CheckpointAsync(CancellationToken.None, full: true).WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.True(logger.Has(4021), "the checkpoint was not reported as skipped");
+            await AssertStoredAsync(store, acknowledged);
+        }
+        finally
+        {
+            await store.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        File.Delete(Path.Combine(disk.Directory, "filler"));
+        await using var reopened = FasterMailStore.Open(options, NullLogger.Instance);
+        await AssertStoredAsync(reopened, acknowledged);
+    }
+
     // Small pages and segments, so that a few megabytes of mail fill the disk; no background maintenance.
     private static StorageOptions SmallDiskOptions(string directory, long minFreeBytes) => new()
     {
