@@ -23,6 +23,13 @@ public sealed partial class AccountDirectory
     }
 
     /// <inheritdoc />
+    public bool TryFindPostmaster([NotNullWhen(true)] out string? mailbox)
+    {
+        mailbox = Current.Postmaster?.Name;
+        return mailbox is not null;
+    }
+
+    /// <inheritdoc />
     public bool IsLoginOf(ReadOnlySpan<byte> login, string mailbox) =>
         TryResolveLogin(login, Current, out var user) && string.Equals(user.Name, mailbox, StringComparison.Ordinal);
 

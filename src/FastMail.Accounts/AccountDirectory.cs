@@ -26,6 +26,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
     private readonly string _dummyHash;
     private readonly long _reloadIntervalTicks;
     private readonly long _defaultQuotaBytes;
+    private readonly string _postmaster;
     private readonly Lock _reloadLock = new();
     private volatile DirectorySnapshot _snapshot;
     private long _nextCheck;
@@ -59,6 +60,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
         _allowRelay = options.AllowRelay;
         _dummyHash = PasswordHasher.CreateDummy(options.Pbkdf2Iterations);
         _defaultQuotaBytes = options.DefaultQuotaBytes;
+        _postmaster = options.Postmaster;
         _reloadIntervalTicks = (long)(options.ReloadCheckInterval.TotalSeconds * time.TimestampFrequency);
         _snapshot = DirectorySnapshot.Build(new AccountsDocument(), PrimaryDomain, previous: null);
         lock (_reloadLock)
@@ -136,7 +138,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
         // Remember the bytes before parsing: a corrupt file is reported once, not on every check until it is fixed.
         _lastBytes = bytes;
         var document = _store.Parse(bytes);
-        var snapshot = DirectorySnapshot.Build(document, PrimaryDomain, _snapshot, _defaultQuotaBytes);
+        var snapshot = DirectorySnapshot.Build(document, PrimaryDomain, _snapshot, _defaultQuotaBytes, _postmaster);
         _snapshot = snapshot;
         AccountsLog.Loaded(_logger, _store.FilePath, snapshot.UserCount, snapshot.DomainCount);
         return true;

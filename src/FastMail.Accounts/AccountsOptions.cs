@@ -16,6 +16,13 @@ public sealed class AccountsOptions
     public string PrimaryDomain { get; set; } = "";
 
     /// <summary>
+    /// The account that receives mail for <c>postmaster</c> (any case, qualified with any local domain or not) when
+    /// no account is named postmaster itself. Default empty: an account named postmaster, else the oldest account
+    /// (the first in <c>accounts.json</c>, as <c>fastmail user list</c> shows it).
+    /// </summary>
+    public string Postmaster { get; set; } = "";
+
+    /// <summary>
     /// PBKDF2-HMAC-SHA256 iterations for NEW password hashes. Default 600,000 (OWASP 2023 recommendation).
     /// More iterations cost an attacker with a stolen file more, and cost every uncached login the same CPU time
     /// (about a quarter of a second per login on one core at the default). Existing hashes keep the count they were made with.

@@ -18,6 +18,51 @@ public sealed class TutorialDialogueTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
+    /// <summary>
+    /// RFC 5321 4.5.1: postmaster is accepted at every local domain, qualified or not, in any case, though no account
+    /// has that name; the mail lands in the postmaster account (here the only, oldest account: motriles).
+    /// </summary>
+    [Fact]
+    public async Task PostmasterInAnyFormIsAcceptedAndDeliveredToThePostmasterAccount()
+    {
+        await using var smtp = await LineClient.ConnectAsync(_server.SmtpPort);
+        await smtp.ExpectSmtpAsync("220");
+        await smtp.SendLineAsync("helo student");
+        await smtp.ExpectSmtpAsync("250");
+        await smtp.SendLineAsync("mail from: <someone@elsewhere.example>");
+        await smtp.ExpectSmtpAsync("250");
+        await smtp.SendLineAsync("rcpt to:<Postmaster>");
+        await smtp.ExpectSmtpAsync("250");
+        await smtp.SendLineAsync("rcpt to:<POSTMASTER@" + TestServer.Domain.ToUpperInvariant() + ">");
+        await smtp.ExpectSmtpAsync("250");
+        await smtp.SendLineAsync("rcpt to:<postmasters@" + TestServer.Domain + ">");
+        await smtp.ExpectSmtpAsync("550");
+        await smtp.SendLineAsync("data");
+        await smtp.ExpectSmtpAsync("354");
+        await smtp.SendLineAsync("subject: for the postmaster");
+        await smtp.SendLineAsync("");
+        await smtp.SendLineAsync("your server is fine");
+        await smtp.SendLineAsync(".");
+        await smtp.ExpectSmtpAsync("250");
+        await smtp.SendLineAsync("quit");
+        await smtp.ExpectSmtpAsync("221");
+
+        // Two RCPTs naming the same mailbox: stored once.
+        await using var pop = await LineClient.ConnectAsync(_server.Pop3Port);
+        await pop.ExpectAsync("+OK");
+        await pop.SendLineAsync("user motriles");
+        await pop.ExpectAsync("+OK");
+        await pop.SendLineAsync("pass jose");
+        await pop.ExpectAsync("+OK");
+        await pop.SendLineAsync("retr 1");
+        await pop.ExpectAsync("+OK");
+        Assert.Contains("your server is fine", await pop.ReadPop3BodyAsync());
+        await pop.SendLineAsync("stat");
+        await pop.ExpectAsync("+OK 1 ");
+        await pop.SendLineAsync("quit");
+        await pop.ExpectAsync("+OK");
+    }
+
     [Fact]
     public async Task TelnetSmtpSessionDeliversAndTelnetPop3SessionRetrievesAndDeletes()
     {

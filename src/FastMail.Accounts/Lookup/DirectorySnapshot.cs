@@ -14,8 +14,9 @@ internal sealed class DirectorySnapshot
     private readonly HashSet<string> _domains;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _domainsBySpan;
 
-    private DirectorySnapshot(Dictionary<string, UserEntry> users, HashSet<string> domains)
+    private DirectorySnapshot(Dictionary<string, UserEntry> users, HashSet<string> domains, UserEntry? postmaster)
     {
+        Postmaster = postmaster;
         _users = users;
         _usersBySpan = users.GetAlternateLookup<ReadOnlySpan<char>>();
         _domains = domains;
@@ -24,13 +25,16 @@ internal sealed class DirectorySnapshot
 
     public int UserCount => _users.Count;
 
+    /// <summary>Who receives postmaster's mail when no account is named postmaster (see <see cref="AccountsOptions.Postmaster"/>); null without accounts.</summary>
+    public UserEntry? Postmaster { get; }
+
     public int DomainCount => _domains.Count;
 
     /// <summary>
     /// Builds a snapshot from a validated document. Names already known to <paramref name="previous"/> keep their string
     /// instance, so the canonical mailbox name a session holds stays the same object across reloads.
     /// </summary>
-    public static DirectorySnapshot Build(AccountsDocument document, string primaryDomain, DirectorySnapshot? previous, long defaultQuotaBytes = 0)
+    public static DirectorySnapshot Build(AccountsDocument document, string primaryDomain, DirectorySnapshot? previous, long defaultQuotaBytes = 0, string postmaster = "")
     {
         var users = new Dictionary<string, UserEntry>(document.Users.Count, StringComparer.Ordinal);
         foreach (var record in document.Users)
@@ -41,7 +45,17 @@ internal sealed class DirectorySnapshot
         }
 
         var domains = new HashSet<string>(document.Domains, StringComparer.Ordinal) { primaryDomain };
-        return new DirectorySnapshot(users, domains);
+        return new DirectorySnapshot(users, domains, PostmasterOf(users, document, postmaster));
+    }
+
+    private static UserEntry? PostmasterOf(Dictionary<string, UserEntry> users, AccountsDocument document, string configured)
+    {
+        if (users.TryGetValue(configured.ToLowerInvariant(), out var chosen) || users.TryGetValue("postmaster", out chosen))
+        {
+            return chosen;
+        }
+
+        return document.Users.Count > 0 ? users[document.Users[0].Name] : null;
     }
 
     /// <summary>Looks up a lower-case user name.</summary>

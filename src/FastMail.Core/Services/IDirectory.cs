@@ -22,6 +22,13 @@ public interface IDirectory
     bool TryFindMailbox(ReadOnlySpan<byte> localPart, [NotNullWhen(true)] out string? mailbox);
 
     /// <summary>
+    /// The mailbox that receives mail for <c>postmaster</c> at every local domain when no account of that name exists
+    /// (RFC 5321 section 4.5.1: postmaster must always be accepted): the configured account, else an account named
+    /// postmaster, else the oldest account. False only when there is no account at all.
+    /// </summary>
+    bool TryFindPostmaster([NotNullWhen(true)] out string? mailbox);
+
+    /// <summary>
     /// Verifies a user name ("name" or "name@local.domain") and password. Returns the mailbox on success,
     /// null otherwise; the answer and its cost never reveal whether the user exists (contract 6).
     /// </summary>

@@ -26,7 +26,9 @@ internal sealed class RecipientRouter(IDirectory directory, IRelayPolicy relayPo
     private RecipientVerdict ResolveLocal(ReadOnlySpan<byte> localPart, out string? mailbox)
     {
         // The seam for aliases: an alias would expand here into local mailboxes and remote addresses.
-        if (!directory.TryFindMailbox(localPart, out mailbox))
+        // RFC 5321 4.5.1: postmaster is accepted at every local domain, also without an account of that name.
+        if (!directory.TryFindMailbox(localPart, out mailbox)
+            && !(System.Text.Ascii.EqualsIgnoreCase(localPart, "postmaster"u8) && directory.TryFindPostmaster(out mailbox)))
         {
             return RecipientVerdict.UnknownUser;
         }

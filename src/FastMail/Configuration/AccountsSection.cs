@@ -20,6 +20,7 @@ internal sealed class AccountsSection
             TrustedNetworks = [.. Networks(values, ConfigKeys.TrustedNetworks).Select(network => network.ToString())],
             Pbkdf2Iterations = Integer(values, ConfigKeys.Pbkdf2Iterations, 4096, 100_000_000),
             DefaultQuotaBytes = Size(values, ConfigKeys.DefaultQuota, 0, long.MaxValue),
+            Postmaster = values.Get(ConfigKeys.Postmaster).Trim(),
         },
         LoginPenalty = Boolean(values, ConfigKeys.LoginPenalty),
     };

@@ -47,6 +47,8 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey DefaultQuota = new("accounts.defaultQuota", "0", "Mailbox quota for users without their own (`fastmail user quota`); k/m/g suffixes; 0 = unlimited. Over it: 452 4.2.2 at RCPT, 552 5.2.2 after DATA.");
 
+    public static readonly ConfigKey Postmaster = new("accounts.postmaster", "", "The account that receives mail for postmaster@ every local domain (RFC 5321 requires accepting it) when no account is named postmaster; empty: an account named postmaster, else the oldest account.");
+
     public static readonly ConfigKey StorageMinFreeSpace = new("storage.minFreeSpace", "64m", "New mail gets 452 4.3.1 while the disk holding dataDirectory has less than this free (room for the log and index checkpoints); mail is accepted again as soon as space returns; 0 = no reserve.");
 
     public static readonly ConfigKey StorageIndexMemory = new("storage.indexMemory", "64m", "Memory for the mailbox index (FasterKV's in-memory log; a power of two, at least 1m); the rest of the index is on disk in dataDirectory/mail/kv. More memory: fewer disk reads for big or many mailboxes.");
@@ -63,7 +65,7 @@ internal static class ConfigKeys
         MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
         Pbkdf2Iterations, LoginPenalty, DefaultQuota,
-        StorageMinFreeSpace, StorageIndexMemory, StorageCheckpointEvery,
+        StorageMinFreeSpace, StorageIndexMemory, StorageCheckpointEvery, Postmaster,
     ];
 
     public static ConfigKey? Find(string name)

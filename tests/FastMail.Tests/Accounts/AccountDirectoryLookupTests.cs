@@ -31,6 +31,37 @@ public sealed class AccountDirectoryLookupTests : IDisposable
         Assert.Same(first, second);
     }
 
+    [Fact]
+    public void PostmasterMailGoesToTheConfiguredAccountElseOneNamedPostmasterElseTheOldest()
+    {
+        // Default: no account named postmaster, so the oldest account (the first added) takes it.
+        Assert.True(new AccountDirectory(_dir.AccountsOptions()).TryFindPostmaster(out var oldest));
+        Assert.Equal("motriles", oldest);
+
+        var configured = _dir.AccountsOptions();
+        configured.Postmaster = "John.Smith";
+        Assert.True(new AccountDirectory(configured).TryFindPostmaster(out var chosen));
+        Assert.Equal("john.smith", chosen);
+
+        _admin.AddUser("postmaster", "pw");
+        Assert.True(new AccountDirectory(_dir.AccountsOptions()).TryFindPostmaster(out var own));
+        Assert.Equal("postmaster", own);
+
+        // A configured name that is not an account falls back the same way.
+        var missing = _dir.AccountsOptions();
+        missing.Postmaster = "nobody";
+        Assert.True(new AccountDirectory(missing).TryFindPostmaster(out var fallback));
+        Assert.Equal("postmaster", fallback);
+    }
+
+    [Fact]
+    public void WithoutAnyAccountNobodyTakesPostmasterMail()
+    {
+        using var empty = new TempDirectory("accounts-empty");
+        Assert.False(new AccountDirectory(empty.AccountsOptions()).TryFindPostmaster(out var mailbox));
+        Assert.Null(mailbox);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("nobody")]

@@ -30,6 +30,35 @@ public sealed class MailDeliveryTests
         Assert.Null(mailbox);
     }
 
+    [Theory]
+    [InlineData("postmaster", "example.com")]
+    [InlineData("PostMaster", "EXAMPLE.ORG")]
+    [InlineData("Postmaster", "")]
+    public void PostmasterOfEveryLocalDomainGoesToThePostmasterAccountWhenNoAccountHasItsName(string local, string domain)
+    {
+        _directory.Postmaster = "motriles";
+        Assert.Equal(RecipientVerdict.Local, Resolve(local, domain, out var mailbox));
+        Assert.Equal("motriles", mailbox);
+    }
+
+    [Fact]
+    public void PostmasterIsAnAccountOfItsOwnWhenOneHasItsName()
+    {
+        _directory.Postmaster = "motriles";
+        _directory.AddUser("postmaster", "pw");
+        Assert.Equal(RecipientVerdict.Local, Resolve("POSTMASTER", "example.com", out var own));
+        Assert.Equal("postmaster", own);
+        Assert.Equal(RecipientVerdict.UnknownUser, Resolve("postmasters", "example.com", out _));
+    }
+
+    [Fact]
+    public void PostmasterIsUnknownOnlyWhenNoAccountCanTakeIt()
+    {
+        _directory.Postmaster = null; // what the directory says when there is no account at all
+        Assert.Equal(RecipientVerdict.UnknownUser, Resolve("postmaster", "example.org", out var none));
+        Assert.Null(none);
+    }
+
     [Fact]
     public void ARemoteDomainIsRelayDeniedForAnAnonymousClient()
     {

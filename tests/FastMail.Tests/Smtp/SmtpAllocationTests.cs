@@ -129,6 +129,12 @@ public sealed class SmtpAllocationTests
 
         public bool IsLocalDomain(ReadOnlySpan<byte> domain) => System.Text.Ascii.EqualsIgnoreCase(domain, "example.com"u8);
 
+        public bool TryFindPostmaster([NotNullWhen(true)] out string? mailbox)
+        {
+            mailbox = null;
+            return false;
+        }
+
         public bool TryFindMailbox(ReadOnlySpan<byte> localPart, [NotNullWhen(true)] out string? mailbox)
         {
             mailbox = System.Text.Ascii.EqualsIgnoreCase(localPart, "bob"u8) ? Bob : null;

@@ -53,6 +53,15 @@ internal sealed class FakeDirectory : IDirectory, IRelayPolicy
         return mailbox is not null;
     }
 
+    /// <summary>The account postmaster's mail goes to; null: none.</summary>
+    public string? Postmaster { get; set; }
+
+    public bool TryFindPostmaster([NotNullWhen(true)] out string? mailbox)
+    {
+        mailbox = Postmaster;
+        return mailbox is not null;
+    }
+
     public ValueTask<string?> AuthenticateAsync(ReadOnlyMemory<byte> user, ReadOnlyMemory<byte> password, CancellationToken cancellationToken)
     {
         var name = Encoding.UTF8.GetString(user.Span).ToLowerInvariant();
