@@ -17,6 +17,8 @@ internal static class Probe
             return 2;
         }
 
+        // As the server does at start: see ThreadPoolFloor.
+        ThreadPoolFloor.Ensure();
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
         var logger = loggers.CreateLogger("storage");
         switch (args[0])

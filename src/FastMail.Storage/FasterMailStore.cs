@@ -57,7 +57,6 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         options.Validate();
-        ThreadPoolFloor.Ensure();
         var started = Stopwatch.GetTimestamp();
         var log = MailLog.Open(options, logger);
         MailIndex? index = null;

@@ -51,6 +51,7 @@ internal sealed class MailServer : IAsyncDisposable
         MailServer? server = null;
         try
         {
+            ThreadPoolFloor.Ensure();
             var store = FasterMailStore.Open(settings.Storage, loggerFactory.CreateLogger("FastMail.Storage"));
             server = new MailServer(settings, dataLock, store, logger);
             server.StartListeners(loggerFactory);
