@@ -7,8 +7,9 @@ namespace FastMail.Storage.Index;
 /// <summary>
 /// The mailbox index's key-value store: a <c>FasterKV&lt;SpanByte, SpanByte&gt;</c> in <c>mail/kv</c>, whose hybrid log
 /// keeps the newest <c>storage.indexMemory</c> bytes of records in memory and the rest on disk, and whose checkpoints
-/// (<c>mail/kv/checkpoints</c>) are FASTER's own. Not thread-safe: <see cref="MailIndex"/> calls it under its lock, so one
-/// session serves every read and write and reads complete synchronously (a record on disk costs one read I/O).
+/// (<c>mail/kv/checkpoints</c>) are FASTER's own. Reads, writes and deletes are not thread-safe: <see cref="MailIndex"/>
+/// calls them under its lock, so one session serves them all and reads complete synchronously (a record on disk costs
+/// one read I/O). <see cref="Compact"/> and <see cref="CheckpointAsync"/> run beside them, on FASTER's own sessions.
 /// </summary>
 internal sealed class IndexStore : IDisposable
 {
