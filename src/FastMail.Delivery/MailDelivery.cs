@@ -13,24 +13,34 @@ namespace FastMail.Delivery;
 /// message size is known (<see cref="MailboxQuotas"/>), and hands the store one commit carrying the envelope and the local
 /// targets. One instance per server, shared by every SMTP listener; thread-safe, and allocation-free on the per-command path.
 /// </summary>
-public sealed class MailDelivery : IMailDelivery
+public sealed class MailDelivery : IMailDelivery, IMailSubmission
 {
+    private readonly IDirectory _directory;
     private readonly IMailStore _store;
     private readonly ILogger _logger;
     private readonly RecipientRouter _router;
     private readonly MailboxQuotas _quotas;
+    private IOutboundQueue? _outbound;
 
-    public MailDelivery(IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger)
+    /// <param name="hasOutboundQueue">
+    /// True when the server relays: remote recipients of clients that may relay are queued (<see cref="AttachQueue"/> names
+    /// the queue to tell). False: they get "relay unavailable" (session tests and tools without a queue).
+    /// </param>
+    public MailDelivery(IDirectory directory, IRelayPolicy relayPolicy, IMailStore store, ILogger logger, bool hasOutboundQueue = false)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(relayPolicy);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(logger);
+        _directory = directory;
         _store = store;
         _logger = logger;
         _quotas = new MailboxQuotas(directory, store);
-        _router = new RecipientRouter(directory, relayPolicy, _quotas);
+        _router = new RecipientRouter(directory, relayPolicy, _quotas, hasOutboundQueue);
     }
+
+    /// <summary>The queue told of every commit that lists the queue mailbox (the queue and the delivery step refer to each other).</summary>
+    public void AttachQueue(IOutboundQueue queue) => _outbound = queue;
 
     /// <inheritdoc />
     public RecipientVerdict ResolveRecipient(ReadOnlySpan<byte> localPart, ReadOnlySpan<byte> domain, IPAddress? client, string? authenticatedUser, out string? mailbox) =>
@@ -65,9 +75,60 @@ public sealed class MailDelivery : IMailDelivery
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(message);
 
-        // Local targets only today. The outbound queue adds its entries for remote recipients to this same commit, so one
-        // durable record covers the whole message. Not an async method: the caller awaits the store's task itself, and a
-        // message costs no extra state machine.
-        return message.CommitAsync(envelope, envelope.Targets, cancellationToken);
+        // Remote recipients are a target too (the queue mailbox), so one durable record covers the whole message: "250"
+        // means delivered locally and queued. Not an async method for local mail: the caller awaits the store's task itself,
+        // and a local message costs no extra state machine.
+        var commit = message.CommitAsync(envelope, envelope.Targets, cancellationToken);
+        return _outbound is { } outbound && IsQueued(envelope) ? TellQueueAsync(commit, outbound) : commit;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> SubmitAsync(string sender, string recipient, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(recipient);
+        var envelope = new Envelope();
+        envelope.SetSender(System.Text.Encoding.UTF8.GetBytes(sender), default, default);
+        var address = System.Text.Encoding.UTF8.GetBytes(recipient);
+        MailAddressParser.Split(address, out var local, out var domain);
+        string? mailbox;
+        if (domain.IsEmpty || _directory.IsLocalDomain(domain))
+        {
+            // Over quota or not: a notification about the owner's own mail is not held back by the quota.
+            if (!_directory.TryFindMailbox(local, out mailbox) && !(System.Text.Ascii.EqualsIgnoreCase(local, "postmaster"u8) && _directory.TryFindPostmaster(out mailbox)))
+            {
+                DeliveryLog.NotificationUndeliverable(_logger, recipient);
+                return -1;
+            }
+        }
+        else
+        {
+            mailbox = QueueMailbox.Name;
+        }
+
+        envelope.AddRecipient(address, default, default, mailbox);
+        using var writer = _store.BeginMessage();
+        writer.Write(message.Span);
+        return await CommitAsync(envelope, writer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsQueued(Envelope envelope)
+    {
+        foreach (var target in envelope.Targets)
+        {
+            if (ReferenceEquals(target, QueueMailbox.Name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async ValueTask<long> TellQueueAsync(ValueTask<long> commit, IOutboundQueue outbound)
+    {
+        var id = await commit.ConfigureAwait(false);
+        outbound.Enqueued(id);
+        return id;
     }
 }

@@ -4,6 +4,7 @@ using FastMail.Storage.Index;
 using FastMail.Storage.Journal;
 using FastMail.Storage.Log;
 using FastMail.Storage.Mailboxes;
+using FastMail.Storage.Queue;
 using FastMail.Storage.Recovery;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
@@ -33,7 +34,11 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
             new MessageWriterPolicy(Journal, options.ChunkSize, log.MaxRecordSize, writer => _writers!.Return(writer)),
             Math.Max(1, options.MaxPooledWriters));
         Maintenance = new StoreMaintenance(log, index, Journal, options, logger, checkpointedTail);
+        Queue = new QueueAccess(Journal, index);
     }
+
+    /// <summary>The outbound queue's view: the queue mailbox (locked for good), its messages' envelopes and delivery state.</summary>
+    public IQueueStore Queue { get; }
 
     internal StoreMaintenance Maintenance { get; }
 

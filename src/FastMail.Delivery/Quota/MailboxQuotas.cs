@@ -31,5 +31,6 @@ internal sealed class MailboxQuotas(IDirectory directory, IMailStore store)
     }
 
     // IDirectory.GetQuota: 0 or long.MaxValue means unlimited.
+    // The queue mailbox (QueueMailbox.Name) is no account: GetQuota gives it none, as for any unknown name.
     private static bool IsLimited(long quota) => quota > 0 && quota != long.MaxValue;
 }

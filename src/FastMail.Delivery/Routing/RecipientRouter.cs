@@ -6,10 +6,11 @@ namespace FastMail.Delivery.Routing;
 
 /// <summary>
 /// Where one recipient goes: a local domain's user is a local mailbox (refused while at its quota), anything else is
-/// remote, and a remote recipient is refused as long as there is no outbound queue: with 554 5.7.1 style wording when the
-/// client may not relay at all (DESIGN contract 5: never an open relay), with the "relay unavailable" wording when it may.
+/// remote. A remote recipient of a client that may relay goes to the outbound queue (its target is the queue mailbox);
+/// one that may not is refused (DESIGN contract 5: never an open relay); without a queue (<paramref name="hasQueue"/>
+/// false: tests and tools that host sessions without one) it gets the "relay unavailable" reply.
 /// </summary>
-internal sealed class RecipientRouter(IDirectory directory, IRelayPolicy relayPolicy, MailboxQuotas quotas)
+internal sealed class RecipientRouter(IDirectory directory, IRelayPolicy relayPolicy, MailboxQuotas quotas, bool hasQueue)
 {
     public RecipientVerdict Resolve(ReadOnlySpan<byte> localPart, ReadOnlySpan<byte> domain, IPAddress? client, string? authenticatedUser, out string? mailbox)
     {
@@ -18,9 +19,14 @@ internal sealed class RecipientRouter(IDirectory directory, IRelayPolicy relayPo
             return ResolveLocal(localPart, out mailbox);
         }
 
-        // The seam for outbound relay: a client that may relay gets its recipient queued here once the queue exists.
-        mailbox = null;
-        return relayPolicy.MayRelay(client, authenticatedUser) ? RecipientVerdict.RelayUnavailable : RecipientVerdict.RelayDenied;
+        if (!relayPolicy.MayRelay(client, authenticatedUser))
+        {
+            mailbox = null;
+            return RecipientVerdict.RelayDenied;
+        }
+
+        mailbox = hasQueue ? QueueMailbox.Name : null;
+        return hasQueue ? RecipientVerdict.Local : RecipientVerdict.RelayUnavailable;
     }
 
     private RecipientVerdict ResolveLocal(ReadOnlySpan<byte> localPart, out string? mailbox)

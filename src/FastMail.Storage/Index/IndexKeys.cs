@@ -11,7 +11,8 @@ namespace FastMail.Storage.Index;
 /// <item><c>E</c> + sequence (i64) + name: one entry of that mailbox (<see cref="MailboxEntry"/>).</item>
 /// <item><c>B</c> + message id (i64): the message record, where its body is and which mailboxes list it (<see cref="MessageRecord"/>).</item>
 /// <item><c>G</c>: store totals (<see cref="IndexTotals"/>); <c>C</c>: the mail log address the last checkpoint covers.</item>
-/// <item><c>Q</c> + …: reserved for outbound queue entries, committed with their message.</item>
+/// <item><c>Q</c> + message id (i64): the delivery state of a message in the outbound queue mailbox (opaque bytes of the
+/// queue's format); the message's listing in that mailbox is committed with the message, this state by later records.</item>
 /// </list>
 /// </summary>
 internal static class IndexKeys
@@ -51,6 +52,13 @@ internal static class IndexKeys
     public static int Message(Span<byte> destination, long id)
     {
         destination[0] = MessageKind;
+        BinaryPrimitives.WriteInt64LittleEndian(destination[1..], id);
+        return 1 + sizeof(long);
+    }
+
+    public static int Queue(Span<byte> destination, long id)
+    {
+        destination[0] = QueueKind;
         BinaryPrimitives.WriteInt64LittleEndian(destination[1..], id);
         return 1 + sizeof(long);
     }

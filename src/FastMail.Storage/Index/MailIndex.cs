@@ -248,6 +248,65 @@ internal sealed class MailIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces the queue state of message <paramref name="id"/> and releases the pending record in one step; ignored when
+    /// the queue mailbox no longer lists the message (a replayed state record of a message that left the queue since).
+    /// </summary>
+    public void SetQueueState(long id, ReadOnlySpan<byte> state, long pendingAddress = -1)
+    {
+        lock (_gate)
+        {
+            _listings.Clear();
+            if (ReadMessage(id, _listings) is not null && FindListing(Core.Services.QueueMailbox.Name) >= 0)
+            {
+                Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+                _store.BeginChange();
+                try
+                {
+                    _store.Upsert(key[..IndexKeys.Queue(key, id)], state);
+                }
+                finally
+                {
+                    _store.EndChange();
+                }
+            }
+
+            if (pendingAddress >= 0)
+            {
+                Pending.Release(pendingAddress);
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="mailbox"/> lists message <paramref name="id"/>.</summary>
+    public bool IsListedIn(long id, string mailbox)
+    {
+        lock (_gate)
+        {
+            _listings.Clear();
+            return ReadMessage(id, _listings) is not null && FindListing(mailbox) >= 0;
+        }
+    }
+
+    /// <summary>The saved queue state of message <paramref name="id"/>, or null when none was saved.</summary>
+    public byte[]? GetQueueState(long id)
+    {
+        lock (_gate)
+        {
+            Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+            return _store.TryRead(key[..IndexKeys.Queue(key, id)], out var value) ? value.ToArray() : null;
+        }
+    }
+
+    /// <summary>The messages <paramref name="mailbox"/> lists, in id order, without taking its lock (the queue holds it for good).</summary>
+    public MailboxEntry[] ListUnlocked(string mailbox)
+    {
+        lock (_gate)
+        {
+            return List(mailbox);
+        }
+    }
+
     /// <summary>The stored message with <paramref name="id"/>, or null when no mailbox lists it any more.</summary>
     public StoredMessage? Find(long id)
     {
@@ -453,6 +512,13 @@ internal sealed class MailIndex : IDisposable
 
         RemoveEntry(mailbox, _listings[position].Sequence, message.Length);
         _listings.RemoveAt(position);
+        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+        if (string.Equals(mailbox, Core.Services.QueueMailbox.Name, StringComparison.Ordinal))
+        {
+            // Leaving the queue ends its delivery state in the same step.
+            _store.Delete(key[..IndexKeys.Queue(key, id)]);
+        }
+
         _totals.Listings--;
         if (_listings.Count > 0)
         {
@@ -460,7 +526,6 @@ internal sealed class MailIndex : IDisposable
             return true;
         }
 
-        Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
         _store.Delete(key[..IndexKeys.Message(key, id)]);
         _totals.LiveMessages--;
         _totals.LiveBytes -= message.StoredBytes;

@@ -20,6 +20,12 @@ internal static class RecordFormat
     /// </summary>
     public const byte EnvelopeVersion = 2;
 
+    /// <summary>
+    /// The outbound queue's state records (<see cref="RecordKind.QueueState"/>): a build that knows only versions 1 and 2
+    /// refuses to open a log holding them rather than drop their page as damage.
+    /// </summary>
+    public const byte QueueVersion = 3;
+
     public const int PrefixSize = 2;
 
     /// <summary>FASTER's own per-entry header with <c>LogChecksumType.PerEntry</c>: length (4) + checksum (8).</summary>
@@ -35,7 +41,12 @@ internal static class RecordFormat
 
     public static void WritePrefix(Span<byte> destination, RecordKind kind)
     {
-        destination[0] = kind is RecordKind.CommitWithEnvelope or RecordKind.MovedWithEnvelope ? EnvelopeVersion : Version;
+        destination[0] = kind switch
+        {
+            RecordKind.CommitWithEnvelope or RecordKind.MovedWithEnvelope => EnvelopeVersion,
+            RecordKind.QueueState => QueueVersion,
+            _ => Version,
+        };
         destination[1] = (byte)kind;
     }
 
@@ -49,11 +60,11 @@ internal static class RecordFormat
 
         if (!IsKnownVersion(record[0]))
         {
-            throw new InvalidDataException($"Log record at {address} has format version {record[0]}; this build reads versions {Version} and {EnvelopeVersion}.");
+            throw new InvalidDataException($"Log record at {address} has format version {record[0]}; this build reads versions {Version} to {QueueVersion}.");
         }
 
         var kind = (RecordKind)record[1];
-        if (kind is not (RecordKind.Chunk or RecordKind.Commit or RecordKind.Delete or RecordKind.Moved or RecordKind.CommitWithEnvelope or RecordKind.MovedWithEnvelope))
+        if (kind is not (RecordKind.Chunk or RecordKind.Commit or RecordKind.Delete or RecordKind.Moved or RecordKind.CommitWithEnvelope or RecordKind.MovedWithEnvelope or RecordKind.QueueState))
         {
             throw new InvalidDataException($"Log record at {address} has unknown kind {record[1]}.");
         }
@@ -61,7 +72,7 @@ internal static class RecordFormat
         return kind;
     }
 
-    public static bool IsKnownVersion(byte version) => version is Version or EnvelopeVersion;
+    public static bool IsKnownVersion(byte version) => version is Version or EnvelopeVersion or QueueVersion;
 
     /// <summary>Size of a mailbox name as written: u16 byte count + UTF-8 bytes.</summary>
     public static int MailboxNameSize(string mailbox)

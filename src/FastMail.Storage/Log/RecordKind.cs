@@ -28,4 +28,11 @@ internal enum RecordKind : byte
 
     /// <summary>A compaction copy of a <see cref="CommitWithEnvelope"/> record: <see cref="Moved"/> plus the envelope, which it keeps.</summary>
     MovedWithEnvelope = 6,
+
+    /// <summary>
+    /// The delivery state of a message in the outbound queue (<see cref="QueueStateRecord"/>): per remote recipient its
+    /// attempts, next attempt and last reply. Replaces the message's previous state; meaningless once the message left
+    /// the queue mailbox. Written with <see cref="RecordFormat.QueueVersion"/>.
+    /// </summary>
+    QueueState = 7,
 }

@@ -16,6 +16,7 @@ internal sealed class MailboxSession : IMailboxSession
     private readonly MailIndex _index;
     private readonly MailboxEntry[] _snapshot;
     private readonly RecordCache _cache;
+    private readonly bool _ownsLock;
     private StoredMessage? _current;
     private bool _disposed;
 
@@ -23,8 +24,10 @@ internal sealed class MailboxSession : IMailboxSession
     /// <param name="index">Holds the mailbox lock this session releases when disposed.</param>
     /// <param name="mailbox">The locked mailbox.</param>
     /// <param name="snapshot">Its messages when the lock was taken.</param>
-    public MailboxSession(IStoreJournal journal, MailIndex index, string mailbox, MailboxEntry[] snapshot)
+    /// <param name="ownsLock">False for a view the outbound queue opens on its own mailbox, whose lock it holds for good.</param>
+    public MailboxSession(IStoreJournal journal, MailIndex index, string mailbox, MailboxEntry[] snapshot, bool ownsLock = true)
     {
+        _ownsLock = ownsLock;
         _journal = journal;
         _index = index;
         Mailbox = mailbox;
@@ -100,7 +103,10 @@ internal sealed class MailboxSession : IMailboxSession
         {
             _disposed = true;
             _cache.Dispose();
-            _index.Unlock(Mailbox);
+            if (_ownsLock)
+            {
+                _index.Unlock(Mailbox);
+            }
         }
 
         return ValueTask.CompletedTask;

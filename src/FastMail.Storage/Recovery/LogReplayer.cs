@@ -6,7 +6,8 @@ namespace FastMail.Storage.Recovery;
 
 /// <summary>
 /// Brings the index up to date by reading the committed log in order from an address (a checkpoint's, or the log's
-/// begin for a full replay): commit records list messages, delete records unlist them, moved records relocate them,
+/// begin for a full replay): commit records list messages, delete records unlist them, moved records relocate them, queue state records
+/// replace a queued message's delivery state,
 /// chunk records are only referenced. Chunks that no commit record names (crash mid-DATA, aborted writer) stay
 /// invisible. Applying a record the index already reflects changes nothing, so a checkpoint may overlap the replay.
 /// </summary>
@@ -77,7 +78,7 @@ internal static class LogReplayer
                 // to open rather than skip them (skipping a delete record would bring deleted mail back).
                 if (length > 0 && !RecordFormat.IsKnownVersion(entry[0]))
                 {
-                    throw new NotSupportedException($"Log record at {address} has format version {entry[0]}; this build reads versions {RecordFormat.Version} and {RecordFormat.EnvelopeVersion}. Run the newer build.");
+                    throw new NotSupportedException($"Log record at {address} has format version {entry[0]}; this build reads versions {RecordFormat.Version} to {RecordFormat.QueueVersion}. Run the newer build.");
                 }
 
                 Apply(new ReadOnlySpan<byte>(entry, length), address, index, from, fullReplay, logger);
@@ -121,6 +122,10 @@ internal static class LogReplayer
                     }
                 }
 
+                break;
+            case RecordKind.QueueState:
+                var state = QueueStateRecord.Parse(record, address, out var queued);
+                index.SetQueueState(queued, state);
                 break;
             default:
                 break;

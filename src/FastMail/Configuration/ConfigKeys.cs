@@ -43,6 +43,21 @@ internal static class ConfigKeys
     public static readonly ConfigKey AllowRelay = new("relay.allowRelay", "false", "The \"Allow Relay\" switch: when true, clients in relay.trustedNetworks may send to other domains. Never expose this to the internet with a wide network: that is an open relay.");
     public static readonly ConfigKey TrustedNetworks = new("relay.trustedNetworks", "127.0.0.0/8,::1/128", "Networks (CIDR, comma-separated) that may relay when relay.allowRelay is true.");
 
+    public static readonly ConfigKey RelayRoutes = new("relay.routes", "", "Static routes for outbound mail, comma-separated domain=host[:port] (`example.org=127.0.0.1:2626,*=smarthost.example:587`; `.example.org` = its subdomains, `*` = every remote domain); other domains go to their MX (RFC 5321 5.1).");
+    public static readonly ConfigKey RelayCredentials = new("relay.credentials", "", "SMTP AUTH for route hosts, comma-separated host=user:password (e.g. `smarthost.example=me:secret`); sent only over TLS or to loopback.");
+    public static readonly ConfigKey RelayDnsServer = new("relay.dnsServer", "", "DNS server for MX lookups as ip[:port]; empty = the system's resolvers.");
+    public static readonly ConfigKey RelayRequireTls = new("relay.requireTls", "false", "true: deliver only over STARTTLS (a next hop without it is retried later); false: STARTTLS when offered (opportunistic, any certificate).");
+    public static readonly ConfigKey RelayDestinationConcurrency = new("relay.destinationConcurrency", "20", "Connections to one destination domain at a time (Postfix default_destination_concurrency_limit).");
+    public static readonly ConfigKey RelayTotalConcurrency = new("relay.totalConcurrency", "100", "Outbound connections in all.");
+    public static readonly ConfigKey RelayRecipientsPerTransaction = new("relay.recipientsPerTransaction", "50", "Recipients per outbound SMTP transaction (Postfix smtp_destination_recipient_limit).");
+    public static readonly ConfigKey RelayConnectTimeout = new("relay.connectTimeout", "30s", "Time to connect to a next hop.");
+    public static readonly ConfigKey RelayCommandTimeout = new("relay.commandTimeout", "5m", "Time to wait for the greeting and for each reply of a next hop (RFC 5321 4.5.3.2: 5 minutes; the DATA reply waits 2 minutes, or less if this is shorter).");
+    public static readonly ConfigKey RelayDataTimeout = new("relay.dataTimeout", "10m", "Time for each block of message data and for the reply to its end (RFC 5321 4.5.3.2: 3 and 10 minutes; the shorter of those and this).");
+    public static readonly ConfigKey QueueFirstRetry = new("queue.firstRetry", "5m", "Wait after the first failed attempt; doubles after each further one (Postfix minimal_backoff_time).");
+    public static readonly ConfigKey QueueMaxRetry = new("queue.maxRetry", "4000s", "Longest wait between attempts (Postfix maximal_backoff_time).");
+    public static readonly ConfigKey QueueLifetime = new("queue.lifetime", "5d", "Give up and bounce after this long in the queue (Postfix maximal_queue_lifetime).");
+    public static readonly ConfigKey QueueDelayWarning = new("queue.delayWarning", "4h", "Tell the sender once that a message is still being retried after this long (a DSN with Action: delayed); 0 = never.");
+
     public static readonly ConfigKey Pbkdf2Iterations = new("accounts.pbkdf2Iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP 2023: 600000; at least 4096, the SCRAM minimum).");
 
     public static readonly ConfigKey DefaultQuota = new("accounts.defaultQuota", "0", "Mailbox quota for users without their own (`fastmail user quota`); k/m/g suffixes; 0 = unlimited. Over it: 452 4.2.2 at RCPT, 552 5.2.2 after DATA.");
@@ -64,6 +79,9 @@ internal static class ConfigKeys
         TlsCertificate, TlsKey,
         MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
+        RelayRoutes, RelayCredentials, RelayDnsServer, RelayRequireTls, RelayDestinationConcurrency, RelayTotalConcurrency, RelayRecipientsPerTransaction,
+        RelayConnectTimeout, RelayCommandTimeout, RelayDataTimeout,
+        QueueFirstRetry, QueueMaxRetry, QueueLifetime, QueueDelayWarning,
         Pbkdf2Iterations, LoginPenalty, DefaultQuota,
         StorageMinFreeSpace, StorageIndexMemory, StorageCheckpointEvery, Postmaster,
     ];

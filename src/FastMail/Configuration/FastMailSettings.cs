@@ -30,6 +30,8 @@ internal sealed class FastMailSettings
 
     public required StorageOptions Storage { get; init; }
 
+    public required RelaySection Relay { get; init; }
+
     public static FastMailSettings From(ConfigValues values)
     {
         var hostName = values.Get(ConfigKeys.HostName).Trim().Length > 0 ? ValueParsers.DomainName(values, ConfigKeys.HostName) : SystemHostName();
@@ -45,6 +47,7 @@ internal sealed class FastMailSettings
             Accounts = AccountsSection.Bind(values, dataDirectory),
             Storage = StorageSection.Bind(values, dataDirectory),
             Tls = TlsSection.Bind(values),
+            Relay = RelaySection.Bind(values, hostName),
         };
     }
 

@@ -76,6 +76,7 @@ internal static class ValueParsers
             "s" => TimeSpan.FromSeconds(number),
             "m" => TimeSpan.FromMinutes(number),
             "h" => TimeSpan.FromHours(number),
+            "d" => TimeSpan.FromDays(number),
             _ => throw Invalid(values, key, "a duration such as 30s, 5m, 1h or 250ms"),
         };
         if (duration < min || duration > max)

@@ -7,6 +7,8 @@ using FastMail.Core.Tls;
 using FastMail.Delivery;
 using FastMail.Hosting.Tls;
 using FastMail.Pop3;
+using FastMail.Relay.Queue;
+using FastMail.Relay.Routing;
 using FastMail.Smtp;
 using FastMail.Storage;
 using FastMail.Transport;
@@ -26,6 +28,7 @@ internal sealed class MailServer : IAsyncDisposable
     private readonly FasterMailStore _store;
     private readonly FastMailSettings _settings;
     private readonly ILogger _logger;
+    private OutboundQueue? _queue;
     private Task? _stopping;
 
     private MailServer(FastMailSettings settings, DataDirectoryLock dataLock, FasterMailStore store, ILogger logger)
@@ -42,6 +45,9 @@ internal sealed class MailServer : IAsyncDisposable
     public IReadOnlyList<IPEndPoint> SmtpEndPoints => EndPoints("SMTP");
 
     public IReadOnlyList<IPEndPoint> Pop3EndPoints => EndPoints("POP3");
+
+    /// <summary>The outbound queue (for tests and the admin socket).</summary>
+    public OutboundQueue Queue => _queue ?? throw new InvalidOperationException("The server is not started.");
 
     public static MailServer Start(FastMailSettings settings, ILoggerFactory loggerFactory)
     {
@@ -79,7 +85,8 @@ internal sealed class MailServer : IAsyncDisposable
         var sasl = new SaslServerFactory(directory, new SaslServerOptions { ScramFakeIterations = _settings.Accounts.Options.Pbkdf2Iterations });
         AuthThrottle? throttle = _settings.Accounts.LoginPenalty ? new AuthThrottle(logger: loggerFactory.CreateLogger<AuthThrottle>()) : null;
         var smtpLogger = loggerFactory.CreateLogger("FastMail.Smtp");
-        var delivery = new MailDelivery(directory, directory, _store, loggerFactory.CreateLogger("FastMail.Delivery"));
+        var delivery = new MailDelivery(directory, directory, _store, loggerFactory.CreateLogger("FastMail.Delivery"), hasOutboundQueue: true);
+        _queue = StartQueue(directory, delivery, loggerFactory);
         var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
         var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
         var pop3 = new Pop3SessionHandler(
@@ -114,6 +121,25 @@ internal sealed class MailServer : IAsyncDisposable
         Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
     }
 
+    /// <summary>Loads the queued mail and starts delivering it before any listener accepts new mail.</summary>
+    private OutboundQueue StartQueue(AccountDirectory directory, MailDelivery delivery, ILoggerFactory loggerFactory)
+    {
+        var relay = _settings.Relay;
+        var queue = new OutboundQueue(
+            _store.Queue,
+            delivery,
+            directory,
+            new NextHopResolver(relay.Routes, relay.DnsServer, TimeSpan.FromSeconds(10)),
+            relay.Client,
+            relay.Queue,
+            relay.Limits,
+            _settings.HostName,
+            loggerFactory.CreateLogger("FastMail.Relay"));
+        delivery.AttachQueue(queue);
+        queue.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return queue;
+    }
+
     private TlsServerOptions LoadTls(ILoggerFactory loggerFactory)
     {
         var certificate = CertificateProvider.Load(_settings.Tls.CertificatePath, _settings.Tls.KeyPath, _settings.DataDirectory, _settings.HostName, loggerFactory.CreateLogger("FastMail.Tls"));
@@ -132,6 +158,11 @@ internal sealed class MailServer : IAsyncDisposable
         foreach (var (_, listener) in _listeners)
         {
             await listener.DisposeAsync();
+        }
+
+        if (_queue is not null)
+        {
+            await _queue.DisposeAsync();
         }
 
         await _store.DisposeAsync();
