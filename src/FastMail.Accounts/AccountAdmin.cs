@@ -1,3 +1,5 @@
+using FastMail.Accounts.Storage;
+
 namespace FastMail.Accounts;
 
 /// <summary>
@@ -22,16 +24,19 @@ public sealed class AccountAdmin
         AccountNames.TryNormalizeDomain(options.PrimaryDomain, out var primaryDomain);
         _primaryDomain = primaryDomain!;
         _iterations = options.Pbkdf2Iterations;
-        Store = new AccountStore(options.DataDirectory);
+        Store = new AccountStore(options.DataDirectory, _primaryDomain);
     }
 
     /// <summary>The file this admin changes.</summary>
     public AccountStore Store { get; }
 
-    /// <summary>Adds a user with a password (hashed; the password is not stored). APOP stays off.</summary>
+    /// <summary>
+    /// Adds a user with a password (hashed; the password is not stored). APOP stays off. "alice" is shared by all local
+    /// domains; "alice@example.org" is a user of that local domain only (it logs in with that full name).
+    /// </summary>
     public AdminResult AddUser(string name, string password)
     {
-        if (!AccountNames.TryNormalizeUser(name, out var user))
+        if (!AccountNames.TryNormalizeAccountName(name, out var user))
         {
             return InvalidUser(name);
         }
@@ -49,6 +54,12 @@ public sealed class AccountAdmin
                 return (AdminResult.Fail(AdminError.UserExists, $"user '{user}' already exists"), false);
             }
 
+            var domain = AccountNames.DomainOf(user).ToString();
+            if (domain.Length > 0 && !IsLocal(document, domain))
+            {
+                return (NotLocal(domain), false);
+            }
+
             document.Users.Add(new AccountRecord { Name = user, PasswordHash = hash });
             return (AdminResult.Ok($"user '{user}' added"), true);
         });
@@ -57,7 +68,7 @@ public sealed class AccountAdmin
     /// <summary>Deletes a user. Their stored mail is not touched here.</summary>
     public AdminResult DeleteUser(string name)
     {
-        if (!AccountNames.TryNormalizeUser(name, out var user))
+        if (!AccountNames.TryNormalizeAccountName(name, out var user))
         {
             return InvalidUser(name);
         }
@@ -65,16 +76,21 @@ public sealed class AccountAdmin
         return Store.Update(document =>
         {
             var removed = document.Users.RemoveAll(record => record.Name == user) > 0;
-            return removed
-                ? (AdminResult.Ok($"user '{user}' deleted"), true)
-                : (NoSuchUser(user), false);
+            if (!removed)
+            {
+                return (NoSuchUser(user), false);
+            }
+
+            return Refusal(document, $"cannot delete user '{user}'") is { } refused
+                ? (refused, false)
+                : (AdminResult.Ok($"user '{user}' deleted"), true);
         });
     }
 
     /// <summary>Replaces a user's password; logins cached with the old one stop working at the server's next reload.</summary>
     public AdminResult SetPassword(string name, string password)
     {
-        if (!AccountNames.TryNormalizeUser(name, out var user))
+        if (!AccountNames.TryNormalizeAccountName(name, out var user))
         {
             return InvalidUser(name);
         }
@@ -103,7 +119,7 @@ public sealed class AccountAdmin
     /// </summary>
     public AdminResult SetApopSecret(string name, string? secret)
     {
-        if (!AccountNames.TryNormalizeUser(name, out var user))
+        if (!AccountNames.TryNormalizeAccountName(name, out var user))
         {
             return InvalidUser(name);
         }
@@ -133,7 +149,7 @@ public sealed class AccountAdmin
     /// </summary>
     public AdminResult SetQuota(string name, long? quotaBytes)
     {
-        if (!AccountNames.TryNormalizeUser(name, out var user))
+        if (!AccountNames.TryNormalizeAccountName(name, out var user))
         {
             return InvalidUser(name);
         }
@@ -167,7 +183,7 @@ public sealed class AccountAdmin
             .OrderBy(user => user.Name, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>Adds a local domain (users are shared by all local domains).</summary>
+    /// <summary>Adds a local domain (users without a domain in their name are shared by all local domains).</summary>
     public AdminResult AddDomain(string domain)
     {
         if (!AccountNames.TryNormalizeDomain(domain, out var name))
@@ -206,9 +222,16 @@ public sealed class AccountAdmin
         }
 
         return Store.Update(document =>
-            document.Domains.Remove(name)
-                ? (AdminResult.Ok($"domain '{name}' deleted"), true)
-                : (AdminResult.Fail(AdminError.DomainNotFound, $"domain '{name}' is not local"), false));
+        {
+            if (!document.Domains.Remove(name))
+            {
+                return (NotLocal(name), false);
+            }
+
+            return Refusal(document, $"cannot delete domain '{name}'") is { } refused
+                ? (refused, false)
+                : (AdminResult.Ok($"domain '{name}' deleted"), true);
+        });
     }
 
     /// <summary>All local domains: the primary domain first, then the others sorted.</summary>
@@ -217,6 +240,149 @@ public sealed class AccountAdmin
         var others = Store.Load().Domains.Where(d => d != _primaryDomain).Order(StringComparer.Ordinal);
         return [_primaryDomain, .. others];
     }
+
+    /// <summary>
+    /// Adds an alias with <paramref name="targets"/>, or adds the targets an existing alias lacks. <paramref name="address"/>
+    /// is "local@domain" or "@domain" (the catch-all) at a local domain; each target is a user name, a local address or a
+    /// remote address (see <see cref="AliasRecord.Targets"/>). Refused when a target resolves to nothing, the aliases would
+    /// form a cycle or nest too deep, or the alias would have more than <see cref="AliasRecord.MaxTargets"/> targets.
+    /// </summary>
+    public AdminResult AddAlias(string address, IReadOnlyList<string> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (!AccountNames.TryNormalizeAliasAddress(address, out var alias))
+        {
+            return InvalidAlias(address);
+        }
+
+        if (targets.Count == 0)
+        {
+            return AdminResult.Fail(AdminError.InvalidAliasTarget, $"alias '{alias}' needs at least one target");
+        }
+
+        return Store.Update(document =>
+        {
+            var domain = alias[(alias.IndexOf('@', StringComparison.Ordinal) + 1)..];
+            if (!IsLocal(document, domain))
+            {
+                return (NotLocal(domain), false);
+            }
+
+            var normalized = new List<string>(targets.Count);
+            foreach (var target in targets)
+            {
+                if (!AccountNames.TryNormalizeAliasTarget(target, d => IsLocal(document, d), out var canonical))
+                {
+                    return (AdminResult.Fail(AdminError.InvalidAliasTarget, $"invalid alias target '{target}': use {AccountNames.TargetRule}"), false);
+                }
+
+                if (!normalized.Contains(canonical))
+                {
+                    normalized.Add(canonical);
+                }
+            }
+
+            var record = FindAlias(document, alias);
+            var isNew = record is null;
+            record ??= new AliasRecord { Address = alias };
+            var added = normalized.Where(target => !record.Targets.Contains(target)).ToList();
+            if (added.Count == 0)
+            {
+                return (AdminResult.Fail(AdminError.AliasTargetExists, $"alias '{alias}' already has {Plural(normalized, "target")} {string.Join(", ", normalized)}"), false);
+            }
+
+            if (record.Targets.Count + added.Count > AliasRecord.MaxTargets)
+            {
+                return (AdminResult.Fail(AdminError.InvalidAliasTarget, $"alias '{alias}' would have {record.Targets.Count + added.Count} targets; at most {AliasRecord.MaxTargets} are allowed"), false);
+            }
+
+            record.Targets.AddRange(added);
+            if (isNew)
+            {
+                document.Aliases.Add(record);
+            }
+
+            if (Refusal(document, $"cannot add alias '{alias}'") is { } refused)
+            {
+                return (refused, false);
+            }
+
+            return isNew
+                ? (AdminResult.Ok($"alias '{alias}' added: {string.Join(", ", record.Targets)}"), true)
+                : (AdminResult.Ok($"alias '{alias}' now goes to {string.Join(", ", record.Targets)}"), true);
+        });
+    }
+
+    /// <summary>
+    /// Removes an alias, or with <paramref name="target"/> one of its targets (the alias goes when its last target does).
+    /// Refused when another alias needs this one to resolve.
+    /// </summary>
+    public AdminResult RemoveAlias(string address, string? target = null)
+    {
+        if (!AccountNames.TryNormalizeAliasAddress(address, out var alias))
+        {
+            return InvalidAlias(address);
+        }
+
+        return Store.Update(document =>
+        {
+            if (FindAlias(document, alias) is not { } record)
+            {
+                return (AdminResult.Fail(AdminError.AliasNotFound, $"no such alias '{alias}'"), false);
+            }
+
+            AdminResult done;
+            if (target is null)
+            {
+                document.Aliases.Remove(record);
+                done = AdminResult.Ok($"alias '{alias}' removed");
+            }
+            else
+            {
+                if (!AccountNames.TryNormalizeAliasTarget(target, d => IsLocal(document, d), out var canonical) || !record.Targets.Remove(canonical))
+                {
+                    return (AdminResult.Fail(AdminError.AliasTargetNotFound, $"alias '{alias}' has no target '{target}'"), false);
+                }
+
+                if (record.Targets.Count == 0)
+                {
+                    document.Aliases.Remove(record);
+                    done = AdminResult.Ok($"alias '{alias}' removed (its last target '{canonical}' was removed)");
+                }
+                else
+                {
+                    done = AdminResult.Ok($"target '{canonical}' removed from alias '{alias}'; it now goes to {string.Join(", ", record.Targets)}");
+                }
+            }
+
+            return Refusal(document, $"cannot remove from alias '{alias}'") is { } refused ? (refused, false) : (done, true);
+        });
+    }
+
+    /// <summary>All aliases, sorted by domain, the catch-all first, then by local part.</summary>
+    public IReadOnlyList<AliasSummary> ListAliases() =>
+        Store.Load().Aliases
+            .Select(record => new AliasSummary(record.Address, record.Targets.ToArray()))
+            .OrderBy(alias => alias.Address[(alias.Address.IndexOf('@', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal)
+            .ThenBy(alias => alias.Address, StringComparer.Ordinal)
+            .ToList();
+
+    private static AliasRecord? FindAlias(AccountsDocument document, string address) => document.Aliases.Find(record => record.Address == address);
+
+    private bool IsLocal(AccountsDocument document, string domain) => domain == _primaryDomain || document.Domains.Contains(domain);
+
+    /// <summary>The changed document's problem (an alias target left with nothing to resolve to, a cycle …) as a refusal, or null.</summary>
+    private AdminResult? Refusal(AccountsDocument document, string action) =>
+        AccountsDocumentValidator.FindProblem(document, _primaryDomain) is { } problem
+            ? AdminResult.Fail(AdminError.InUse, $"{action}: {problem.TrimEnd('.')}")
+            : null;
+
+    private static string Plural(List<string> items, string word) => items.Count == 1 ? word : word + "s";
+
+    private static AdminResult NotLocal(string domain) => AdminResult.Fail(AdminError.DomainNotFound, $"domain '{domain}' is not local");
+
+    private static AdminResult InvalidAlias(string? address) =>
+        AdminResult.Fail(AdminError.InvalidAlias, $"invalid alias address '{address}': use {AccountNames.AliasRule}");
 
     private static AccountRecord? Find(AccountsDocument document, string user) => document.Users.Find(record => record.Name == user);
 
@@ -237,7 +403,7 @@ public sealed class AccountAdmin
     }
 
     private static AdminResult InvalidUser(string? name) =>
-        AdminResult.Fail(AdminError.InvalidUserName, $"invalid user name '{name}': use {AccountNames.UserRule}");
+        AdminResult.Fail(AdminError.InvalidUserName, $"invalid user name '{name}': use {AccountNames.AccountRule}");
 
     private static AdminResult NoSuchUser(string user) => AdminResult.Fail(AdminError.UserNotFound, $"no such user '{user}'");
 

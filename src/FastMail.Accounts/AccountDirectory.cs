@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FastMail.Accounts;
 
 /// <summary>
-/// The server's view of accounts.json: users, local domains, password and APOP checks, and the relay policy.
+/// The server's view of accounts.json: users (shared and per-domain), local domains, aliases, password and APOP checks,
+/// and the relay policy.
 /// Thread-safe. It picks up changes the CLI makes while the server runs: once <see cref="AccountsOptions.ReloadCheckInterval"/>
 /// has passed, the next lookup stats the file (one thread, the others go on with the current snapshot) and swaps in
 /// a new immutable snapshot when the content changed. A file that turns corrupt is logged and the previous accounts stay.
@@ -52,7 +53,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
         options.Validate();
         AccountNames.TryNormalizeDomain(options.PrimaryDomain, out var primaryDomain);
         PrimaryDomain = primaryDomain!;
-        _store = new AccountStore(options.DataDirectory);
+        _store = new AccountStore(options.DataDirectory, PrimaryDomain);
         _logger = logger ?? NullLogger.Instance;
         _time = time;
         _authCache = new AuthCache(options.AuthCacheTtl, options.AuthCacheSize, time);

@@ -30,8 +30,19 @@ public sealed class AccountStore
             .AccountsDocument;
 
     public AccountStore(string dataDirectory)
+        : this(dataDirectory, primaryDomain: null)
+    {
+    }
+
+    /// <summary>
+    /// A store that also checks what depends on the configuration's <paramref name="primaryDomain"/> (always local): that
+    /// per-domain users and aliases belong to local domains and that every alias target resolves. The server and the
+    /// admin commands open it this way; without a primary domain only the syntax of the file is checked.
+    /// </summary>
+    public AccountStore(string dataDirectory, string? primaryDomain)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        PrimaryDomain = primaryDomain;
         DataDirectory = Path.GetFullPath(dataDirectory);
         FilePath = Path.Combine(DataDirectory, FileName);
         LockPath = Path.Combine(DataDirectory, LockFileName);
@@ -42,6 +53,9 @@ public sealed class AccountStore
 
     /// <summary>The absolute path of accounts.json.</summary>
     public string FilePath { get; }
+
+    /// <summary>The primary domain the file is checked against, or null (syntax checks only).</summary>
+    public string? PrimaryDomain { get; }
 
     /// <summary>The absolute path of accounts.lock.</summary>
     public string LockPath { get; }
@@ -143,7 +157,7 @@ public sealed class AccountStore
 
     private void Validate(AccountsDocument document)
     {
-        var problem = AccountsDocumentValidator.FindProblem(document);
+        var problem = AccountsDocumentValidator.FindProblem(document, PrimaryDomain);
         if (problem is not null)
         {
             throw new AccountsFileException($"{FilePath}: {problem}");

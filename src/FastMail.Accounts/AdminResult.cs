@@ -14,6 +14,14 @@ public enum AdminError
     DomainNotFound,
     PrimaryDomain,
     InvalidQuota,
+    InvalidAlias,
+    InvalidAliasTarget,
+    AliasNotFound,
+    AliasTargetExists,
+    AliasTargetNotFound,
+
+    /// <summary>The change would leave an alias resolving to nothing, or form a cycle (the message says which).</summary>
+    InUse,
 }
 
 /// <summary>
@@ -31,3 +39,6 @@ public readonly record struct AdminResult(AdminError Error, string Message)
 
 /// <summary>One line of <see cref="AccountAdmin.ListUsers"/>.</summary>
 public sealed record UserSummary(string Name, bool HasApopSecret);
+
+/// <summary>One line of <see cref="AccountAdmin.ListAliases"/>: the alias address and its targets as stored.</summary>
+public sealed record AliasSummary(string Address, IReadOnlyList<string> Targets);

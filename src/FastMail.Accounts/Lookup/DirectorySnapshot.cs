@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using FastMail.Core.Services;
 
 namespace FastMail.Accounts.Lookup;
 
@@ -13,10 +14,15 @@ internal sealed class DirectorySnapshot
     private readonly Dictionary<string, UserEntry>.AlternateLookup<ReadOnlySpan<char>> _usersBySpan;
     private readonly HashSet<string> _domains;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _domainsBySpan;
+    private readonly Dictionary<string, AliasExpansion> _aliases;
+    private readonly Dictionary<string, AliasExpansion>.AlternateLookup<ReadOnlySpan<char>> _aliasesBySpan;
 
-    private DirectorySnapshot(Dictionary<string, UserEntry> users, HashSet<string> domains, UserEntry? postmaster)
+    private DirectorySnapshot(Dictionary<string, UserEntry> users, HashSet<string> domains, UserEntry? postmaster, Dictionary<string, AliasExpansion> aliases, string primaryDomain)
     {
         Postmaster = postmaster;
+        PrimaryDomain = primaryDomain;
+        _aliases = aliases;
+        _aliasesBySpan = aliases.GetAlternateLookup<ReadOnlySpan<char>>();
         _users = users;
         _usersBySpan = users.GetAlternateLookup<ReadOnlySpan<char>>();
         _domains = domains;
@@ -29,6 +35,11 @@ internal sealed class DirectorySnapshot
     public UserEntry? Postmaster { get; }
 
     public int DomainCount => _domains.Count;
+
+    public int AliasCount => _aliases.Count;
+
+    /// <summary>The configured primary domain: where an unqualified address belongs.</summary>
+    public string PrimaryDomain { get; }
 
     /// <summary>
     /// Builds a snapshot from a validated document. Names already known to <paramref name="previous"/> keep their string
@@ -45,7 +56,11 @@ internal sealed class DirectorySnapshot
         }
 
         var domains = new HashSet<string>(document.Domains, StringComparer.Ordinal) { primaryDomain };
-        return new DirectorySnapshot(users, domains, PostmasterOf(users, document, postmaster));
+
+        // The document was validated against the same primary domain, so every alias resolves; expanding here once is
+        // what makes TryExpandAlias a dictionary lookup.
+        _ = AliasResolver.Resolve(document.Aliases, domains.Contains, name => users.TryGetValue(name, out var user) ? user.Name : null, out var aliases);
+        return new DirectorySnapshot(users, domains, PostmasterOf(users, document, postmaster), aliases, primaryDomain);
     }
 
     private static UserEntry? PostmasterOf(Dictionary<string, UserEntry> users, AccountsDocument document, string configured)
@@ -58,7 +73,11 @@ internal sealed class DirectorySnapshot
         return document.Users.Count > 0 ? users[document.Users[0].Name] : null;
     }
 
-    /// <summary>Looks up a lower-case user name.</summary>
+    /// <summary>Looks up a lower-case alias address ("local@domain", or "@domain" for a catch-all).</summary>
+    public bool TryGetAlias(ReadOnlySpan<char> lowerAddress, [NotNullWhen(true)] out AliasExpansion? expansion) =>
+        _aliasesBySpan.TryGetValue(lowerAddress, out expansion);
+
+    /// <summary>Looks up a lower-case user name (shared "alice" or per-domain "alice@example.org").</summary>
     public bool TryGetUser(ReadOnlySpan<char> lowerName, [NotNullWhen(true)] out UserEntry? user) => _usersBySpan.TryGetValue(lowerName, out user);
 
     /// <summary>The effective quota of a canonical mailbox name (0, unlimited, for an unknown one).</summary>

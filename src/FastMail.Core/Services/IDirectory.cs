@@ -22,6 +22,37 @@ public interface IDirectory
     bool TryFindMailbox(ReadOnlySpan<byte> localPart, [NotNullWhen(true)] out string? mailbox);
 
     /// <summary>
+    /// Finds the mailbox of <c>localPart@domain</c> (any case; an empty <paramref name="domain"/> is the primary domain):
+    /// the per-domain user of that address ("alice@example.org") first, else the shared user of that local part. False
+    /// when the domain is not local. Aliases are not consulted (see <see cref="TryExpandAlias"/>). No allocation.
+    /// The default implementation knows shared users only.
+    /// </summary>
+    bool TryFindMailbox(ReadOnlySpan<byte> localPart, ReadOnlySpan<byte> domain, [NotNullWhen(true)] out string? mailbox)
+    {
+        if (!domain.IsEmpty && !IsLocalDomain(domain))
+        {
+            mailbox = null;
+            return false;
+        }
+
+        return TryFindMailbox(localPart, out mailbox);
+    }
+
+    /// <summary>
+    /// Expands <c>localPart@domain</c> (the domain must be local; an empty <paramref name="domain"/> is the primary
+    /// domain, for an unqualified recipient) when an alias applies. Precedence: an alias of the exact address, then a user
+    /// of that name (per-domain user first, then shared user: then this returns false and
+    /// <see cref="TryFindMailbox(ReadOnlySpan{byte}, ReadOnlySpan{byte}, out string?)"/> finds it), then the catch-all
+    /// ("@domain") of the domain. The expansion was computed when the accounts were loaded: no allocation here.
+    /// The default implementation knows no aliases.
+    /// </summary>
+    bool TryExpandAlias(ReadOnlySpan<byte> localPart, ReadOnlySpan<byte> domain, [NotNullWhen(true)] out AliasExpansion? expansion)
+    {
+        expansion = null;
+        return false;
+    }
+
+    /// <summary>
     /// The mailbox that receives mail for <c>postmaster</c> at every local domain when no account of that name exists
     /// (RFC 5321 section 4.5.1: postmaster must always be accepted): the configured account, else an account named
     /// postmaster, else the oldest account. False only when there is no account at all.

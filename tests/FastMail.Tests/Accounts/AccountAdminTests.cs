@@ -41,7 +41,10 @@ public sealed class AccountAdminTests : IDisposable
 
     [Theory]
     [InlineData("bob smith")]
-    [InlineData("bob@example.com")]
+    [InlineData("bob@")]
+    [InlineData("@example.com")]
+    [InlineData("bob@bad domain")]
+    [InlineData("bob+tag@example.com")]
     [InlineData("")]
     [InlineData("..")]
     public void AddUserWithABadNameIsRefusedWithTheRule(string name)

@@ -31,6 +31,43 @@ public sealed class AccountNamesTests
         Assert.False(AccountNames.TryNormalizeUser(input, out _));
     }
 
+    [Theory]
+    [InlineData("alice", "alice")]
+    [InlineData("Alice@Example.ORG", "alice@example.org")]
+    [InlineData("alice@example.org.", "alice@example.org")]
+    public void AnAccountNameIsAUserNameOrAPerDomainUserName(string input, string expected)
+    {
+        Assert.True(AccountNames.TryNormalizeAccountName(input, out var normalized));
+        Assert.Equal(expected, normalized);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("alice@")]
+    [InlineData("@example.org")]
+    [InlineData("a@b@example.org")]
+    [InlineData("bob+tag@example.org")]
+    [InlineData("alice@exa mple.org")]
+    [InlineData("alice.")]
+    public void InvalidAccountNamesAreRefused(string input)
+    {
+        Assert.False(AccountNames.TryNormalizeAccountName(input, out _));
+    }
+
+    [Theory]
+    [InlineData("alice", true)]
+    [InlineData("alice@example.org", true)]
+    [InlineData("O'Brien+tag@remote.test", true)]
+    [InlineData("a b@remote.test", false)]
+    [InlineData(".a@remote.test", false)]
+    [InlineData("a@remote", true)]
+    [InlineData("a@", false)]
+    [InlineData("Alice", false)]
+    public void AliasTargetsAreUserNamesOrAddresses(string target, bool valid)
+    {
+        Assert.Equal(valid, AccountNames.IsValidAliasTarget(target, domainIsLocal: false));
+    }
+
     [Fact]
     public void AUserNameOfSixtyFourCharactersIsTheLongestAllowed()
     {
