@@ -20,6 +20,7 @@ public sealed class MailDelivery : IMailDelivery, IMailSubmission
     private readonly ILogger _logger;
     private readonly RecipientRouter _router;
     private readonly MailboxQuotas _quotas;
+    private readonly bool _hasQueue;
     private IOutboundQueue? _outbound;
 
     /// <param name="hasOutboundQueue">
@@ -33,6 +34,7 @@ public sealed class MailDelivery : IMailDelivery, IMailSubmission
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(logger);
         _directory = directory;
+        _hasQueue = hasOutboundQueue;
         _store = store;
         _logger = logger;
         _quotas = new MailboxQuotas(directory, store);
@@ -53,11 +55,12 @@ public sealed class MailDelivery : IMailDelivery, IMailSubmission
     public MessageVerdict CheckMessage(Envelope envelope, long messageSize)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        AliasTargets.Expand(envelope, _directory, _hasQueue);
         var targets = envelope.Targets;
         for (var i = targets.Count - 1; i >= 0; i--)
         {
             var mailbox = targets[i];
-            if (_quotas.WouldExceed(mailbox, messageSize, out var usage, out var quota))
+            if (!ReferenceEquals(mailbox, QueueMailbox.Name) && _quotas.WouldExceed(mailbox, messageSize, out var usage, out var quota))
             {
                 // SMTP has one reply per DATA; per-recipient status after DATA needs LMTP (RFC 2033). So the message goes
                 // to the mailboxes with room, and the ones left out are logged.
@@ -95,7 +98,7 @@ public sealed class MailDelivery : IMailDelivery, IMailSubmission
         if (domain.IsEmpty || _directory.IsLocalDomain(domain))
         {
             // Over quota or not: a notification about the owner's own mail is not held back by the quota.
-            if (!_directory.TryFindMailbox(local, out mailbox) && !(System.Text.Ascii.EqualsIgnoreCase(local, "postmaster"u8) && _directory.TryFindPostmaster(out mailbox)))
+            if (!_directory.TryFindMailbox(local, domain, out mailbox) && !(System.Text.Ascii.EqualsIgnoreCase(local, "postmaster"u8) && _directory.TryFindPostmaster(out mailbox)))
             {
                 DeliveryLog.NotificationUndeliverable(_logger, recipient);
                 return -1;

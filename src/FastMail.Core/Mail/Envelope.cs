@@ -69,6 +69,15 @@ public sealed class Envelope
         }
     }
 
+    /// <summary>Adds a target that no recipient names directly (an alias's mailbox, resolved at the end of DATA); once.</summary>
+    public void AddTarget(string mailbox)
+    {
+        if (!ContainsTarget(mailbox))
+        {
+            _targets.Add(mailbox);
+        }
+    }
+
     /// <summary>Takes a mailbox out of the targets (it keeps its recipient entry: the envelope records what was accepted).</summary>
     public void RemoveTargetAt(int index) => _targets.RemoveAt(index);
 

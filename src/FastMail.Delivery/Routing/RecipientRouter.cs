@@ -16,7 +16,7 @@ internal sealed class RecipientRouter(IDirectory directory, IRelayPolicy relayPo
     {
         if (domain.IsEmpty || directory.IsLocalDomain(domain))
         {
-            return ResolveLocal(localPart, out mailbox);
+            return ResolveLocal(localPart, domain, out mailbox);
         }
 
         if (!relayPolicy.MayRelay(client, authenticatedUser))
@@ -29,11 +29,31 @@ internal sealed class RecipientRouter(IDirectory directory, IRelayPolicy relayPo
         return hasQueue ? RecipientVerdict.Local : RecipientVerdict.RelayUnavailable;
     }
 
-    private RecipientVerdict ResolveLocal(ReadOnlySpan<byte> localPart, out string? mailbox)
+    private RecipientVerdict ResolveLocal(ReadOnlySpan<byte> localPart, ReadOnlySpan<byte> domain, out string? mailbox)
     {
-        // The seam for aliases: an alias would expand here into local mailboxes and remote addresses.
+        // An alias (exact address, or the domain's catch-all when no user has the name) first: its expansion is taken up
+        // at the end of DATA (AliasTargets), where each of its mailboxes gets the quota check and its remote addresses
+        // join the envelope for the queue. One local mailbox and nothing remote is simply that mailbox.
+        if (directory.TryExpandAlias(localPart, domain, out var expansion))
+        {
+            if (expansion.Mailboxes.Count == 1 && expansion.RemoteAddresses.Count == 0)
+            {
+                mailbox = expansion.Mailboxes[0];
+                return quotas.IsFull(mailbox) ? RecipientVerdict.MailboxFull : RecipientVerdict.Local;
+            }
+
+            if (expansion.RemoteAddresses.Count > 0 && !hasQueue)
+            {
+                mailbox = null;
+                return RecipientVerdict.RelayUnavailable;
+            }
+
+            mailbox = AliasTargets.Marker(localPart, domain);
+            return RecipientVerdict.Local;
+        }
+
         // RFC 5321 4.5.1: postmaster is accepted at every local domain, also without an account of that name.
-        if (!directory.TryFindMailbox(localPart, out mailbox)
+        if (!directory.TryFindMailbox(localPart, domain, out mailbox)
             && !(System.Text.Ascii.EqualsIgnoreCase(localPart, "postmaster"u8) && directory.TryFindPostmaster(out mailbox)))
         {
             return RecipientVerdict.UnknownUser;
