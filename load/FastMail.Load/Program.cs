@@ -48,7 +48,22 @@ internal static class Program
             ISchedule schedule = options.Rate is { } rate
                 ? new ConstantRate(rate, options.Concurrency, options.Count)
                 : new ConstantConcurrency(options.Concurrency, options.Count);
-            result = await new Simulation(options, schedule, probe).RunAsync();
+            if (options.Scenario == "relay")
+            {
+                try
+                {
+                    result = await new RelayScenario(options, schedule, probe).RunAsync();
+                }
+                catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+                {
+                    Console.Error.WriteLine($"relay: cannot listen on {options.Host}:{options.SinkPort} for the sink: {e.Message}");
+                    return 2;
+                }
+            }
+            else
+            {
+                result = await new Simulation(options, schedule, probe).RunAsync();
+            }
         }
 
         Console.WriteLine(MarkdownReport.Render(result));
@@ -58,6 +73,8 @@ internal static class Program
             Console.WriteLine($"report: {directory}");
         }
         Console.WriteLine(MarkdownReport.ResultLine(result));
-        return 0;
+        // relay: exit 1 unless every acknowledged message arrived exactly once, intact, so a script
+        // cannot mistake a refusing or losing relay for a fast one.
+        return result.Relay is { Clean: false } ? 1 : 0;
     }
 }

@@ -8,7 +8,7 @@ namespace FastMail.Load.Cli;
 internal static class ArgParser
 {
     public const string Usage = """
-        usage: FastMail.Load [--scenario] <smtp-send|pop3-drain|pop3-login|mixed|connections> [options]
+        usage: FastMail.Load [--scenario] <smtp-send|pop3-drain|pop3-login|mixed|connections|relay> [options]
           --host 127.0.0.1        loopback only; anything else is refused
           --port N                default 2525 for SMTP scenarios, 1110 for POP3 ones
           --pop3-port 1110        mixed: the POP3 port (--port is the SMTP one)
@@ -26,6 +26,10 @@ internal static class ArgParser
           --server-pid PID[,PID]  sample CPU time (with descendants) and RSS of the server
           --no-verify             pop3-drain: skip the checksum check
           --timeout 30s           per protocol step
+          --sink-port 2626        relay: the runner's sink, where the server must relay to (--port = --sink-port: direct)
+          --messages N            same as --count
+          --drain-timeout 60s     relay: wait this long after the last submission for the sink to have every message
+                                  (relay defaults: --warmup 0s, --duration 10m; every message is counted)
           --label text            stored in the report
           --reports DIR           default load/reports; --no-report writes none
         """;
@@ -35,6 +39,7 @@ internal static class ArgParser
         var options = new LoadOptions { CommandLine = string.Join(' ', args) };
         int? port = null;
         var pop3Port = 1110;
+        bool warmupGiven = false, durationGiven = false;
         var i = 0;
         if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
         {
@@ -67,10 +72,12 @@ internal static class ArgParser
                 case "port": port = ValueParsers.ParseInt(name, value, 1, 65535); break;
                 case "pop3-port": pop3Port = ValueParsers.ParseInt(name, value, 1, 65535); break;
                 case "concurrency": options.Concurrency = ValueParsers.ParseInt(name, value, 1, 60000); break;
-                case "duration": options.Duration = ValueParsers.ParseDuration(value); break;
-                case "warmup": options.Warmup = ValueParsers.ParseDuration(value); break;
+                case "duration": options.Duration = ValueParsers.ParseDuration(value); durationGiven = true; break;
+                case "warmup": options.Warmup = ValueParsers.ParseDuration(value); warmupGiven = true; break;
                 case "rate": options.Rate = ParseRate(value); break;
-                case "count": options.Count = ValueParsers.ParseInt(name, value, 1, int.MaxValue); break;
+                case "sink-port": options.SinkPort = ValueParsers.ParseInt(name, value, 1, 65535); break;
+                case "drain-timeout": options.DrainTimeout = ValueParsers.ParseDuration(value); break;
+                case "count" or "messages": options.Count = ValueParsers.ParseInt(name, value, 1, int.MaxValue); break;
                 case "size": options.Size = ValueParsers.ParseSize(value); break;
                 case "recipients": options.Recipients = ValueParsers.ParseInt(name, value, 1, 1000); break;
                 case "per-connection": options.PerConnection = ValueParsers.ParseInt(name, value, 0, int.MaxValue); break;
@@ -86,6 +93,20 @@ internal static class ArgParser
                 default: throw new ArgumentException($"unknown option --{name}");
             }
         }
+        if (options.Scenario == "relay")
+        {
+            // The sink must account for every message, so none may be sent uncounted in a warm-up;
+            // the run ends by --count (or --messages), so the time bound is only a safety net.
+            if (warmupGiven && options.Warmup != TimeSpan.Zero)
+            {
+                throw new ArgumentException("relay counts every message: --warmup must be 0s");
+            }
+            options.Warmup = TimeSpan.Zero;
+            if (!durationGiven)
+            {
+                options.Duration = TimeSpan.FromMinutes(10);
+            }
+        }
         Validate(options, port, pop3Port);
         return options;
     }
@@ -95,7 +116,7 @@ internal static class ArgParser
         var pop3 = options.Scenario is "pop3-drain" or "pop3-login";
         switch (options.Scenario)
         {
-            case "smtp-send" or "pop3-drain" or "pop3-login" or "mixed" or "connections": break;
+            case "smtp-send" or "pop3-drain" or "pop3-login" or "mixed" or "connections" or "relay": break;
             case "": throw new ArgumentException("no scenario given");
             default: throw new ArgumentException($"unknown scenario '{options.Scenario}'");
         }
@@ -105,9 +126,18 @@ internal static class ArgParser
         {
             throw new ArgumentException("--duration must be in (0, 1h]: every run is bounded in time");
         }
-        if (options.Scenario is "smtp-send" or "mixed" && options.To.Length == 0)
+        if (options.Scenario is "smtp-send" or "mixed" or "relay" && options.To.Length == 0)
         {
-            throw new ArgumentException("--to is required for smtp-send and mixed");
+            throw new ArgumentException("--to is required for smtp-send, mixed and relay");
+        }
+        if (options.Scenario == "relay" && options.Recipients != 1)
+        {
+            // The sink counts arrivals per message id: a relay may split recipients over transactions.
+            throw new ArgumentException("relay sends one recipient per message (--recipients 1)");
+        }
+        if (options.DrainTimeout <= TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException("--drain-timeout must be in (0, 1h]");
         }
         if (options.Scenario is "pop3-drain" or "pop3-login" or "mixed" && options.Users.Length == 0)
         {

@@ -5,7 +5,7 @@ namespace FastMail.Load.Cli;
 /// <summary>Everything one run needs, parsed from the command line by <see cref="ArgParser"/>.</summary>
 internal sealed class LoadOptions
 {
-    /// <summary>smtp-send, pop3-drain, pop3-login, mixed or connections.</summary>
+    /// <summary>smtp-send, pop3-drain, pop3-login, mixed, connections or relay.</summary>
     public string Scenario { get; set; } = "";
 
     /// <summary>Must be a loopback address: the runner refuses any other target.</summary>
@@ -16,6 +16,12 @@ internal sealed class LoadOptions
 
     /// <summary>POP3 port: equals <see cref="Port"/> for POP3 scenarios; --pop3-port (default 1110) for mixed.</summary>
     public int Pop3Port { get; set; }
+
+    /// <summary>relay: the port of the runner's own sink, the relaying server's next hop (default 2626).</summary>
+    public int SinkPort { get; set; } = 2626;
+
+    /// <summary>relay: how long to wait, after the last submission, for acknowledged messages to reach the sink.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Closed model: workers in flight. Open model: the cap on operations in flight.</summary>
     public int Concurrency { get; set; } = 16;

@@ -51,6 +51,37 @@ internal static class JsonReport
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        if (run.Relay is { } relay)
+        {
+            json.WriteStartObject("relay");
+            json.WriteNumber("attempted", relay.Attempted);
+            json.WriteNumber("acknowledged", relay.Acknowledged);
+            json.WriteNumber("delivered", relay.Delivered);
+            json.WriteNumber("missing", relay.Missing);
+            json.WriteNumber("duplicates", relay.Duplicates);
+            json.WriteNumber("corrupt", relay.Corrupt);
+            json.WriteNumber("deliveredUnacknowledged", relay.DeliveredUnacknowledged);
+            json.WriteNumber("unexpected", relay.Unexpected);
+            json.WriteNumber("withoutId", relay.WithoutId);
+            json.WriteNumber("arrivedBeforeAck", relay.ArrivedBeforeAck);
+            json.WriteNumber("sinkConnections", relay.SinkConnections);
+            json.WriteNumber("submitSeconds", relay.SubmitWindow.TotalSeconds);
+            json.WriteNumber("deliverSeconds", relay.DeliverWindow.TotalSeconds);
+            json.WriteNumber("submittedPerSecond", relay.SubmittedPerSecond);
+            json.WriteNumber("deliveredPerSecond", relay.DeliveredPerSecond);
+            foreach (var (m, name) in new[] { (relay.AfterAck, "latencyAfterAckMs"), (relay.AfterSubmit, "latencyAfterSubmitMs") })
+            {
+                json.WriteStartObject(name);
+                foreach (var p in Percentiles)
+                {
+                    json.WriteNumber("p" + p.ToString(System.Globalization.CultureInfo.InvariantCulture), m.PercentileMs(p));
+                }
+                json.WriteNumber("max", m.MaxMs);
+                json.WriteNumber("mean", m.MeanMs);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
         if (run.ServerCpuSeconds is { } cpu)
         {
             json.WriteNumber("serverCpuSeconds", cpu);

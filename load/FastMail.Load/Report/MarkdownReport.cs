@@ -45,10 +45,14 @@ internal static class MarkdownReport
                 md.AppendLine(c, $"- {m.Name}: {note} {count}");
             }
         }
+        if (run.Relay is { } relay)
+        {
+            RenderRelay(md, relay);
+        }
         if (run.ServerCpuSeconds is { } cpu)
         {
             md.AppendLine();
-            md.AppendLine(c, $"- server CPU over the window: {cpu:0.00} s user+sys{(run.CpuMsPerOp is { } per ? $", {per:0.000} ms per successful operation" : "")}");
+            md.AppendLine(c, $"- server CPU over the {(run.Relay is null ? "window" : "submission and the drain")}: {cpu:0.00} s user+sys{(run.CpuMsPerOp is { } per ? $", {per:0.000} ms per successful operation" : "")}");
             md.AppendLine(c, $"- server RSS: {run.ServerRssKibStart} KiB at window start, {run.ServerRssKibEnd} KiB at the end");
         }
         if (run.ConnectionsHeld is { } held)
@@ -60,6 +64,27 @@ internal static class MarkdownReport
             }
         }
         return md.ToString();
+    }
+
+    private static void RenderRelay(StringBuilder md, RelaySummary relay)
+    {
+        var c = CultureInfo.InvariantCulture;
+        md.AppendLine();
+        md.AppendLine("## At the sink");
+        md.AppendLine();
+        md.AppendLine("| submitted msg/s | delivered msg/s | acknowledged | delivered | missing | duplicates | corrupt |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine(c, $"| {relay.SubmittedPerSecond:0.0} | {relay.DeliveredPerSecond:0.0} | {relay.Acknowledged} | {relay.Delivered} | {relay.Missing} | {relay.Duplicates} | {relay.Corrupt} |");
+        md.AppendLine();
+        md.AppendLine("| latency to the sink | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (m, what) in new[] { (relay.AfterAck, "after the 250 to DATA"), (relay.AfterSubmit, "after MAIL FROM") })
+        {
+            md.AppendLine(c, $"| {what} | {m.PercentileMs(50):0.###} | {m.PercentileMs(90):0.###} | {m.PercentileMs(99):0.###} | {m.PercentileMs(99.9):0.###} | {m.MaxMs:0.###} |");
+        }
+        md.AppendLine();
+        md.AppendLine(c, $"- submitted: first MAIL FROM to last 250 after DATA, {relay.SubmitWindow.TotalSeconds:0.000} s; delivered: first 250 to last arrival, {relay.DeliverWindow.TotalSeconds:0.000} s");
+        md.AppendLine(c, $"- sink connections: {relay.SinkConnections}; attempted {relay.Attempted}; arrived without acknowledgement {relay.DeliveredUnacknowledged}; unknown ids {relay.Unexpected}; without id {relay.WithoutId}; arrived before the sender read 250: {relay.ArrivedBeforeAck}");
     }
 
     /// <summary>One machine-readable line (key=value) for scripts such as scripts/compare.</summary>
@@ -77,6 +102,13 @@ internal static class MarkdownReport
         if (all.Notes.TryGetValue("checksum-verified", out var verified) || all.Errors.ContainsKey("corrupt-message"))
         {
             line.Append(c, $" verified={verified} corrupt={all.Errors.GetValueOrDefault("corrupt-message")}");
+        }
+        if (run.Relay is { } relay)
+        {
+            line.Append(c, $" submitted_per_s={relay.SubmittedPerSecond:0.0} delivered_per_s={relay.DeliveredPerSecond:0.0} acknowledged={relay.Acknowledged} delivered={relay.Delivered}");
+            line.Append(c, $" missing={relay.Missing} duplicates={relay.Duplicates} corrupt={relay.Corrupt} sink_connections={relay.SinkConnections}");
+            line.Append(c, $" e2e_p50_ms={relay.AfterAck.PercentileMs(50):0.###} e2e_p99_ms={relay.AfterAck.PercentileMs(99):0.###} e2e_max_ms={relay.AfterAck.MaxMs:0.###}");
+            line.Append(c, $" submit_e2e_p50_ms={relay.AfterSubmit.PercentileMs(50):0.###} submit_e2e_p99_ms={relay.AfterSubmit.PercentileMs(99):0.###}");
         }
         if (run.ServerCpuSeconds is { } cpu)
         {

@@ -28,6 +28,9 @@ internal sealed class RunResult
     /// <summary>connections scenario: idle connections held at the plateau, and the greeting failures.</summary>
     public long? ConnectionsHeld { get; init; }
 
+    /// <summary>relay: what the sink received, matched against what the server acknowledged.</summary>
+    public RelaySummary? Relay { get; init; }
+
     public long TotalOk => Metrics.Sum(m => m.Ok);
 
     public long TotalFailed => Metrics.Sum(m => m.Failed);

@@ -10,6 +10,7 @@ internal static class WorkerFactory
         "smtp-send" => new SmtpSendWorker(options, index, runId),
         "pop3-drain" => new Pop3DrainWorker(options, index, waitWhenEmpty: false),
         "pop3-login" => new Pop3LoginWorker(options, index),
+        "relay" => new RelaySendWorker(options, index, runId, RelayScenario.LedgerOf(options)),
         "mixed" => index < MixedSenders(options)
             ? new SmtpSendWorker(options, index, runId)
             : new Pop3DrainWorker(options, index - MixedSenders(options), waitWhenEmpty: true),
