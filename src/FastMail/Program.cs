@@ -16,6 +16,7 @@ internal static class Program
           serve                          run the SMTP and POP3 servers
           user add|del|list|passwd|apop|quota  manage users (works while the server runs)
           domain add|del|list            manage local domains (works while the server runs)
+          queue list|show|retry|delete   inspect and manage the outbound queue of the running server
           config                         print the configuration keys, defaults and descriptions
           version                        print the version
 
@@ -38,6 +39,7 @@ internal static class Program
                 "serve" => await ServeCommand.RunAsync(parsed),
                 "user" => UserCommand.Run(parsed),
                 "domain" => DomainCommand.Run(parsed),
+                "queue" => await QueueCommand.RunAsync(parsed),
                 "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
                 "config" => ConfigCommand.Run(parsed),
                 "version" or "--version" => VersionCommand.Run(),
