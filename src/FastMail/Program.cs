@@ -17,6 +17,7 @@ internal static class Program
           user add|del|list|passwd|apop|quota  manage users (works while the server runs)
           domain add|del|list            manage local domains (works while the server runs)
           alias add|remove|list          manage aliases and catch-alls (works while the server runs)
+          queue list|show|retry|delete   inspect and manage the outbound queue of the running server
           config                         print the configuration keys, defaults and descriptions
           version                        print the version
 
@@ -40,6 +41,7 @@ internal static class Program
                 "user" => UserCommand.Run(parsed),
                 "domain" => DomainCommand.Run(parsed),
                 "alias" => AliasCommand.Run(parsed),
+                "queue" => await QueueCommand.RunAsync(parsed),
                 "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
                 "config" => ConfigCommand.Run(parsed),
                 "version" or "--version" => VersionCommand.Run(),
