@@ -338,19 +338,19 @@ public sealed class SmtpRelayClient : IAsyncDisposable
         if (mechanisms.Contains("PLAIN", StringComparer.OrdinalIgnoreCase))
         {
             // RFC 4616: authzid NUL authcid NUL passwd, as the initial response (RFC 4954 4).
-            reply = await CommandAsync($"AUTH PLAIN {Base64($"\0{user}\0{password}")}", _options.CommandTimeout, cancellationToken, sensitive: true);
+            reply = await CommandAsync($"AUTH PLAIN {Base64($"\0{user}\0{password}")}", _options.CommandTimeout, cancellationToken);
         }
         else if (mechanisms.Contains("LOGIN", StringComparer.OrdinalIgnoreCase))
         {
             reply = await CommandAsync("AUTH LOGIN", _options.CommandTimeout, cancellationToken);
             if (reply.Code == 334)
             {
-                reply = await CommandAsync(Base64(user), _options.CommandTimeout, cancellationToken, sensitive: true);
+                reply = await CommandAsync(Base64(user), _options.CommandTimeout, cancellationToken);
             }
 
             if (reply.Code == 334)
             {
-                reply = await CommandAsync(Base64(password), _options.CommandTimeout, cancellationToken, sensitive: true);
+                reply = await CommandAsync(Base64(password), _options.CommandTimeout, cancellationToken);
             }
         }
         else
@@ -474,7 +474,7 @@ public sealed class SmtpRelayClient : IAsyncDisposable
             if (dataReply is { Code: 354 })
             {
                 // A pipelining peer that started DATA with nothing to deliver: end it empty, ignore its verdict (RFC 2920 3.1).
-                await WriteAsync("\r\n.\r\n"u8.ToArray(), _options.DataBlockTimeout, cancellationToken);
+                await WriteAsync(".\r\n"u8.ToArray(), _options.DataBlockTimeout, cancellationToken);
                 NoteClosing(await ReadAsync(_options.DataTerminationTimeout, cancellationToken));
             }
 
@@ -611,6 +611,7 @@ public sealed class SmtpRelayClient : IAsyncDisposable
         {
             await using var stream = body.Open();
             var atLineStart = true;
+            long total = 0;
             byte last = 0;
             byte beforeLast = 0;
             int read;
@@ -619,15 +620,12 @@ public sealed class SmtpRelayClient : IAsyncDisposable
                 var written = DotStuff(input.AsSpan(0, read), output, ref atLineStart);
                 beforeLast = read > 1 ? input[read - 2] : last;
                 last = input[read - 1];
+                total += read;
                 await WriteAsync(output.AsMemory(0, written), _options.DataBlockTimeout, cancellationToken);
             }
 
-            var terminator = beforeLast == '\r' && last == '\n' ? ".\r\n"u8 : "\r\n.\r\n"u8;
-            if (last == 0 && beforeLast == 0 && atLineStart)
-            {
-                terminator = ".\r\n"u8; // An empty body.
-            }
-
+            // An empty body or one ending in CRLF needs only the dot line; otherwise the last line is ended first.
+            var terminator = total == 0 || (beforeLast == '\r' && last == '\n') ? ".\r\n"u8 : "\r\n.\r\n"u8;
             await WriteAsync(terminator.ToArray(), _options.DataBlockTimeout, cancellationToken);
         }
         finally
@@ -681,9 +679,8 @@ public sealed class SmtpRelayClient : IAsyncDisposable
         }
     }
 
-    private async Task<SmtpReply> CommandAsync(string command, TimeSpan timeout, CancellationToken cancellationToken, bool sensitive = false)
+    private async Task<SmtpReply> CommandAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        _ = sensitive; // Kept for the logging this client will get: credentials are never logged.
         await WriteAsync(Encoding.UTF8.GetBytes(command + "\r\n"), _options.CommandTimeout, cancellationToken);
         return await ReadAsync(timeout, cancellationToken);
     }

@@ -28,6 +28,7 @@ internal sealed class ScriptedSmtpPeer : IAsyncDisposable
     private readonly List<IReadOnlyList<string>> _batches = [];
     private readonly List<byte[]> _data = [];
     private int _connections;
+    private bool _disposed;
 
     public ScriptedSmtpPeer()
     {
@@ -122,6 +123,12 @@ internal sealed class ScriptedSmtpPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stop.CancelAsync();
         _listener.Stop();
         try
@@ -215,6 +222,8 @@ internal sealed class ScriptedSmtpPeer : IAsyncDisposable
         private byte[] _pending = [];
         private bool _tls;
         private int _loginStep;
+        private bool _mailOk;
+        private bool _rcptOk;
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
@@ -304,15 +313,20 @@ internal sealed class ScriptedSmtpPeer : IAsyncDisposable
                     break;
                 case "MAIL":
                     reply = scripted ?? "250 2.1.0 sender ok";
+                    _mailOk = reply.StartsWith('2');
+                    _rcptOk = false;
                     break;
                 case "RCPT":
                     var start = line.IndexOf('<');
                     var end = line.IndexOf('>');
                     var address = start >= 0 && end > start ? line[(start + 1)..end] : "";
-                    reply = scripted ?? (peer.RcptReplies.TryGetValue(address, out var r) ? r : "250 2.1.5 recipient ok");
+                    reply = scripted ?? (!_mailOk ? "503 5.5.1 MAIL first" : peer.RcptReplies.TryGetValue(address, out var r) ? r : "250 2.1.5 recipient ok");
+                    _rcptOk |= reply.StartsWith('2');
                     break;
                 case "DATA":
-                    reply = scripted ?? "354 end data with <CR><LF>.<CR><LF>";
+                    // What a real server says to DATA out of sequence (RFC 2920 3.1: a pipelining client relies on it).
+                    reply = scripted ?? (!_mailOk ? "503 5.5.1 MAIL first" : !_rcptOk ? "554 5.5.1 no valid recipients" : "354 end data with <CR><LF>.<CR><LF>");
+                    _mailOk = _rcptOk = false;
                     await WriteAsync(reply, cancellationToken);
                     if (reply.StartsWith("354", StringComparison.Ordinal))
                     {
@@ -322,6 +336,8 @@ internal sealed class ScriptedSmtpPeer : IAsyncDisposable
                     return true;
                 case "RSET":
                 case "NOOP":
+                    _mailOk = verb == "NOOP" && _mailOk;
+                    _rcptOk = verb == "NOOP" && _rcptOk;
                     reply = scripted ?? "250 2.0.0 ok";
                     break;
                 case "QUIT":
