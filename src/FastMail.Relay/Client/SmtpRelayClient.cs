@@ -24,8 +24,8 @@ namespace FastMail.Relay.Client;
 public sealed class SmtpRelayClient : IAsyncDisposable
 {
     private const int BodyChunk = 64 * 1024;
-    // What may not appear in a path or a parameter value: it would end the command or break its syntax.
-    private static readonly SearchValues<char> BadPathChars = SearchValues.Create("\r\n\0<> ");
+    // What may not appear in a path (it would end the command; a quoted local part may hold spaces) or a parameter value.
+    private static readonly SearchValues<char> BadPathChars = SearchValues.Create("\r\n\0");
     private static readonly SearchValues<char> BadValueChars = SearchValues.Create("\r\n\0 ");
     private static readonly SearchValues<char> BadTypeChars = SearchValues.Create("\r\n\0 =+");
 

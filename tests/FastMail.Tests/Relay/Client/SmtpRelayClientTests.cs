@@ -403,6 +403,31 @@ public sealed class SmtpRelayClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PlaintextInjectedAfterStartTlsReplyFailsTheConnection()
+    {
+        // RFC 3207 5: bytes the peer sent with its 220 precede the handshake and must not be taken as TLS-protected replies.
+        _peer.OfferStartTls = true;
+        _peer.Reply = line => line == "STARTTLS" ? "220 2.0.0 go ahead\n250 2.1.0 injected" : null;
+
+        var error = await Assert.ThrowsAsync<SmtpRelayException>(() => Connect());
+
+        Assert.False(error.IsPermanent);
+        Assert.Contains("after its 220", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_peer.Commands, c => c.StartsWith("MAIL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task QuotedLocalPartWithSpaceIsSentAsIs()
+    {
+        await using var client = await Connect();
+
+        var result = await client.SendAsync(Message("x\r\n", "\"john doe\"@x.example"), None);
+
+        Assert.Equal(DeliveryOutcome.Delivered, result.Recipients[0].Outcome);
+        Assert.Contains("RCPT TO:<\"john doe\"@x.example>", _peer.Commands);
+    }
+
+    [Fact]
     public async Task RequireTlsWithoutStartTlsFailsTemporarilyAndSendsNoMail()
     {
         var options = new RelayClientOptions { HeloName = "relay.test", RequireTls = true };
