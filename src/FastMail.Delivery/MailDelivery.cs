@@ -86,12 +86,12 @@ public sealed class MailDelivery : IMailDelivery, IMailSubmission
     }
 
     /// <inheritdoc />
-    public async ValueTask<long> SubmitAsync(string sender, string recipient, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public async ValueTask<long> SubmitAsync(string sender, string recipient, ReadOnlyMemory<byte> message, bool eightBit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(recipient);
         var envelope = new Envelope();
-        envelope.SetSender(System.Text.Encoding.UTF8.GetBytes(sender), default, default);
+        envelope.SetSender(System.Text.Encoding.UTF8.GetBytes(sender), default, eightBit ? "BODY=8BITMIME"u8 : default);
         var address = System.Text.Encoding.UTF8.GetBytes(recipient);
         MailAddressParser.Split(address, out var local, out var domain);
         string? mailbox;

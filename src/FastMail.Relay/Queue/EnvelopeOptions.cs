@@ -4,7 +4,7 @@ namespace FastMail.Relay.Queue;
 
 /// <summary>
 /// What the stored MAIL FROM parameters ask of the next hop: BODY=8BITMIME, SMTPUTF8, and the DSN parameters RET and
-/// ENVID (RFC 3461; ENVID decoded from xtext). The session validated them when the client sent them.
+/// ENVID (RFC 3461; ENVID and ORCPT decoded from xtext). The session validated them when the client sent them.
 /// </summary>
 internal sealed record EnvelopeOptions(bool EightBitMime, bool SmtpUtf8, string? Ret, string? EnvelopeId)
 {
@@ -26,7 +26,7 @@ internal sealed record EnvelopeOptions(bool EightBitMime, bool SmtpUtf8, string?
                     ret = value?.ToUpperInvariant();
                     break;
                 case "ENVID":
-                    envelopeId = value is null ? null : DecodeXtext(value);
+                    envelopeId = value is null ? null : Dsn.DsnBuilder.DecodeXtext(value);
                     break;
             }
         }
@@ -47,34 +47,9 @@ internal sealed record EnvelopeOptions(bool EightBitMime, bool SmtpUtf8, string?
             }
             else if (string.Equals(key, "ORCPT", StringComparison.OrdinalIgnoreCase) && value is not null)
             {
-                originalRecipient = DecodeXtext(value);
+                originalRecipient = Dsn.DsnBuilder.DecodeXtext(value);
             }
         }
-    }
-
-    /// <summary>RFC 3461 4: "+" followed by two upper-case hex digits stands for that octet.</summary>
-    public static string DecodeXtext(string value)
-    {
-        if (!value.Contains('+', StringComparison.Ordinal))
-        {
-            return value;
-        }
-
-        var bytes = new List<byte>(value.Length);
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (value[i] == '+' && i + 2 < value.Length && Uri.IsHexDigit(value[i + 1]) && Uri.IsHexDigit(value[i + 2]))
-            {
-                bytes.Add(Convert.ToByte(value.Substring(i + 1, 2), 16));
-                i += 2;
-            }
-            else
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
-            }
-        }
-
-        return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
     private static List<(string Key, string? Value)> Split(ReadOnlySpan<byte> parameters)

@@ -78,7 +78,7 @@ public sealed partial class OutboundQueue
             }
 
             bounced = item.Recipients.FindAll(r => r.State == QueuedRecipientState.Bounced && !r.Reported);
-            delayed = item.Recipients.FindAll(r => r.State == QueuedRecipientState.Pending && !r.Warned && r.Attempts > 0 && _schedule.ShouldWarn(item.Arrived, now));
+            delayed = item.Recipients.FindAll(r => r.State == QueuedRecipientState.Pending && !r.Warned && r.Attempts > 0 && _schedule.ShouldWarn(item.Arrived, now, r.Warned));
 
             // Marked before sending: a DSN goes out once per recipient and event, also when saving the state fails and repeats.
             bounced.ForEach(r => r.Reported = true);
@@ -127,14 +127,14 @@ public sealed partial class OutboundQueue
     /// <summary>One DSN to the envelope sender for the recipients whose NOTIFY asks for it; never to the null sender.</summary>
     private async Task NotifyAsync(QueuedItem item, List<QueuedRecipient> recipients, DsnAction action, DateTimeOffset now)
     {
-        recipients.RemoveAll(r => !DsnBuilder.ShouldNotify(r.Notify, action));
-        if (recipients.Count == 0 || item.Sender.Length == 0)
+        recipients.RemoveAll(r => !DsnBuilder.ShouldNotify(item.Sender, r.Notify, action));
+        if (recipients.Count == 0)
         {
             return;
         }
 
-        var dsn = await Notifications.BuildAsync(item, recipients, action, now, _schedule, _store, _reportingHost, _primaryDomain, _options).ConfigureAwait(false);
-        var id = await _submission.SubmitAsync(string.Empty, item.Sender, dsn, CancellationToken.None).ConfigureAwait(false);
+        var dsn = await Notifications.BuildAsync(item, recipients, action, now, _schedule, _store, _reportingHost, _primaryDomain).ConfigureAwait(false);
+        var id = await _submission.SubmitAsync(string.Empty, item.Sender, dsn.Content, dsn.EightBit, CancellationToken.None).ConfigureAwait(false);
         RelayLog.NotificationSent(_logger, item.Id, action.ToString(), item.Sender, id);
     }
 

@@ -107,6 +107,7 @@ public sealed partial class OutboundQueue
                 _destinations.Remove(destination.Domain);
             }
 
+            job = null!;
             return false;
         }
     }
@@ -151,7 +152,7 @@ public sealed partial class OutboundQueue
                     }
                 }
 
-                await ReportAsync(job, result, failure, permanent, client?.Host).ConfigureAwait(false);
+                await ReportAsync(job, result, failure, permanent, client?.Hop.Host).ConfigureAwait(false);
             }
         }
         finally

@@ -26,13 +26,16 @@ public sealed class NextHopResolver
 
     private readonly RelayRoutes _routes;
     private readonly LookupClient _dns;
+    private readonly int _smtpPort;
 
     /// <param name="routes">Static routes; <see cref="RelayRoutes.Empty"/> for MX only.</param>
     /// <param name="dnsServer">The DNS server to ask, or null for the system resolvers (/etc/resolv.conf).</param>
     /// <param name="dnsTimeout">Per query attempt; one retry follows a timeout.</param>
-    public NextHopResolver(RelayRoutes routes, IPEndPoint? dnsServer, TimeSpan dnsTimeout)
+    /// <param name="smtpPort">The port of MX hosts and implicit MX (25; Postfix's smtp_tcp_port, for test networks).</param>
+    public NextHopResolver(RelayRoutes routes, IPEndPoint? dnsServer, TimeSpan dnsTimeout, int smtpPort = 25)
     {
         _routes = routes;
+        _smtpPort = smtpPort;
         var options = dnsServer is null ? new LookupClientOptions() : new LookupClientOptions(dnsServer);
         options.UseCache = true;
         options.CacheFailedResults = false;
@@ -65,7 +68,7 @@ public sealed class NextHopResolver
         {
             // RFC 5321 4.1.3: an address literal names the host itself; no DNS.
             return TryParseLiteral(name, out var literal)
-                ? new NextHopResult([new NextHop(name, literal, 25, null, null)], false, null)
+                ? new NextHopResult([new NextHop(name, literal, _smtpPort, null, null)], false, null)
                 : NextHopResult.Permanent($"5.1.2 bad address literal {name}");
         }
 
@@ -80,7 +83,7 @@ public sealed class NextHopResolver
         {
             // RFC 5321 5.1: no MX records, the domain itself is the implicit MX with preference 0.
             var implicitHops = new List<NextHop>();
-            var failure = await AddAddressesAsync(name, 25, null, null, implicitHops, cancellationToken);
+            var failure = await AddAddressesAsync(name, _smtpPort, null, null, implicitHops, cancellationToken);
             if (implicitHops.Count > 0)
             {
                 return new NextHopResult(implicitHops, false, null);
@@ -100,7 +103,7 @@ public sealed class NextHopResolver
         var temporary = false;
         foreach (var host in OrderByPreference(records).Take(MaxMxHosts))
         {
-            var failure = await AddAddressesAsync(host, 25, null, null, hops, cancellationToken);
+            var failure = await AddAddressesAsync(host, _smtpPort, null, null, hops, cancellationToken);
             if (failure is not null)
             {
                 lastFailure = failure;

@@ -46,6 +46,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey RelayRoutes = new("relay.routes", "", "Static routes for outbound mail, comma-separated domain=host[:port] (`example.org=127.0.0.1:2626,*=smarthost.example:587`; `.example.org` = its subdomains, `*` = every remote domain); other domains go to their MX (RFC 5321 5.1).");
     public static readonly ConfigKey RelayCredentials = new("relay.credentials", "", "SMTP AUTH for route hosts, comma-separated host=user:password (e.g. `smarthost.example=me:secret`); sent only over TLS or to loopback.");
     public static readonly ConfigKey RelayDnsServer = new("relay.dnsServer", "", "DNS server for MX lookups as ip[:port]; empty = the system's resolvers.");
+    public static readonly ConfigKey RelayPort = new("relay.port", "25", "TCP port of MX hosts (routes name their own); 25 except in a test network (Postfix smtp_tcp_port).");
     public static readonly ConfigKey RelayRequireTls = new("relay.requireTls", "false", "true: deliver only over STARTTLS (a next hop without it is retried later); false: STARTTLS when offered (opportunistic, any certificate).");
     public static readonly ConfigKey RelayDestinationConcurrency = new("relay.destinationConcurrency", "20", "Connections to one destination domain at a time (Postfix default_destination_concurrency_limit).");
     public static readonly ConfigKey RelayTotalConcurrency = new("relay.totalConcurrency", "100", "Outbound connections in all.");
@@ -79,7 +80,7 @@ internal static class ConfigKeys
         TlsCertificate, TlsKey,
         MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
-        RelayRoutes, RelayCredentials, RelayDnsServer, RelayRequireTls, RelayDestinationConcurrency, RelayTotalConcurrency, RelayRecipientsPerTransaction,
+        RelayRoutes, RelayCredentials, RelayDnsServer, RelayPort, RelayRequireTls, RelayDestinationConcurrency, RelayTotalConcurrency, RelayRecipientsPerTransaction,
         RelayConnectTimeout, RelayCommandTimeout, RelayDataTimeout,
         QueueFirstRetry, QueueMaxRetry, QueueLifetime, QueueDelayWarning,
         Pbkdf2Iterations, LoginPenalty, DefaultQuota,

@@ -13,6 +13,8 @@ internal sealed class RelaySection
 
     public required IPEndPoint? DnsServer { get; init; }
 
+    public required int SmtpPort { get; init; }
+
     public required RelayClientOptions Client { get; init; }
 
     public required RelayLimits Limits { get; init; }
@@ -27,6 +29,7 @@ internal sealed class RelaySection
         {
             Routes = ParseRoutes(values),
             DnsServer = ParseDnsServer(values),
+            SmtpPort = Integer(values, ConfigKeys.RelayPort, 1, 65535),
             Client = new RelayClientOptions
             {
                 HeloName = hostName,

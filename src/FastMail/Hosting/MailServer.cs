@@ -129,7 +129,7 @@ internal sealed class MailServer : IAsyncDisposable
             _store.Queue,
             delivery,
             directory,
-            new NextHopResolver(relay.Routes, relay.DnsServer, TimeSpan.FromSeconds(10)),
+            new NextHopResolver(relay.Routes, relay.DnsServer, TimeSpan.FromSeconds(10), relay.SmtpPort),
             relay.Client,
             relay.Queue,
             relay.Limits,
