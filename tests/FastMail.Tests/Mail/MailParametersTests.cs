@@ -24,7 +24,8 @@ public sealed class MailParametersTests
     [InlineData("BODY", "Syntax")]
     [InlineData("SMTPUTF8=yes", "Syntax")]
     [InlineData("AUTH=<>", "Unsupported")]
-    [InlineData("RET=FULL", "Unsupported")]
+    [InlineData("RET=FULL", "Ok")]
+    [InlineData("XRET=FULL", "Unsupported")]
     [InlineData("SIZE=10 XFOO", "Unsupported")]
     public void ParametersAreCheckedAgainstTheLimit(string parameters, string expected)
     {
