@@ -41,7 +41,6 @@ internal sealed partial class SmtpSession
         _chunkSize = size;
         _chunkRemaining = size;
         _chunkLast = last;
-        _chunkRefusal = ChunkRefusal.None;
         _dataStarted = _context.Time.GetTimestamp();
         _dataReceived = 0;
 

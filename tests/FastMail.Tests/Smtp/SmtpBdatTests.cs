@@ -232,7 +232,7 @@ public sealed class SmtpBdatTests
     }
 
     [Fact]
-    public async Task AnUnreadableChunkSizeCloses_EvenOutsideATransaction()
+    public async Task AnUnreadableChunkSizeClosesEvenOutsideATransaction()
     {
         var host = new SmtpHost();
         await using var script = await host.Connect();
