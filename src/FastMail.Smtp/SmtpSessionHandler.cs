@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace FastMail.Smtp;
 
 /// <summary>
-/// Runs SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, and STARTTLS (RFC 3207)
+/// Runs SMTP sessions (RFC 5321 with PIPELINING, SIZE, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, CHUNKING (RFC 3030),
+/// DSN parameters (RFC 3461), and STARTTLS (RFC 3207)
 /// and AUTH (RFC 4954) when the connection and <see cref="SmtpSecurity"/> allow them) over connections the transport hands in. One instance per listener; thread-safe. Per-connection state (line and data buffers)
 /// is pooled, so a connection costs no allocation beyond its async state once the pool is warm.
 /// </summary>

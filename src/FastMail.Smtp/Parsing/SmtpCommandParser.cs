@@ -17,6 +17,7 @@ internal static class SmtpCommandParser
     private const uint Quit = 'q' | ('u' << 8) | ('i' << 16) | ((uint)'t' << 24);
     private const uint Vrfy = 'v' | ('r' << 8) | ('f' << 16) | ((uint)'y' << 24);
     private const uint Help = 'h' | ('e' << 8) | ('l' << 16) | ((uint)'p' << 24);
+    private const uint Bdat = 'b' | ('d' << 8) | ('a' << 16) | ((uint)'t' << 24);
     private const uint Auth = 'a' | ('u' << 8) | ('t' << 16) | ((uint)'h' << 24);
     private const uint Star = 's' | ('t' << 8) | ('a' << 16) | ((uint)'r' << 24);
     private const uint Ttls = 't' | ('t' << 8) | ('l' << 16) | ((uint)'s' << 24);
@@ -112,6 +113,7 @@ internal static class SmtpCommandParser
             Vrfy => SmtpVerb.Vrfy,
             Help => SmtpVerb.Help,
             Auth => SmtpVerb.Auth,
+            Bdat => SmtpVerb.Bdat,
             _ => SmtpVerb.Unknown,
         };
         if (verb != SmtpVerb.Unknown && line.Length > 4)

@@ -16,4 +16,5 @@ internal enum SmtpVerb : byte
     Help,
     Auth,
     StartTls,
+    Bdat,
 }

@@ -70,7 +70,9 @@ internal sealed class HostReplies
             .Append($"250-SIZE {options.MaxMessageSize}\r\n")
             .Append("250-8BITMIME\r\n")
             .Append("250-PIPELINING\r\n")
+            .Append("250-CHUNKING\r\n")
             .Append("250-ENHANCEDSTATUSCODES\r\n")
+            .Append("250-DSN\r\n")
             .Append("250-SMTPUTF8\r\n");
         if (startTls)
         {
@@ -88,7 +90,7 @@ internal sealed class HostReplies
 
     // HELP lists what this client may send now, as EHLO does: STARTTLS while it can be started, AUTH where offered.
     private static byte[] Help(bool startTls, bool auth) => Encoding.UTF8.GetBytes(
-        $"214 2.0.0 Commands: HELO EHLO{(startTls ? " STARTTLS" : "")}{(auth ? " AUTH" : "")} MAIL RCPT DATA RSET NOOP VRFY HELP QUIT\r\n");
+        $"214 2.0.0 Commands: HELO EHLO{(startTls ? " STARTTLS" : "")}{(auth ? " AUTH" : "")} MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT\r\n");
 
     /// <summary>One reply in two spellings: without STARTTLS, and with it (offered only while it can still be started).</summary>
     private readonly record struct TlsPair(byte[] Plain, byte[] WithStartTls)

@@ -61,6 +61,33 @@ internal static class SmtpReplies
 
     public static ReadOnlySpan<byte> UnsupportedParameter => "555 5.5.4 Unsupported option\r\n"u8;
 
+    public static ReadOnlySpan<byte> DuplicateParameter => "501 5.5.4 Parameter given more than once\r\n"u8;
+
+    // RFC 3461 4.1 to 4.4: the DSN parameters, each with its syntax.
+    public static ReadOnlySpan<byte> RetSyntax => "501 5.5.4 Syntax: RET=FULL or RET=HDRS\r\n"u8;
+
+    public static ReadOnlySpan<byte> EnvIdSyntax => "501 5.5.4 Syntax: ENVID=xtext of at most 100 characters\r\n"u8;
+
+    public static ReadOnlySpan<byte> NotifySyntax => "501 5.5.4 Syntax: NOTIFY=NEVER or NOTIFY=SUCCESS,FAILURE,DELAY\r\n"u8;
+
+    public static ReadOnlySpan<byte> OrcptSyntax => "501 5.5.4 Syntax: ORCPT=addr-type;xtext\r\n"u8;
+
+    // RFC 3030 2: a chunk with a readable size is still read (and discarded) after this reply.
+    public static ReadOnlySpan<byte> BdatSyntax => "501 5.5.4 Syntax: BDAT chunk-size [LAST]\r\n"u8;
+
+    // RFC 3030 2: without a size the end of the chunk cannot be found, so nothing after it can be read as a command.
+    public static ReadOnlySpan<byte> BdatSizeUnreadable => "501 5.5.4 Syntax: BDAT chunk-size [LAST]; chunk size unreadable, closing connection\r\n"u8;
+
+    // RFC 3030 2: DATA and BDAT cannot be used in the same transaction.
+    public static ReadOnlySpan<byte> DataAfterBdat => "503 5.5.1 Error: DATA not allowed after BDAT\r\n"u8;
+
+    public static ReadOnlySpan<byte> RcptAfterBdat => "503 5.5.1 Error: RCPT not allowed after BDAT\r\n"u8;
+
+    // RFC 3030 2: a chunk that is not the last; its size and the suffix follow.
+    public static ReadOnlySpan<byte> ChunkReceivedPrefix => "250 2.0.0 "u8;
+
+    public static ReadOnlySpan<byte> ChunkReceivedSuffix => " octets received\r\n"u8;
+
     public static ReadOnlySpan<byte> MessageTooBig => "552 5.3.4 Message size exceeds fixed limit\r\n"u8;
 
     public static ReadOnlySpan<byte> TooManyRecipients => "452 4.5.3 Too many recipients\r\n"u8;

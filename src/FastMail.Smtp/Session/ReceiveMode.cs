@@ -17,4 +17,10 @@ internal enum ReceiveMode : byte
 
     /// <summary>Message text read to its terminator and discarded (over the size limit, or the store failed).</summary>
     DrainData,
+
+    /// <summary>The octets of a BDAT chunk (RFC 3030 2), streamed into the store as they are, no dot-unstuffing.</summary>
+    Chunk,
+
+    /// <summary>The octets of a BDAT chunk read and discarded (refused BDAT, over the size limit, or the store failed).</summary>
+    DrainChunk,
 }

@@ -10,4 +10,10 @@ internal enum SequenceError : byte
 
     /// <summary>AUTH and STARTTLS are refused inside a mail transaction (RFC 4954 4, as Postfix does for STARTTLS).</summary>
     InTransaction,
+
+    /// <summary>DATA in a transaction that already sent a BDAT chunk (RFC 3030 2).</summary>
+    DataAfterBdat,
+
+    /// <summary>RCPT once BDAT chunks are arriving: the message and its trace header are already being written.</summary>
+    RcptAfterBdat,
 }

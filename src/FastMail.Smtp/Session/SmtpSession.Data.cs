@@ -19,13 +19,29 @@ internal sealed partial class SmtpSession
             return Error(SmtpReplies.DataSyntax);
         }
 
+        _dataStarted = _context.Time.GetTimestamp();
+        _dataReceived = 0;
+        var failure = BeginMessageWithTrace();
+        if (failure != DataFailure.None)
+        {
+            return Reply(failure == DataFailure.StorageFull ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
+        }
+
+        _mode = ReceiveMode.Data;
+        return Reply(SmtpReplies.StartData);
+    }
+
+    /// <summary>
+    /// Opens the message in the store and writes the trace headers first: the start of DATA and of a transaction's first
+    /// BDAT chunk. Returns the failure when the store refused (the message is then not open).
+    /// </summary>
+    private DataFailure BeginMessageWithTrace()
+    {
         _queueId = QueueIds.Next();
         _envelope.QueueId = _queueId;
         _messageSize = 0;
         _dataFailure = DataFailure.None;
         _scanner.Reset();
-        _dataStarted = _context.Time.GetTimestamp();
-        _dataReceived = 0;
         try
         {
             _message = _context.Delivery.BeginMessage();
@@ -46,11 +62,10 @@ internal sealed partial class SmtpSession
         {
             SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
             AbortMessage();
-            return Reply(exception is StorageFullException ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
+            return exception is StorageFullException ? DataFailure.StorageFull : DataFailure.StoreFailed;
         }
 
-        _mode = ReceiveMode.Data;
-        return Reply(SmtpReplies.StartData);
+        return DataFailure.None;
     }
 
     /// <summary>Feeds the buffer through the scanner into the store. True once the terminator was consumed.</summary>
@@ -95,7 +110,7 @@ internal sealed partial class SmtpSession
         {
             // Keep reading to the terminator, store nothing, answer 552 after it (RFC 1870 6.3).
             _dataFailure = DataFailure.TooBig;
-            _mode = ReceiveMode.DrainData;
+            _mode = Draining();
             AbortMessage();
             return;
         }
@@ -108,12 +123,15 @@ internal sealed partial class SmtpSession
         {
             SmtpLog.StoreFailed(_context.Logger, exception, _queueId, _remote);
             _dataFailure = exception is StorageFullException ? DataFailure.StorageFull : DataFailure.StoreFailed;
-            _mode = ReceiveMode.DrainData;
+            _mode = Draining();
             AbortMessage();
         }
     }
 
-    /// <summary>After the terminator: either the message goes to the store, or it is refused and the session goes on.</summary>
+    // Text after a failure is still read to its end: the DATA terminator, or the end of the BDAT chunk.
+    private ReceiveMode Draining() => _mode == ReceiveMode.Chunk ? ReceiveMode.DrainChunk : ReceiveMode.DrainData;
+
+    /// <summary>After the terminator (or BDAT LAST): either the message goes to the store, or it is refused and the session goes on.</summary>
     private ProcessResult FinishData()
     {
         _mode = ReceiveMode.Command;
@@ -155,7 +173,7 @@ internal sealed partial class SmtpSession
         return Reply(refusal);
     }
 
-    /// <summary>Answers the end of DATA once the store's commit finished: 250 only when the message is durable.</summary>
+    /// <summary>Answers the end of DATA (or BDAT LAST) once the store's commit finished: 250 only when the message is durable.</summary>
     private void EndCommit(IMessageWriter message, long storeId, Exception? failure)
     {
         message.Dispose();

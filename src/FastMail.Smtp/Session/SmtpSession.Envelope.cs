@@ -36,10 +36,10 @@ internal sealed partial class SmtpSession
             return Error(status == PathStatus.Syntax ? SmtpReplies.MailSyntax : SmtpReplies.BadSenderAddress);
         }
 
-        switch (MailParameters.Check(parameters, _context.Options.MaxMessageSize))
+        switch (MailParameters.Check(parameters, _context.Options.MaxMessageSize, out var parameterError))
         {
             case ParameterStatus.Syntax:
-                return Error(SmtpReplies.BadParameterSyntax);
+                return Error(ParameterReply(parameterError));
             case ParameterStatus.Unsupported:
                 return Error(SmtpReplies.UnsupportedParameter);
             case ParameterStatus.TooBig:
@@ -76,10 +76,13 @@ internal sealed partial class SmtpSession
             return Error(status == PathStatus.Syntax ? SmtpReplies.RcptSyntax : SmtpReplies.BadRecipientAddress);
         }
 
-        // No RCPT extension (DSN NOTIFY/ORCPT) is advertised, so any parameter is unsupported.
-        if (!parameters.IsEmpty)
+        // RFC 3461 4.1, 4.2: NOTIFY and ORCPT; they are stored with the recipient as sent, for the DSNs of the relay.
+        switch (RcptParameters.Check(parameters, out var parameterError))
         {
-            return Error(SmtpReplies.UnsupportedParameter);
+            case ParameterStatus.Syntax:
+                return Error(ParameterReply(parameterError));
+            case ParameterStatus.Unsupported:
+                return Error(SmtpReplies.UnsupportedParameter);
         }
 
         if (_envelope.RecipientCount >= _context.Options.MaxRecipients)
@@ -120,4 +123,14 @@ internal sealed partial class SmtpSession
                 return CountError();
         }
     }
+
+    private static ReadOnlySpan<byte> ParameterReply(ParameterError error) => error switch
+    {
+        ParameterError.Duplicate => SmtpReplies.DuplicateParameter,
+        ParameterError.Ret => SmtpReplies.RetSyntax,
+        ParameterError.EnvId => SmtpReplies.EnvIdSyntax,
+        ParameterError.Notify => SmtpReplies.NotifySyntax,
+        ParameterError.Orcpt => SmtpReplies.OrcptSyntax,
+        _ => SmtpReplies.BadParameterSyntax,
+    };
 }

@@ -30,7 +30,7 @@ internal sealed partial class SmtpSession : ISessionProtocol
     // A message being received may finish; a session waiting for a command is told to go.
     bool ISessionProtocol.StopsOnShutdown => !InData;
 
-    private bool InData => _mode is ReceiveMode.Data or ReceiveMode.DrainData;
+    private bool InData => _mode is ReceiveMode.Data or ReceiveMode.DrainData or ReceiveMode.Chunk or ReceiveMode.DrainChunk;
 
     ValueTask<bool> ISessionProtocol.GreetAsync()
     {

@@ -115,6 +115,7 @@ internal sealed partial class SmtpSession : IPooledSession
         _remoteLiteralLength = 0;
         _shutdown = default;
         _mode = ReceiveMode.Command;
+        ResetChunk();
         _pending = ProcessResult.Continue;
         _errors.Reset();
         _extended = false;
@@ -186,6 +187,23 @@ internal sealed partial class SmtpSession : IPooledSession
                     _mode = ReceiveMode.Command;
                     continue;
 
+                case ReceiveMode.Chunk:
+                case ReceiveMode.DrainChunk:
+                {
+                    if (!ReadChunk(ref buffer))
+                    {
+                        return ProcessResult.NeedMoreData;
+                    }
+
+                    var result = FinishChunk();
+                    if (result != ProcessResult.Continue)
+                    {
+                        return result;
+                    }
+
+                    continue;
+                }
+
                 case ReceiveMode.Data:
                 case ReceiveMode.DrainData:
                     if (!ScanData(ref buffer))
@@ -210,16 +228,16 @@ internal sealed partial class SmtpSession : IPooledSession
     private ProcessResult Execute(ReadOnlySpan<byte> line)
     {
         var verb = SmtpCommandParser.ParseVerb(line, out var arguments);
-        switch (SmtpStateTable.Check(verb, _transaction))
+        if (verb == SmtpVerb.Bdat)
         {
-            case SequenceError.NeedMail:
-                return Error(SmtpReplies.NeedMail);
-            case SequenceError.NeedRcpt:
-                return Error(SmtpReplies.NeedRcpt);
-            case SequenceError.NestedMail:
-                return Error(SmtpReplies.NestedMail);
-            case SequenceError.InTransaction:
-                return Error(SmtpReplies.InTransaction);
+            // RFC 3030 2: even a refused BDAT is followed by its chunk, so it checks the table itself once the size is known.
+            return Bdat(arguments);
+        }
+
+        var sequence = SmtpStateTable.Check(verb, _transaction);
+        if (sequence != SequenceError.None)
+        {
+            return Error(SequenceReply(sequence));
         }
 
         return verb switch
@@ -239,6 +257,16 @@ internal sealed partial class SmtpSession : IPooledSession
             _ => Error(SmtpReplies.UnknownCommand),
         };
     }
+
+    private static ReadOnlySpan<byte> SequenceReply(SequenceError error) => error switch
+    {
+        SequenceError.NeedMail => SmtpReplies.NeedMail,
+        SequenceError.NeedRcpt => SmtpReplies.NeedRcpt,
+        SequenceError.NestedMail => SmtpReplies.NestedMail,
+        SequenceError.InTransaction => SmtpReplies.InTransaction,
+        SequenceError.DataAfterBdat => SmtpReplies.DataAfterBdat,
+        _ => SmtpReplies.RcptAfterBdat,
+    };
 
     private ProcessResult Reply(ReadOnlySpan<byte> reply)
     {
@@ -268,6 +296,8 @@ internal sealed partial class SmtpSession : IPooledSession
 
     private void ResetTransaction()
     {
+        // A BDAT transaction holds its message open between commands: RSET, EHLO and a failed chunk discard it.
+        AbortMessage();
         _transaction = TransactionState.Idle;
         _markUnauthenticated = false;
         _envelope.Clear();

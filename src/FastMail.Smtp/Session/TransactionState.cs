@@ -11,4 +11,7 @@ internal enum TransactionState : byte
 
     /// <summary>At least one RCPT accepted: DATA may start.</summary>
     HaveRecipients,
+
+    /// <summary>BDAT chunks of the message are arriving (RFC 3030 2): more BDAT, until LAST; DATA and RCPT get 503.</summary>
+    Chunking,
 }

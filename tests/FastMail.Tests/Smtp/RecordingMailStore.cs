@@ -22,6 +22,12 @@ internal sealed class RecordingMailStore(IMailStore inner) : IMailStore
     /// <summary>When set, BeginMessage throws this (the store refuses a new message, e.g. the disk is full).</summary>
     public Exception? BeginFailure { get; set; }
 
+    /// <summary>Per committed message, every recipient as "address parameters" (the RCPT parameters as stored, RFC 3461).</summary>
+    public List<string[]> CommittedRecipients { get; } = [];
+
+    /// <summary>Per committed message, the MAIL FROM parameters as stored.</summary>
+    public List<string> CommittedSenderParameters { get; } = [];
+
     public IMessageWriter BeginMessage()
     {
         if (BeginFailure is { } failure)
@@ -52,8 +58,28 @@ internal sealed class RecordingMailStore(IMailStore inner) : IMailStore
             inner.Write(data);
         }
 
-        public ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken) =>
-            owner.CommitFailure is { } failure ? ValueTask.FromException<long>(failure) : inner.CommitAsync(envelope, mailboxes, cancellationToken);
+        public ValueTask<long> CommitAsync(Envelope envelope, IReadOnlyList<string> mailboxes, CancellationToken cancellationToken)
+        {
+            if (owner.CommitFailure is { } failure)
+            {
+                return ValueTask.FromException<long>(failure);
+            }
+
+            var recipients = new string[envelope.RecipientCount];
+            for (var i = 0; i < recipients.Length; i++)
+            {
+                var recipient = envelope[i];
+                recipients[i] = System.Text.Encoding.ASCII.GetString(recipient.Address) + " " + System.Text.Encoding.ASCII.GetString(recipient.Parameters);
+            }
+
+            lock (owner.CommittedRecipients)
+            {
+                owner.CommittedRecipients.Add(recipients);
+                owner.CommittedSenderParameters.Add(System.Text.Encoding.ASCII.GetString(envelope.SenderParameters));
+            }
+
+            return inner.CommitAsync(envelope, mailboxes, cancellationToken);
+        }
 
         public void Dispose()
         {

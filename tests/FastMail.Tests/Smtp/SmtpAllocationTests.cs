@@ -19,6 +19,8 @@ public sealed class SmtpAllocationTests
     [Theory]
     [InlineData("EHLO client.example.net\r\nMAIL FROM:<a@example.net> SIZE=1000 BODY=8BITMIME\r\nRCPT TO:<bob@example.com>\r\nRCPT TO: bob\r\nRCPT TO:<x@elsewhere.net>\r\nVRFY bob\r\nBOGUS\r\nHELP\r\nRSET\r\nNOOP\r\n", "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n554 5.7.1 <x@elsewhere.net>: Relay access denied\r\n252 2.5.2 ")]
     [InlineData("MAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nSubject: hi\r\n\r\nhello\r\n..dot\r\n.\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as ")]
+    [InlineData("MAIL FROM:<a@example.net> RET=HDRS ENVID=QQ+2B1\r\nRCPT TO:<bob@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example.com\r\nBDAT 13\r\nSubject: hi\r\nBDAT 7 LAST\r\n\r\nhello", "250 2.1.5 Ok\r\n250 2.0.0 13 octets received\r\n250 2.0.0 Ok: queued as ")]
+    [InlineData("MAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nBDAT 3\r\nabcDATA\r\nRSET\r\nBDAT 4 LAST\r\nwxyz", "250 2.0.0 3 octets received\r\n503 5.5.1 Error: DATA not allowed after BDAT\r\n250 2.0.0 Ok\r\n503 5.5.1 Error: need MAIL command\r\n")]
     [InlineData("NOOP\r\n", "250 2.0.0 Ok\r\n")]
     [InlineData("BOGUS\r\n", "500 5.5.1 Error: command not recognized\r\n")]
     [InlineData("EHLO x\r\n", "250 HELP\r\n")]

@@ -118,4 +118,36 @@ public sealed class SmtpCommandParserTests
     {
         Assert.Equal(SmtpVerb.Unknown, SmtpCommandParser.ParseVerb(Segments.Latin1(line), out _));
     }
+
+    [Theory]
+    [InlineData("BDAT 100", "100")]
+    [InlineData("bdat 0 LAST", "0 LAST")]
+    [InlineData("BDAT", "")]
+    public void BdatIsAVerb(string line, string arguments)
+    {
+        Assert.Equal(SmtpVerb.Bdat, SmtpCommandParser.ParseVerb(Encoding.ASCII.GetBytes(line), out var actual));
+        Assert.Equal(arguments, Encoding.ASCII.GetString(actual));
+    }
+
+    [Theory]
+    [InlineData("0", "Ok", 0L, false)]
+    [InlineData("0 LAST", "Ok", 0L, true)]
+    [InlineData("1000 last", "Ok", 1000L, true)]
+    [InlineData("007\tLast", "Ok", 7L, true)]
+    [InlineData("123456789012345678", "Ok", 123456789012345678L, false)]
+    [InlineData("10 LASTX", "Syntax", 10L, false)]
+    [InlineData("10 FINAL", "Syntax", 10L, false)]
+    [InlineData("10 LAST more", "Syntax", 10L, false)]
+    [InlineData("", "SizeUnreadable", 0L, false)]
+    [InlineData("LAST", "SizeUnreadable", 0L, false)]
+    [InlineData("-1", "SizeUnreadable", 0L, false)]
+    [InlineData("+1", "SizeUnreadable", 0L, false)]
+    [InlineData("1e3", "SizeUnreadable", 0L, false)]
+    [InlineData("1234567890123456789", "SizeUnreadable", 0L, false)]
+    public void BdatArgumentsGiveTheSizeAndTheEndMarker(string arguments, string status, long size, bool last)
+    {
+        Assert.Equal(Enum.Parse<BdatStatus>(status), BdatArguments.Parse(Encoding.ASCII.GetBytes(arguments), out var actualSize, out var actualLast));
+        Assert.Equal(size, actualSize);
+        Assert.Equal(last, actualLast);
+    }
 }

@@ -13,7 +13,7 @@ public sealed class SmtpDialogueTests
 
         await script.Send("ehlo");
         Assert.Equal(
-            ["250-mx.example.com", "250-SIZE 26214400", "250-8BITMIME", "250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-SMTPUTF8", "250 HELP"],
+            ["250-mx.example.com", "250-SIZE 26214400", "250-8BITMIME", "250-PIPELINING", "250-CHUNKING", "250-ENHANCEDSTATUSCODES", "250-DSN", "250-SMTPUTF8", "250 HELP"],
             await script.ExpectSmtpMultiline("250"));
         await script.Send("mail from: motriles");
         Assert.Equal("250 2.1.0 Ok", await script.ReadLine());

@@ -33,7 +33,7 @@ public sealed class SmtpErrorTests
     [InlineData("RCPT TO:<a b@example.com>", "501 5.1.7 Bad recipient address syntax")]
     [InlineData("RCPT TO:<>", "501 5.1.7 Bad recipient address syntax")]
     [InlineData("RCPT", "501 5.5.4 Syntax: RCPT TO:<address>")]
-    [InlineData("RCPT TO:<bob@example.com> NOTIFY=NEVER", "555 5.5.4 Unsupported option")]
+    [InlineData("RCPT TO:<bob@example.com> XFOO=1", "555 5.5.4 Unsupported option")]
     [InlineData("RCPT TO:<nobody@example.com>", "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown")]
     [InlineData("RCPT TO: nobody", "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown")]
     [InlineData("RCPT TO:<someone@elsewhere.net>", "554 5.7.1 <someone@elsewhere.net>: Relay access denied")]

@@ -59,13 +59,13 @@ public sealed class SmtpStartTlsTests
         await using (var client = await StreamSmtpClient.ConnectAsync(secured.Handler, Internet))
         {
             await client.SendAsync("HELP");
-            Assert.Equal("214 2.0.0 Commands: HELO EHLO STARTTLS AUTH MAIL RCPT DATA RSET NOOP VRFY HELP QUIT", await client.ReadLineAsync());
+            Assert.Equal("214 2.0.0 Commands: HELO EHLO STARTTLS AUTH MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT", await client.ReadLineAsync());
         }
 
         var plain = new SmtpHost();
         await using var script = await plain.Connect();
         await script.Send("HELP");
-        Assert.Equal("214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT", await script.ReadLine());
+        Assert.Equal("214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT", await script.ReadLine());
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class SmtpStartTlsTests
         Assert.Equal("220 2.0.0 Ready to start TLS", await client.ReadLineAsync());
         await client.UpgradeAsync();
         await client.SendAsync("HELP");
-        Assert.Equal("214 2.0.0 Commands: HELO EHLO AUTH MAIL RCPT DATA RSET NOOP VRFY HELP QUIT", await client.ReadLineAsync());
+        Assert.Equal("214 2.0.0 Commands: HELO EHLO AUTH MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT", await client.ReadLineAsync());
         await client.SendAsync("QUIT");
         Assert.Equal("221 2.0.0 Bye", await client.ReadLineAsync());
         Assert.Equal(1, client.Connection.Handshakes);
