@@ -119,7 +119,7 @@ internal static class SmtpReplies
 
     public static ReadOnlySpan<byte> RelayUnavailablePrefix => "553 5.7.1 <"u8;
 
-    public static ReadOnlySpan<byte> RelayUnavailableSuffix => ">: relaying to other domains is not available yet (outbound relay comes in a later release)\r\n"u8;
+    public static ReadOnlySpan<byte> RelayUnavailableSuffix => ">: relaying to other domains is not available on this server (no outbound queue)\r\n"u8;
 
     public static ReadOnlySpan<byte> InTransaction => "503 5.5.1 Error: MAIL transaction in progress\r\n"u8;
 

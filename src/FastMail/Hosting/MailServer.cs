@@ -5,6 +5,7 @@ using FastMail.Configuration;
 using FastMail.Core.Sasl;
 using FastMail.Core.Tls;
 using FastMail.Delivery;
+using FastMail.Hosting.Admin;
 using FastMail.Hosting.Tls;
 using FastMail.Pop3;
 using FastMail.Relay.Queue;
@@ -29,6 +30,7 @@ internal sealed class MailServer : IAsyncDisposable
     private readonly FastMailSettings _settings;
     private readonly ILogger _logger;
     private OutboundQueue? _queue;
+    private AdminSocketServer? _admin;
     private Task? _stopping;
 
     private MailServer(FastMailSettings settings, DataDirectoryLock dataLock, FasterMailStore store, ILogger logger)
@@ -119,6 +121,24 @@ internal sealed class MailServer : IAsyncDisposable
         Listen("SMTPS", _settings.Smtp.SmtpsListen, SmtpSessionHandler.BusyReply, implicitTls: true, submission.RunAsync);
         Listen("POP3", _settings.Pop3.Listen, Pop3SessionHandler.BusyReply, implicitTls: false, pop3.RunAsync);
         Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
+        StartAdminSocket(loggerFactory);
+    }
+
+    /// <summary>The local channel of `fastmail queue ...`; a server that cannot open it still serves mail (logged).</summary>
+    private void StartAdminSocket(ILoggerFactory loggerFactory)
+    {
+        var logger = loggerFactory.CreateLogger("FastMail.Admin");
+        var admin = new AdminSocketServer(_settings.DataDirectory, logger);
+        QueueAdminHandler.Register(admin, Queue);
+        try
+        {
+            admin.Start();
+            _admin = admin;
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "The admin socket in {DataDirectory} could not be opened; `fastmail queue` will not reach this server", _settings.DataDirectory);
+        }
     }
 
     /// <summary>Loads the queued mail and starts delivering it before any listener accepts new mail.</summary>
@@ -154,6 +174,11 @@ internal sealed class MailServer : IAsyncDisposable
 
     private async Task StopCoreAsync()
     {
+        if (_admin is not null)
+        {
+            await _admin.StopAsync();
+        }
+
         await Task.WhenAll(_listeners.Select(l => l.Listener.StopAsync(_settings.Limits.ShutdownGracePeriod)));
         foreach (var (_, listener) in _listeners)
         {

@@ -13,4 +13,11 @@ internal static class Accounts
         var result = new AccountAdmin(settings.Accounts.Options).AddUser(name, password);
         Assert.True(result.Succeeded, result.Message);
     }
+
+    public static void AddAlias(string dataDirectory, string address, params string[] targets)
+    {
+        var settings = FastMailSettings.From(ConfigLoader.Load(null, TestServer.Overrides(dataDirectory), _ => null));
+        var result = new AccountAdmin(settings.Accounts.Options).AddAlias(address, targets);
+        Assert.True(result.Succeeded, result.Message);
+    }
 }

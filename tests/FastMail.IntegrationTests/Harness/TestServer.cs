@@ -27,6 +27,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public int SmtpPort => _server.SmtpEndPoints[0].Port;
 
+    /// <summary>The server's outbound queue, to watch mail leave.</summary>
+    public FastMail.Relay.Queue.OutboundQueue Queue => _server.Queue;
+
     public int Pop3Port => _server.Pop3EndPoints[0].Port;
 
     public int SubmissionPort => _server.EndPoints("SMTP submission")[0].Port;
@@ -71,6 +74,8 @@ internal sealed class TestServer : IAsyncDisposable
             new("limits.maxConnectionsPerIp", "1000"),
             new("limits.maxConnectionRatePerIp", "0"),
             new("limits.shutdownGracePeriod", "2s"),
+            // No DNS leaves the machine: MX lookups go to a port where nothing answers (a test with MX runs its own server).
+            new("relay.dnsServer", "127.0.0.1:9"),
         };
         all.AddRange(overrides.Select(o => new KeyValuePair<string, string>(o.Key, o.Value)));
         return all;

@@ -247,7 +247,7 @@ public sealed class SmtpAuthTests
         await script.Send("MAIL FROM:<bob@example.com>");
         await script.Expect("250 2.1.0");
         await script.Send("RCPT TO:<x@elsewhere.net>");
-        Assert.Equal("553 5.7.1 <x@elsewhere.net>: relaying to other domains is not available yet (outbound relay comes in a later release)", await script.ReadLine());
+        Assert.Equal("553 5.7.1 <x@elsewhere.net>: relaying to other domains is not available on this server (no outbound queue)", await script.ReadLine());
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class SmtpErrorTests
         await using var script = await host.ConnectWithSender();
         await script.Send("RCPT TO:<someone@elsewhere.net>");
         Assert.Equal(
-            "553 5.7.1 <someone@elsewhere.net>: relaying to other domains is not available yet (outbound relay comes in a later release)",
+            "553 5.7.1 <someone@elsewhere.net>: relaying to other domains is not available on this server (no outbound queue)",
             await script.ReadLine());
     }
 
