@@ -151,6 +151,78 @@ public sealed class OutboundRelayTests
         Assert.Contains(dns.Queries, q => q.Contains("mx.test", StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task PostfixAsTheNextHopReceivesTheMessageByteForByteInItsMaildir()
+    {
+        await using var postfix = await PostfixPeer.StartAsync("pf.test", "erin");
+        await using var a = TestServer.Start(TestServer.Motriles, ("relay.routes", $"pf.test=127.0.0.1:{postfix.Port}"));
+        var body = "Line one\r\n.a line that starts with a dot\r\n" + new string('x', 5000) + "\r\n";
+
+        await SendAuthenticatedAsync(a.SmtpPort, "motriles@fastmail.test", "erin@pf.test", "To a real MTA", body);
+
+        await WaitUntilAsync(() => postfix.Messages("erin").Count == 1, "Postfix to deliver into erin's Maildir");
+        var stored = MimeMessage.Load(new MemoryStream(postfix.Messages("erin")[0]));
+        Assert.Equal("To a real MTA", stored.Subject);
+        Assert.Equal(body.Replace("\r\n", "\n", StringComparison.Ordinal), stored.TextBody?.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Contains(stored.Headers, h => h.Field == "Received" && h.Value.Contains("mail.fastmail.test", StringComparison.Ordinal));
+        await WaitUntilAsync(() => a.Queue.Count == 0, "A's queue to empty");
+    }
+
+    [Fact]
+    public async Task ANextHopThatKeepsDeferringGetsADelayWarningThenABounceWhenTheLifetimeEnds()
+    {
+        await using var peer = new ScriptedSmtpPeer();
+        peer.RcptReplies["someone@busy.test"] = "451 4.7.1 come back later";
+        await using var a = TestServer.Start(
+            TestServer.Motriles,
+            ("relay.routes", $"busy.test=127.0.0.1:{peer.Port}"),
+            ("queue.firstRetry", "300ms"),
+            ("queue.maxRetry", "300ms"),
+            ("queue.delayWarning", "1s"),
+            ("queue.lifetime", "3s"));
+
+        await QueueOneAsync(a, "someone@busy.test");
+
+        await WaitUntilAsync(() => a.Queue.Count == 0, "the message to be given up");
+        using var pop = new Pop3Client();
+        await pop.ConnectAsync("127.0.0.1", a.Pop3Port, SecureSocketOptions.None);
+        await pop.AuthenticateAsync("motriles", "jose");
+        var actions = new List<string>();
+        for (var i = 0; i < await pop.GetMessageCountAsync(); i++)
+        {
+            var report = Assert.IsType<MultipartReport>((await pop.GetMessageAsync(i)).Body);
+            actions.Add(report.OfType<MessageDeliveryStatus>().Single().StatusGroups[1]["Action"] ?? "");
+        }
+
+        Assert.Equal(["delayed", "failed"], actions);
+    }
+
+    [Fact]
+    public async Task TheQueueCommandOfTheRunningServerListsRetriesAndDeletes()
+    {
+        await using var peer = new ScriptedSmtpPeer();
+        peer.RcptReplies["someone@held.test"] = "451 4.3.0 not now";
+        await using var a = TestServer.Start(TestServer.Motriles, ("relay.routes", $"held.test=127.0.0.1:{peer.Port}"));
+        var id = await QueueOneAsync(a, "someone@held.test");
+        await WaitUntilAsync(() => a.Queue.Find(id)?.Recipients[0].Attempts >= 1, "a first attempt");
+
+        var list = await FastMail.Hosting.Admin.AdminClient.SendAsync(a.DataDirectory, ["queue", "list"]);
+        Assert.True(list.Succeeded, list.Error);
+        var text = string.Join("\n", list.Lines);
+        Assert.Contains(id.ToString(System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        Assert.Contains("someone@held.test", text, StringComparison.Ordinal);
+        Assert.Contains("451 4.3.0 not now", text, StringComparison.Ordinal);
+
+        var retried = await FastMail.Hosting.Admin.AdminClient.SendAsync(a.DataDirectory, ["queue", "retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(retried.Succeeded, retried.Error);
+        await WaitUntilAsync(() => a.Queue.Find(id)?.Recipients[0].Attempts >= 2, "the retry asked for");
+
+        var deleted = await FastMail.Hosting.Admin.AdminClient.SendAsync(a.DataDirectory, ["queue", "delete", id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(deleted.Succeeded, deleted.Error);
+        Assert.Equal(0, a.Queue.Count);
+        Assert.Empty(peer.Data);
+    }
+
     /// <summary>Queues one message from a trusted client with relaying on; returns its queue id.</summary>
     private static async Task<long> QueueOneAsync(TestServer server, string recipient)
     {
