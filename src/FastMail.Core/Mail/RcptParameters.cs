@@ -41,16 +41,8 @@ public static class RcptParameters
     {
         error = ParameterError.None;
         var seen = Seen.None;
-        while (!parameters.IsEmpty)
+        while (EsmtpParameterReader.TryNext(ref parameters, out var key, out var value, out var hasValue))
         {
-            var blank = parameters.IndexOfAny(" \t"u8);
-            var token = blank < 0 ? parameters : parameters[..blank];
-            parameters = blank < 0 ? default : parameters[blank..].TrimStart(" \t"u8);
-
-            var equals = token.IndexOf((byte)'=');
-            var key = equals < 0 ? token : token[..equals];
-            var hasValue = equals >= 0;
-            var value = hasValue ? token[(equals + 1)..] : default;
 
             Seen which;
             ParameterError valueError;

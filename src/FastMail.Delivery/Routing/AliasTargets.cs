@@ -65,7 +65,7 @@ internal static class AliasTargets
                 parameters = Encoding.UTF8.GetString(recipient.Parameters);
                 if (!parameters.Contains("ORCPT=", StringComparison.OrdinalIgnoreCase))
                 {
-                    parameters = (parameters + " ORCPT=rfc822;" + Xtext(Encoding.UTF8.GetString(recipient.Address))).Trim();
+                    parameters = (parameters + " ORCPT=rfc822;" + Xtext.Encode(Encoding.UTF8.GetString(recipient.Address))).Trim();
                 }
 
                 break;
@@ -76,24 +76,5 @@ internal static class AliasTargets
         {
             envelope.AddRecipient(Encoding.UTF8.GetBytes(remote), default, Encoding.UTF8.GetBytes(parameters), QueueMailbox.Name);
         }
-    }
-
-    /// <summary>RFC 3461 4: "+", "=" and characters outside "!".."~" as "+XX".</summary>
-    private static string Xtext(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            if (b is < 33 or > 126 or (byte)'+' or (byte)'=')
-            {
-                builder.Append('+').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append((char)b);
-            }
-        }
-
-        return builder.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using FastMail.Core.Mail;
 using System.Buffers;
 using System.Globalization;
 using System.Net;
@@ -543,7 +544,7 @@ public sealed class SmtpRelayClient : IAsyncDisposable
 
             if (!string.IsNullOrEmpty(message.EnvelopeId))
             {
-                command.Append(" ENVID=").Append(XText(message.EnvelopeId));
+                command.Append(" ENVID=").Append(Xtext.Encode(message.EnvelopeId));
             }
         }
 
@@ -575,31 +576,12 @@ public sealed class SmtpRelayClient : IAsyncDisposable
                     command.Append(" ORCPT=").Append(type).Append(';')
                         .Append(type.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && address.AsSpan().IndexOfAny(BadValueChars) < 0
                             ? address
-                            : XText(address));
+                            : Xtext.Encode(address));
                 }
             }
         }
 
         return command.ToString();
-    }
-
-    /// <summary>RFC 3461 4: printable ASCII except '+' and '=' as is, everything else as "+XX" per UTF-8 octet.</summary>
-    internal static string XText(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            if (b is >= 0x21 and <= 0x7e and not (byte)'+' and not (byte)'=')
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append('+').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return builder.ToString();
     }
 
     // RFC 5321 4.5.2: a line that starts with '.' gets another; the body is made to end with CRLF, then ".\r\n".

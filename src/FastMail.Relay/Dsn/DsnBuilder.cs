@@ -86,40 +86,6 @@ public sealed class DsnBuilder
     public static bool ShouldNotify(string envelopeSender, string? notifyParameter, DsnAction action) =>
         !IsNullSender(envelopeSender) && ShouldNotify(notifyParameter, action);
 
-    /// <summary>Decodes RFC 3461 4 xtext ("+" and two upper-case hex digits per octet), as ENVID and ORCPT arrive on the wire; other text is unchanged.</summary>
-    public static string DecodeXtext(string xtext)
-    {
-        ArgumentNullException.ThrowIfNull(xtext);
-        if (!xtext.Contains('+', StringComparison.Ordinal))
-        {
-            return xtext;
-        }
-
-        var bytes = new List<byte>(xtext.Length);
-        Span<byte> utf8 = stackalloc byte[4];
-        for (var i = 0; i < xtext.Length; i++)
-        {
-            if (xtext[i] == '+' && i + 2 < xtext.Length && IsUpperHex(xtext[i + 1]) && IsUpperHex(xtext[i + 2]))
-            {
-                bytes.Add(byte.Parse(xtext.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
-                i += 2;
-            }
-            else
-            {
-                var rune = Rune.GetRuneAt(xtext, i);
-                var length = rune.EncodeToUtf8(utf8);
-                for (var b = 0; b < length; b++)
-                {
-                    bytes.Add(utf8[b]);
-                }
-
-                i += rune.Utf16SequenceLength - 1;
-            }
-        }
-
-        return Encoding.UTF8.GetString(bytes.ToArray());
-    }
-
     /// <summary>Builds the DSN for a message whose octets are <paramref name="message"/> (CRLF line ends, as stored).</summary>
     public DsnMessage Build(DsnOriginal original, ReadOnlyMemory<byte> message, IReadOnlyList<DsnRecipientReport> recipients, DateTimeOffset now)
     {

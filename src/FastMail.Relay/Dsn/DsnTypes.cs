@@ -31,7 +31,7 @@ public enum DsnReturn : byte
 
 /// <summary>The envelope of the message a DSN reports on.</summary>
 /// <param name="EnvelopeSender">MAIL FROM, the DSN's recipient. Never the null reverse-path: no DSN is sent to it.</param>
-/// <param name="EnvelopeId">The ENVID parameter, xtext-decoded (<see cref="DsnBuilder.DecodeXtext"/>); null when absent.</param>
+/// <param name="EnvelopeId">The ENVID parameter, xtext-decoded (<see cref="Core.Mail.Xtext.Decode"/>); null when absent.</param>
 /// <param name="Return">The RET parameter; null when absent (a failure DSN then returns the full message, within the size cap).</param>
 /// <param name="Arrived">When the message was accepted (Arrival-Date).</param>
 public sealed record DsnOriginal(string EnvelopeSender, string? EnvelopeId, DsnReturn? Return, DateTimeOffset Arrived);

@@ -26,7 +26,7 @@ internal sealed record EnvelopeOptions(bool EightBitMime, bool SmtpUtf8, string?
                     ret = value?.ToUpperInvariant();
                     break;
                 case "ENVID":
-                    envelopeId = value is null ? null : Dsn.DsnBuilder.DecodeXtext(value);
+                    envelopeId = value is null ? null : Core.Mail.Xtext.Decode(value);
                     break;
             }
         }
@@ -47,7 +47,7 @@ internal sealed record EnvelopeOptions(bool EightBitMime, bool SmtpUtf8, string?
             }
             else if (string.Equals(key, "ORCPT", StringComparison.OrdinalIgnoreCase) && value is not null)
             {
-                originalRecipient = Dsn.DsnBuilder.DecodeXtext(value);
+                originalRecipient = Core.Mail.Xtext.Decode(value);
             }
         }
     }

@@ -32,6 +32,6 @@ public sealed class DotStuffingTests
     [InlineData("\u00e9", "+C3+A9")]
     public void XTextEncodesPlusEqualsAndNonPrintables(string value, string expected)
     {
-        Assert.Equal(expected, SmtpRelayClient.XText(value));
+        Assert.Equal(expected, FastMail.Core.Mail.Xtext.Encode(value));
     }
 }

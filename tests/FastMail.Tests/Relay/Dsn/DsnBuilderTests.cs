@@ -303,7 +303,7 @@ public sealed class DsnBuilderTests
     [InlineData("a+2b@x", "a+2b@x")]
     public void DecodeXtextDecodesPlusHexOctets(string xtext, string decoded)
     {
-        Assert.Equal(decoded, DsnBuilder.DecodeXtext(xtext));
+        Assert.Equal(decoded, FastMail.Core.Mail.Xtext.Decode(xtext));
     }
 
     private sealed class CountingStream(Stream inner) : Stream
