@@ -347,6 +347,15 @@ internal sealed class MailIndex : IDisposable
         }
     }
 
+    /// <summary>True while a mailbox session holds the lock of <paramref name="mailbox"/>.</summary>
+    public bool IsLocked(string mailbox)
+    {
+        lock (_gate)
+        {
+            return _locked.Contains(mailbox);
+        }
+    }
+
     public void Unlock(string mailbox)
     {
         lock (_gate)
