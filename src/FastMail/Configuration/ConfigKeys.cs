@@ -71,6 +71,10 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey StorageCheckpointEvery = new("storage.checkpointEvery", "64m", "Checkpoint the mail index after this much new mail log (and at least every 5 minutes while mail changes); a restart after a crash re-reads at most about this much log.");
 
+    public static readonly ConfigKey WebListen = new("web.listen", "0.0.0.0:8080", "Webmail and admin pages (HTTP) listen addresses, comma-separated host:port; empty = off. Put it behind TLS (web.httpsListen or a proxy) beyond a trusted network.");
+    public static readonly ConfigKey WebHttpsListen = new("web.httpsListen", "", "Webmail over HTTPS with the tls.certificate of SMTP/POP3 (or the self-signed one), comma-separated host:port; empty = off.");
+    public static readonly ConfigKey WebSessionIdle = new("web.sessionIdle", "30m", "A web session unused this long ends (log in again); sessions also end when the server restarts.");
+
     public static readonly IReadOnlyList<ConfigKey> All =
     [
         HostName, PrimaryDomain, DataDirectory, LogLevel,
@@ -85,6 +89,7 @@ internal static class ConfigKeys
         QueueFirstRetry, QueueMaxRetry, QueueLifetime, QueueDelayWarning,
         Pbkdf2Iterations, LoginPenalty, DefaultQuota,
         StorageMinFreeSpace, StorageIndexMemory, StorageCheckpointEvery, Postmaster,
+        WebListen, WebHttpsListen, WebSessionIdle,
     ];
 
     public static ConfigKey? Find(string name)

@@ -32,6 +32,8 @@ internal sealed class FastMailSettings
 
     public required RelaySection Relay { get; init; }
 
+    public required WebSection Web { get; init; }
+
     public static FastMailSettings From(ConfigValues values)
     {
         var hostName = values.Get(ConfigKeys.HostName).Trim().Length > 0 ? ValueParsers.DomainName(values, ConfigKeys.HostName) : SystemHostName();
@@ -48,6 +50,7 @@ internal sealed class FastMailSettings
             Storage = StorageSection.Bind(values, dataDirectory),
             Tls = TlsSection.Bind(values),
             Relay = RelaySection.Bind(values, hostName),
+            Web = WebSection.Bind(values),
         };
     }
 

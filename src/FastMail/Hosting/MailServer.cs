@@ -13,6 +13,7 @@ using FastMail.Relay.Routing;
 using FastMail.Smtp;
 using FastMail.Storage;
 using FastMail.Transport;
+using FastMail.Web;
 using Microsoft.Extensions.Logging;
 
 namespace FastMail.Hosting;
@@ -31,6 +32,7 @@ internal sealed class MailServer : IAsyncDisposable
     private readonly ILogger _logger;
     private OutboundQueue? _queue;
     private AdminSocketServer? _admin;
+    private WebServer? _web;
     private Task? _stopping;
 
     private MailServer(FastMailSettings settings, DataDirectoryLock dataLock, FasterMailStore store, ILogger logger)
@@ -41,8 +43,13 @@ internal sealed class MailServer : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Bound endpoints by listener kind: "SMTP", "SMTP submission", "SMTPS", "POP3", "POP3S".</summary>
-    public IReadOnlyList<IPEndPoint> EndPoints(string kind) => _listeners.Where(l => l.Kind == kind).Select(l => l.Listener.LocalEndPoint).ToList();
+    /// <summary>Bound endpoints by listener kind: "SMTP", "SMTP submission", "SMTPS", "POP3", "POP3S", "HTTP", "HTTPS".</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints(string kind) => kind switch
+    {
+        "HTTP" => _web?.EndPoints ?? [],
+        "HTTPS" => _web?.HttpsEndPoints ?? [],
+        _ => _listeners.Where(l => l.Kind == kind).Select(l => l.Listener.LocalEndPoint).ToList(),
+    };
 
     public IReadOnlyList<IPEndPoint> SmtpEndPoints => EndPoints("SMTP");
 
@@ -122,6 +129,32 @@ internal sealed class MailServer : IAsyncDisposable
         Listen("POP3", _settings.Pop3.Listen, Pop3SessionHandler.BusyReply, implicitTls: false, pop3.RunAsync);
         Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
         StartAdminSocket(loggerFactory);
+        StartWeb(tls, directory, delivery, throttle, loggerFactory);
+    }
+
+    /// <summary>The webmail (and admin pages) on Kestrel, with the same accounts, login throttle, store and delivery as the mail listeners.</summary>
+    private void StartWeb(TlsServerOptions tls, AccountDirectory directory, MailDelivery delivery, AuthThrottle? throttle, ILoggerFactory loggerFactory)
+    {
+        if (!_settings.Web.Enabled)
+        {
+            return;
+        }
+
+        var options = new WebOptions
+        {
+            Listen = _settings.Web.Listen,
+            HttpsListen = _settings.Web.HttpsListen,
+            Certificate = tls.Certificate,
+            SessionIdle = _settings.Web.SessionIdle,
+        };
+        var services = new WebServices(
+            new WebAccounts(directory, new AccountAdmin(_settings.Accounts.Options)),
+            directory,
+            _store,
+            new FastMail.Storage.Mailboxes.MailboxBrowser(_store),
+            delivery,
+            throttle);
+        _web = WebServer.StartAsync(options, services, loggerFactory).GetAwaiter().GetResult();
     }
 
     /// <summary>The local channel of `fastmail queue ...`; a server that cannot open it still serves mail (logged).</summary>
@@ -177,6 +210,11 @@ internal sealed class MailServer : IAsyncDisposable
         if (_admin is not null)
         {
             await _admin.StopAsync();
+        }
+
+        if (_web is not null)
+        {
+            await _web.StopAsync();
         }
 
         await Task.WhenAll(_listeners.Select(l => l.Listener.StopAsync(_settings.Limits.ShutdownGracePeriod)));

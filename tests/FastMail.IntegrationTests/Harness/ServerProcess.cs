@@ -23,6 +23,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public int Pop3sPort { get; private set; }
 
+    /// <summary>The webmail port, once the server logged "HTTP listening on" (after the mail listeners: wait for that line before using it).</summary>
+    public int WebPort { get; private set; }
+
     public int ProcessId => _process.Id;
 
     public string Log
@@ -42,6 +45,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         "--set", "hostName=mail." + TestServer.Domain, "--set", "primaryDomain=" + TestServer.Domain,
         "--set", "smtp.listen=127.0.0.1:0", "--set", "pop3.listen=127.0.0.1:0",
         "--set", "smtp.submissionListen=127.0.0.1:0", "--set", "smtp.smtpsListen=127.0.0.1:0", "--set", "pop3.pop3sListen=127.0.0.1:0",
+        "--set", "web.listen=127.0.0.1:0",
         "--set", "limits.shutdownGracePeriod=3s", "--set", "limits.maxConnectionRatePerIp=0", "--set", "limits.maxConnectionsPerIp=1000",
     ];
 
@@ -101,6 +105,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
                 case "SMTPS": SmtpsPort = port; break;
                 case "POP3": Pop3Port = port; break;
                 case "POP3S": Pop3sPort = port; break;
+                case "HTTP": WebPort = port; break;
             }
 
             if (SmtpPort != 0 && Pop3Port != 0 && SubmissionPort != 0 && SmtpsPort != 0 && Pop3sPort != 0)
@@ -152,7 +157,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"\b(SMTP|SMTP submission|SMTPS|POP3|POP3S) listening on [^:]+:(\d+)")]
+    [GeneratedRegex(@"\b(SMTP|SMTP submission|SMTPS|POP3|POP3S|HTTP) listening on [^:]+:(\d+)")]
     private static partial Regex ListeningPattern();
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

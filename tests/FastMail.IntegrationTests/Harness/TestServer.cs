@@ -38,6 +38,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public int Pop3sPort => _server.EndPoints("POP3S")[0].Port;
 
+    /// <summary>The webmail's HTTP port.</summary>
+    public int WebPort => _server.EndPoints("HTTP")[0].Port;
+
     /// <summary>Starts a server whose accounts are <paramref name="users"/> (created before it starts, as `fastmail user add` would).</summary>
     public static TestServer Start((string Name, string Password)[] users, params (string Key, string Value)[] overrides) =>
         Start(dataDirectory: null, users, overrides);
@@ -70,6 +73,7 @@ internal sealed class TestServer : IAsyncDisposable
             new("smtp.submissionListen", "127.0.0.1:0"),
             new("smtp.smtpsListen", "127.0.0.1:0"),
             new("pop3.pop3sListen", "127.0.0.1:0"),
+            new("web.listen", "127.0.0.1:0"),
             new("accounts.pbkdf2Iterations", "4096"),
             new("limits.maxConnectionsPerIp", "1000"),
             new("limits.maxConnectionRatePerIp", "0"),
