@@ -310,7 +310,7 @@ public sealed class WebmailTests : IAsyncLifetime
         Assert.Equal("Grüße from the web", summary.GetProperty("subject").GetString());
         Assert.Equal("bob@" + TestServer.Domain, summary.GetProperty("from").GetString());
         using var view = await motriles.GetJsonAsync($"/api/messages/{summary.GetProperty("id").GetInt64()}");
-        Assert.Equal("Hello\r\nsecond line", view.RootElement.GetProperty("text").GetString()!.TrimEnd());
+        Assert.Equal("Hello\nsecond line", view.RootElement.GetProperty("text").GetString()!.ReplaceLineEndings("\n").TrimEnd());
         Assert.Equal("notes.txt", Assert.Single(view.RootElement.GetProperty("attachments").EnumerateArray()).GetProperty("name").GetString());
 
         // A reply carries In-Reply-To, from the original's Message-Id.
