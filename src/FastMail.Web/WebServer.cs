@@ -90,7 +90,17 @@ public sealed class WebServer : IAsyncDisposable
         ComposeEndpoints.Map(app, state);
         services.MapExtra?.Invoke(app);
 
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A listener that cannot bind (address in use) surfaces as an IOException naming the address; free what started.
+            await app.DisposeAsync();
+            throw;
+        }
+
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var http = new List<IPEndPoint>();
         var https = new List<IPEndPoint>();

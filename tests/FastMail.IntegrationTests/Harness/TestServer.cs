@@ -41,6 +41,9 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>The webmail's HTTP port.</summary>
     public int WebPort => _server.EndPoints("HTTP")[0].Port;
 
+    /// <summary>The webmail's HTTPS port (only with web.httpsListen set).</summary>
+    public int WebHttpsPort => _server.EndPoints("HTTPS")[0].Port;
+
     /// <summary>Starts a server whose accounts are <paramref name="users"/> (created before it starts, as `fastmail user add` would).</summary>
     public static TestServer Start((string Name, string Password)[] users, params (string Key, string Value)[] overrides) =>
         Start(dataDirectory: null, users, overrides);
