@@ -46,6 +46,15 @@ internal static class ComposeEndpoints
             return;
         }
 
+        // An unqualified name ("bob") is a user of the primary domain, in the headers as in the envelope.
+        foreach (var address in toList.Mailboxes.Concat(ccList.Mailboxes).Concat(bccList.Mailboxes))
+        {
+            if (!address.Address.Contains('@', StringComparison.Ordinal))
+            {
+                address.Address += "@" + state.Services.Directory.PrimaryDomain;
+            }
+        }
+
         var recipients = toList.Mailboxes.Concat(ccList.Mailboxes).Concat(bccList.Mailboxes)
             .Select(m => m.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (recipients.Count == 0 || recipients.Count > MaxRecipients || recipients.Any(r => r.AsSpan().ContainsAny('\r', '\n') || r.Length == 0))

@@ -16,12 +16,14 @@ public sealed class WebServerTests : IAsyncLifetime
     private readonly FakeMailStore _store = new();
     private readonly FakeAccounts _accounts = new();
     private readonly FakeThrottle _throttle = new();
+    private FakeSubmission _submission = null!;
     private WebServer _server = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        var services = new WebServices(_accounts, new FakeDirectory(), _store, _store, new FakeSubmission(_store), _throttle)
+        _submission = new FakeSubmission(_store);
+        var services = new WebServices(_accounts, new FakeDirectory(), _store, _store, _submission, _throttle)
         {
             MapExtra = app =>
             {
@@ -132,6 +134,27 @@ public sealed class WebServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/api/messages/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/api/messages/{id}/html")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/api/messages/{id}/parts/0")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnUnqualifiedRecipientIsAUserOfThePrimaryDomainAndTheSenderIsTheUsersAddress()
+    {
+        var csrf = await LoginAsync(_http, "motriles", "jose");
+        var send = new HttpRequestMessage(HttpMethod.Post, "/api/send")
+        {
+            Content = new FormUrlEncodedContent([new("to", "root"), new("cc", "Someone <someone@remote.example>"), new("subject", "hi"), new("body", "text")]),
+        };
+        send.Headers.Add("X-CSRF-Token", csrf);
+        var response = await _http.SendAsync(send);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["root@fastmail.test", "someone@remote.example"], _submission.Submitted.Select(s => s.Recipient));
+        Assert.All(_submission.Submitted, s => Assert.Equal("motriles@fastmail.test", s.Sender));
+        var message = _submission.Submitted[0].Message;
+        Assert.Contains("To: root@fastmail.test\r\n", message, StringComparison.Ordinal);
+        Assert.Contains("From: motriles@fastmail.test\r\n", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message.Replace("\r\n", "", StringComparison.Ordinal)); // CRLF line ends only
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["someone@remote.example"], json.RootElement.GetProperty("undeliverable").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
