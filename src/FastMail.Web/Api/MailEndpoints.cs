@@ -219,7 +219,7 @@ internal static class MailEndpoints
         }
 
         // Raster images may be shown inline (the cid: images of the HTML body); everything else, SVG included, is a download.
-        var inline = context.Request.Query["download"] != "1" && mimeType.ToLowerInvariant() is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
+        var inline = context.Request.Query["download"] != "1" && MessageRenderer.IsRasterImage(mimeType);
         var safeName = MessageRenderer.SafeFileName(fileName, n);
         context.Response.ContentType = inline ? mimeType.ToLowerInvariant() : "application/octet-stream";
         var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue(inline ? "inline" : "attachment");

@@ -43,7 +43,15 @@ internal static partial class MessageRenderer
     /// <summary>The text body to show: text/plain, else nothing (an HTML-only message is read in the sandboxed frame).</summary>
     public static string TextOf(MimeMessage message) => message.TextBody ?? "";
 
-    /// <summary>The HTML body with cid: references rewritten to this message's part URLs; null when there is none.</summary>
+    /// <summary>Largest inline image embedded into the HTML body as a data: URL.</summary>
+    public const int MaxInlineImageBytes = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// The HTML body with cid: references rewritten; null when there is none. A raster image part (PNG, JPEG, GIF, WebP)
+    /// up to <see cref="MaxInlineImageBytes"/> becomes a data: URL, since the frame's policy allows images from data:
+    /// only (and its opaque origin would not send the SameSite=Strict session cookie with a request anyway); other
+    /// referenced parts point at /api/messages/{id}/parts/{n} (a download); unknown ids at about:blank.
+    /// </summary>
     public static string? HtmlOf(MimeMessage message, long id)
     {
         var html = message.HtmlBody;
@@ -52,24 +60,52 @@ internal static partial class MessageRenderer
             return null;
         }
 
-        var byContentId = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var byContentId = new Dictionary<string, (int Index, MimeEntity Part)>(StringComparer.OrdinalIgnoreCase);
         var index = 0;
         foreach (var part in message.BodyParts)
         {
             if (!string.IsNullOrEmpty(part.ContentId))
             {
-                byContentId.TryAdd(part.ContentId, index);
+                byContentId.TryAdd(part.ContentId, (index, part));
             }
 
             index++;
         }
 
+        var inlined = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         return CidPattern().Replace(html, match =>
         {
             var contentId = Uri.UnescapeDataString(match.Groups[1].Value);
-            return byContentId.TryGetValue(contentId, out var n) ? $"/api/messages/{id}/parts/{n}" : "about:blank";
+            if (!byContentId.TryGetValue(contentId, out var found))
+            {
+                return "about:blank";
+            }
+
+            if (!inlined.TryGetValue(contentId, out var url))
+            {
+                url = DataUrlOf(found.Part) ?? $"/api/messages/{id}/parts/{found.Index}";
+                inlined[contentId] = url;
+            }
+
+            return url;
         });
     }
+
+    private static string? DataUrlOf(MimeEntity part)
+    {
+        if (part is not MimePart { Content: { } content } mime || !IsRasterImage(mime.ContentType.MimeType))
+        {
+            return null;
+        }
+
+        using var decoded = new MemoryStream();
+        content.DecodeTo(decoded);
+        return decoded.Length > MaxInlineImageBytes
+            ? null
+            : "data:" + mime.ContentType.MimeType.ToLowerInvariant() + ";base64," + Convert.ToBase64String(decoded.GetBuffer(), 0, (int)decoded.Length);
+    }
+
+    public static bool IsRasterImage(string mimeType) => mimeType.ToLowerInvariant() is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
 
     public static bool HasRemoteImages(string? html) => html is not null && RemoteImagePattern().IsMatch(html);
 

@@ -26,16 +26,19 @@ public sealed class WebUnitTests
         Assert.Equal(expected, MessageRenderer.SafeFileName(name, index));
 
     [Fact]
-    public void CidImagesInTheHtmlBodyPointAtThisMessagesPartUrls()
+    public void CidImagesBecomeDataUrlsAndOtherCidPartsPointAtThisMessagesPartUrls()
     {
         var builder = new BodyBuilder();
         var image = builder.LinkedResources.Add("logo.png", new byte[] { 0x89, 0x50, 0x4E, 0x47 }, new ContentType("image", "png"));
         image.ContentId = "logo@example";
-        builder.HtmlBody = "<img src=\"cid:logo@example\"><img src=\"cid:missing\">";
+        var svg = builder.LinkedResources.Add("x.svg", "<svg onload=\"alert(1)\"/>"u8.ToArray(), new ContentType("image", "svg+xml"));
+        svg.ContentId = "svg@example";
+        builder.HtmlBody = "<img src=\"cid:logo@example\"><img src=\"cid:svg@example\"><img src=\"cid:missing\">";
         var message = new MimeMessage { Body = builder.ToMessageBody() };
         var html = MessageRenderer.HtmlOf(message, 42)!;
-        var index = message.BodyParts.ToList().FindIndex(p => p.ContentId == "logo@example");
-        Assert.Contains($"src=\"/api/messages/42/parts/{index}\"", html, StringComparison.Ordinal);
+        var svgIndex = message.BodyParts.ToList().FindIndex(p => p.ContentId == "svg@example");
+        Assert.Contains("src=\"data:image/png;base64,iVBORw==\"", html, StringComparison.Ordinal);
+        Assert.Contains($"src=\"/api/messages/42/parts/{svgIndex}\"", html, StringComparison.Ordinal);
         Assert.Contains("src=\"about:blank\"", html, StringComparison.Ordinal);
     }
 
