@@ -54,7 +54,7 @@ public sealed class WebServer : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(new WebLoggerFactory(loggerFactory));
         builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>();
         builder.Services.Configure<FormOptions>(form =>
         {
