@@ -154,7 +154,8 @@ internal sealed class MailServer : IAsyncDisposable
             relay.Queue,
             relay.Limits,
             _settings.HostName,
-            loggerFactory.CreateLogger("FastMail.Relay"));
+            loggerFactory.CreateLogger("FastMail.Relay"),
+            tlsRequirement: relay.TlsRequiredFor);
         delivery.AttachQueue(queue);
         queue.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return queue;
