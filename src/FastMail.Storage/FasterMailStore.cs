@@ -35,7 +35,11 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
             Math.Max(1, options.MaxPooledWriters));
         Maintenance = new StoreMaintenance(log, index, Journal, options, logger, checkpointedTail);
         Queue = new QueueAccess(Journal, index);
+        Browser = new MailboxBrowser(Journal, index);
     }
+
+    /// <summary>Lock-free, read-only paging and reading of mailboxes (the web).</summary>
+    public IMailboxBrowser Browser { get; }
 
     /// <summary>The outbound queue's view: the queue mailbox (locked for good), its messages' envelopes and delivery state.</summary>
     public IQueueStore Queue { get; }

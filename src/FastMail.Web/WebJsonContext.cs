@@ -29,7 +29,7 @@ public sealed record MessageSummary(long Id, string From, string Subject, DateTi
 /// <param name="Next">The cursor of the next (older) page: pass it as ?before=; null on the last page.</param>
 /// <param name="Locked">A POP3 session holds the mailbox: read-only until it ends.</param>
 /// <param name="Scanned">With a search: how many messages were read to fill this page.</param>
-public sealed record MessageListResponse(int Total, bool Locked, IReadOnlyList<MessageSummary> Messages, long? Next, int? Scanned = null);
+public sealed record MessageListResponse(long Total, bool Locked, IReadOnlyList<MessageSummary> Messages, long? Next, int? Scanned = null);
 
 public sealed record AttachmentInfo(int Part, string Name, string ContentType, long Size);
 

@@ -223,6 +223,26 @@ public sealed class OutboundRelayTests
         Assert.Empty(peer.Data);
     }
 
+    [Fact]
+    public async Task ADestinationThatRequiresTlsGetsNothingFromANextHopWithoutStartTls()
+    {
+        await using var plain = new ScriptedSmtpPeer();
+        await using var a = TestServer.Start(
+            TestServer.Motriles,
+            ("relay.routes", $"secure.test=127.0.0.1:{plain.Port},open.test=127.0.0.1:{plain.Port}"),
+            ("relay.requireTlsFor", "secure.test"));
+
+        var id = await QueueOneAsync(a, "someone@secure.test");
+        await SendAuthenticatedAsync(a.SmtpPort, "motriles@fastmail.test", "someone@open.test", "open", "open body\r\n");
+
+        await WaitUntilAsync(() => a.Queue.Find(id)?.Recipients[0].Attempts >= 1 && a.Queue.Count == 1, "the TLS-only attempt and the open delivery");
+        var recipient = a.Queue.Find(id)!.Recipients[0];
+        Assert.Equal(QueuedRecipientState.Pending, recipient.State);
+        Assert.Contains("TLS", recipient.LastReply, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(plain.Data);
+        Assert.Contains("open body", System.Text.Encoding.ASCII.GetString(plain.Data[0]), StringComparison.Ordinal);
+    }
+
     /// <summary>Queues one message from a trusted client with relaying on; returns its queue id.</summary>
     private static async Task<long> QueueOneAsync(TestServer server, string recipient)
     {

@@ -1,26 +1,27 @@
 namespace FastMail.Core.Services;
 
 /// <summary>
-/// A read-only, lock-free view of mailboxes for the web interface: it never takes the POP3 mailbox lock, so a user can
-/// browse while a POP3 session holds it. Deleting still goes through <see cref="IMailStore.TryOpenMailboxAsync"/>.
+/// Read-only, lock-free access to a mailbox for the web: a page of its newest messages and their bytes, while a POP3
+/// session may hold the mailbox lock (contract 3 stays: only a lock holder deletes, so the web never changes a POP3
+/// session's message numbers). A page costs reads of its own entries only, so a 100,000-message mailbox pages as fast
+/// as a small one.
 /// </summary>
 public interface IMailboxBrowser
 {
     /// <summary>
-    /// Up to <paramref name="count"/> messages of <paramref name="mailbox"/> whose <see cref="MailboxPageEntry.Sequence"/> is
-    /// below <paramref name="before"/> (<see cref="long.MaxValue"/>: the newest), newest first, plus the mailbox's total count.
+    /// Up to <paramref name="count"/> messages of <paramref name="mailbox"/> with a sequence below <paramref name="before"/>
+    /// (<see cref="long.MaxValue"/>: from the newest), newest first, and how many the mailbox holds in all.
     /// </summary>
     MailboxPage ListNewest(string mailbox, long before, int count);
 
-    /// <summary>Copies bytes of message <paramref name="id"/> from <paramref name="offset"/>; 0 at the end. Throws <see cref="KeyNotFoundException"/> when the mailbox does not list the id.</summary>
-    ValueTask<int> ReadAsync(string mailbox, long id, long offset, Memory<byte> destination, CancellationToken cancellationToken);
+    /// <summary>A read stream over message <paramref name="id"/>; throws <see cref="KeyNotFoundException"/> when the mailbox does not list it.</summary>
+    Stream OpenRead(string mailbox, long id);
 
-    /// <summary>True while a POP3 session (or other mailbox session) holds the mailbox lock.</summary>
+    /// <summary>True while a session (POP3) holds the mailbox lock: deletes must wait.</summary>
     bool IsLocked(string mailbox);
 }
 
-/// <summary>One message as a listing shows it: its id (UIDL source), size, and its position for paging (grows with commit order).</summary>
-public readonly record struct MailboxPageEntry(long Id, long Length, long Sequence);
+/// <param name="Sequence">The message's position in its mailbox (commit order); pass the last one shown as the next page's "before".</param>
+public readonly record struct BrowsedMessage(long Id, long Length, long Sequence);
 
-/// <summary>A page of <see cref="IMailboxBrowser.ListNewest"/>: the entries, newest first, and how many messages the mailbox lists.</summary>
-public sealed record MailboxPage(IReadOnlyList<MailboxPageEntry> Entries, int Total);
+public sealed record MailboxPage(IReadOnlyList<BrowsedMessage> Messages, long Total);

@@ -1,7 +1,7 @@
 namespace FastMail.Relay.Client;
 
 /// <summary>Settings of <see cref="SmtpRelayClient"/>. The timeouts default to RFC 5321 4.5.3.2; tests shorten them.</summary>
-public sealed class RelayClientOptions
+public sealed record RelayClientOptions
 {
     /// <summary>The name sent in EHLO/HELO; should be this host's public name (RFC 5321 4.1.1.1). Default <c>localhost</c>.</summary>
     public string HeloName { get; init; } = "localhost";

@@ -178,7 +178,8 @@ public sealed partial class OutboundQueue
         {
             try
             {
-                return (await SmtpRelayClient.ConnectAsync(hop, _clientOptions, cancellationToken).ConfigureAwait(false), null, false);
+                var options = _tlsRequirement.AppliesTo(domain) ? _tlsRequiredOptions : _clientOptions;
+                return (await SmtpRelayClient.ConnectAsync(hop, options, cancellationToken).ConfigureAwait(false), null, false);
             }
             catch (SmtpRelayException e)
             {

@@ -24,6 +24,8 @@ public sealed partial class OutboundQueue : IOutboundQueue, IQueueAdmin, IAsyncD
     private readonly IDirectory _directory;
     private readonly NextHopResolver _resolver;
     private readonly RelayClientOptions _clientOptions;
+    private readonly RelayClientOptions _tlsRequiredOptions;
+    private readonly TlsRequirement _tlsRequirement;
     private readonly QueueOptions _options;
     private readonly RetrySchedule _schedule;
     private readonly RelayLimits _limits;
@@ -48,13 +50,16 @@ public sealed partial class OutboundQueue : IOutboundQueue, IQueueAdmin, IAsyncD
         RelayLimits limits,
         string reportingHost,
         ILogger logger,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        TlsRequirement? tlsRequirement = null)
     {
         _store = store;
         _submission = submission;
         _directory = directory;
         _resolver = resolver;
         _clientOptions = clientOptions;
+        _tlsRequiredOptions = clientOptions with { RequireTls = true };
+        _tlsRequirement = tlsRequirement ?? TlsRequirement.None;
         _options = options;
         _schedule = new RetrySchedule(options);
         _limits = limits;

@@ -278,6 +278,42 @@ internal sealed class MailIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> entries of <paramref name="mailbox"/> with a sequence below <paramref name="before"/>,
+    /// newest first, reading those entries only (and the gaps deletes left among them); with the mailbox's total count.
+    /// </summary>
+    public (List<(MailboxEntry Entry, long Sequence)> Entries, long Total) ListNewest(string mailbox, long before, int count)
+    {
+        lock (_gate)
+        {
+            var page = new List<(MailboxEntry, long)>(Math.Min(count, 256));
+            if (ReadMailbox(mailbox) is not { } record)
+            {
+                return (page, 0);
+            }
+
+            Span<byte> key = stackalloc byte[IndexKeys.MaxKeySize];
+            for (var sequence = Math.Min(before, record.NextSequence) - 1; sequence >= record.FirstSequence && page.Count < count; sequence--)
+            {
+                if (TryReadValue(key[..IndexKeys.Entry(key, mailbox, sequence)], out var value))
+                {
+                    page.Add((MailboxEntry.Read(value), sequence));
+                }
+            }
+
+            return (page, record.Count);
+        }
+    }
+
+    /// <summary>True while a mailbox session holds the lock of <paramref name="mailbox"/>.</summary>
+    public bool IsLocked(string mailbox)
+    {
+        lock (_gate)
+        {
+            return _locked.Contains(mailbox);
+        }
+    }
+
     /// <summary>True when <paramref name="mailbox"/> lists message <paramref name="id"/>.</summary>
     public bool IsListedIn(long id, string mailbox)
     {
@@ -344,15 +380,6 @@ internal sealed class MailIndex : IDisposable
                 _locked.Remove(mailbox);
                 throw;
             }
-        }
-    }
-
-    /// <summary>True while a mailbox session holds the lock of <paramref name="mailbox"/>.</summary>
-    public bool IsLocked(string mailbox)
-    {
-        lock (_gate)
-        {
-            return _locked.Contains(mailbox);
         }
     }
 

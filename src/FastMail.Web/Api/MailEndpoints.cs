@@ -46,13 +46,13 @@ internal static class MailEndpoints
         var ct = context.RequestAborted;
         var messages = new List<MessageSummary>(PageSize);
         long? next = null;
-        int total;
+        long total;
         int? scanned = null;
         if (query.Length == 0)
         {
             var page = browser.ListNewest(session.Mailbox, before, PageSize);
             total = page.Total;
-            foreach (var entry in page.Entries)
+            foreach (var entry in page.Messages)
             {
                 var headers = await MessageLoader.ReadHeadersAsync(browser, session.Mailbox, entry.Id, entry.Length, ct);
                 if (headers is not null)
@@ -61,8 +61,8 @@ internal static class MailEndpoints
                 }
             }
 
-            next = page.Entries.Count == PageSize ? page.Entries[^1].Sequence : null;
-            if (next is not null && browser.ListNewest(session.Mailbox, next.Value, 1).Entries.Count == 0)
+            next = page.Messages.Count == PageSize ? page.Messages[^1].Sequence : null;
+            if (next is not null && browser.ListNewest(session.Mailbox, next.Value, 1).Messages.Count == 0)
             {
                 next = null;
             }
@@ -77,13 +77,13 @@ internal static class MailEndpoints
             {
                 var page = browser.ListNewest(session.Mailbox, before, Math.Min(200, MaxSearchScan - count));
                 total = page.Total;
-                if (page.Entries.Count == 0)
+                if (page.Messages.Count == 0)
                 {
                     next = null;
                     break;
                 }
 
-                foreach (var entry in page.Entries)
+                foreach (var entry in page.Messages)
                 {
                     count++;
                     before = entry.Sequence;
@@ -100,7 +100,7 @@ internal static class MailEndpoints
                 }
             }
 
-            if (next is not null && browser.ListNewest(session.Mailbox, next.Value, 1).Entries.Count == 0)
+            if (next is not null && browser.ListNewest(session.Mailbox, next.Value, 1).Messages.Count == 0)
             {
                 next = null;
             }

@@ -18,9 +18,10 @@ internal static class MessageLoader
         var filled = 0;
         try
         {
+            await using var stream = browser.OpenRead(mailbox, id);
             while (filled < buffer.Length)
             {
-                var read = await browser.ReadAsync(mailbox, id, filled, buffer.AsMemory(filled), ct);
+                var read = await stream.ReadAsync(buffer.AsMemory(filled), ct);
                 if (read == 0)
                 {
                     break;
@@ -34,10 +35,10 @@ internal static class MessageLoader
             return null;
         }
 
-        using var stream = new MemoryStream(buffer, 0, filled, writable: false);
+        using var headers = new MemoryStream(buffer, 0, filled, writable: false);
         try
         {
-            return HeaderList.Load(stream, ct);
+            return HeaderList.Load(headers, ct);
         }
         catch (FormatException)
         {
@@ -52,18 +53,17 @@ internal static class MessageLoader
         var buffer = new byte[64 * 1024];
         try
         {
-            long offset = 0;
+            await using var stream = browser.OpenRead(mailbox, id);
             while (true)
             {
-                var read = await browser.ReadAsync(mailbox, id, offset, buffer, ct);
+                var read = await stream.ReadAsync(buffer, ct);
                 if (read == 0)
                 {
                     break;
                 }
 
                 content.Write(buffer, 0, read);
-                offset += read;
-                if (offset > maxLength)
+                if (content.Length > maxLength)
                 {
                     throw new InvalidDataException($"Message {id} is larger than {maxLength} bytes.");
                 }

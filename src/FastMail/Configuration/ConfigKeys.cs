@@ -48,6 +48,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey RelayDnsServer = new("relay.dnsServer", "", "DNS server for MX lookups as ip[:port]; empty = the system's resolvers.");
     public static readonly ConfigKey RelayPort = new("relay.port", "25", "TCP port of MX hosts (routes name their own); 25 except in a test network (Postfix smtp_tcp_port).");
     public static readonly ConfigKey RelayRequireTls = new("relay.requireTls", "false", "true: deliver only over STARTTLS (a next hop without it is retried later); false: STARTTLS when offered (opportunistic, any certificate).");
+    public static readonly ConfigKey RelayRequireTlsFor = new("relay.requireTlsFor", "", "Destination domains (comma-separated; `.example.org` = its subdomains) that get mail only over STARTTLS, as relay.requireTls does for all.");
     public static readonly ConfigKey RelayDestinationConcurrency = new("relay.destinationConcurrency", "20", "Connections to one destination domain at a time (Postfix default_destination_concurrency_limit).");
     public static readonly ConfigKey RelayTotalConcurrency = new("relay.totalConcurrency", "100", "Outbound connections in all.");
     public static readonly ConfigKey RelayRecipientsPerTransaction = new("relay.recipientsPerTransaction", "50", "Recipients per outbound SMTP transaction (Postfix smtp_destination_recipient_limit).");
@@ -84,7 +85,7 @@ internal static class ConfigKeys
         TlsCertificate, TlsKey,
         MaxConnections, MaxConnectionsPerIp, MaxConnectionRatePerIp, ShutdownGracePeriod,
         AllowRelay, TrustedNetworks,
-        RelayRoutes, RelayCredentials, RelayDnsServer, RelayPort, RelayRequireTls, RelayDestinationConcurrency, RelayTotalConcurrency, RelayRecipientsPerTransaction,
+        RelayRoutes, RelayCredentials, RelayDnsServer, RelayPort, RelayRequireTls, RelayRequireTlsFor, RelayDestinationConcurrency, RelayTotalConcurrency, RelayRecipientsPerTransaction,
         RelayConnectTimeout, RelayCommandTimeout, RelayDataTimeout,
         QueueFirstRetry, QueueMaxRetry, QueueLifetime, QueueDelayWarning,
         Pbkdf2Iterations, LoginPenalty, DefaultQuota,

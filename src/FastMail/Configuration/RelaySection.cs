@@ -17,6 +17,8 @@ internal sealed class RelaySection
 
     public required RelayClientOptions Client { get; init; }
 
+    public required TlsRequirement TlsRequiredFor { get; init; }
+
     public required RelayLimits Limits { get; init; }
 
     public required QueueOptions Queue { get; init; }
@@ -41,6 +43,7 @@ internal sealed class RelaySection
                 DataTerminationTimeout = Min(data, TimeSpan.FromMinutes(10)),
                 RequireTls = Boolean(values, ConfigKeys.RelayRequireTls),
             },
+            TlsRequiredFor = ParseTlsRequirement(values),
             Limits = new RelayLimits
             {
                 DestinationConcurrency = Integer(values, ConfigKeys.RelayDestinationConcurrency, 1, 1000),
@@ -68,6 +71,18 @@ internal sealed class RelaySection
         catch (FormatException e)
         {
             throw new ConfigException($"{ConfigKeys.RelayRoutes.Name} (from {values.SourceOf(ConfigKeys.RelayRoutes)}) or {ConfigKeys.RelayCredentials.Name}: {e.Message}");
+        }
+    }
+
+    private static TlsRequirement ParseTlsRequirement(ConfigValues values)
+    {
+        try
+        {
+            return TlsRequirement.Parse(values.Get(ConfigKeys.RelayRequireTlsFor));
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException($"{ConfigKeys.RelayRequireTlsFor.Name} (from {values.SourceOf(ConfigKeys.RelayRequireTlsFor)}): {e.Message}");
         }
     }
 

@@ -151,7 +151,7 @@ internal sealed class MailServer : IAsyncDisposable
             new WebAccounts(directory, new AccountAdmin(_settings.Accounts.Options)),
             directory,
             _store,
-            new FastMail.Storage.Mailboxes.MailboxBrowser(_store),
+            _store.Browser,
             delivery,
             throttle);
         _web = WebServer.StartAsync(options, services, loggerFactory).GetAwaiter().GetResult();
@@ -187,7 +187,8 @@ internal sealed class MailServer : IAsyncDisposable
             relay.Queue,
             relay.Limits,
             _settings.HostName,
-            loggerFactory.CreateLogger("FastMail.Relay"));
+            loggerFactory.CreateLogger("FastMail.Relay"),
+            tlsRequirement: relay.TlsRequiredFor);
         delivery.AttachQueue(queue);
         queue.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return queue;

@@ -34,16 +34,32 @@ internal sealed class PostfixPeer : IAsyncDisposable
     {
         var root = TempDirectory.Create("postfix");
         var peer = new PostfixPeer(root, FreePort(), domain);
-        Directory.CreateDirectory(Path.Combine(root, "conf"));
-        Directory.CreateDirectory(Path.Combine(root, "spool"));
-        Directory.CreateDirectory(Path.Combine(root, "data"));
-        Directory.CreateDirectory(Path.Combine(root, "maildirs"));
+
+        // Postfix's daemons run as the postfix user and must reach the queue: modes set here, whatever umask another test
+        // of this process set meanwhile (the owner-only tests change it), and Postfix itself starts under umask 022.
+        foreach (var folder in new[] { root, Path.Combine(root, "conf"), Path.Combine(root, "spool"), Path.Combine(root, "data"), Path.Combine(root, "maildirs") })
+        {
+            Directory.CreateDirectory(folder);
+            if (OperatingSystem.IsLinux())
+            {
+                File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
+            }
+        }
+
         await RunAsync("chown", $"{NobodyId}:{NobodyId}", Path.Combine(root, "maildirs"));
         await RunAsync("chown", "postfix", Path.Combine(root, "data"));
         await File.WriteAllLinesAsync(Path.Combine(root, "conf", "vmailbox"), users.Select(user => $"{user}@{domain} {user}/"));
         await File.WriteAllTextAsync(Path.Combine(root, "conf", "main.cf"), peer.MainCf());
         await File.WriteAllTextAsync(Path.Combine(root, "conf", "master.cf"), peer.MasterCf());
-        var (exit, output) = await RunAsync("postfix", "-c", peer.ConfigDirectory, "start");
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "conf")))
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                File.SetUnixFileMode(file, (UnixFileMode)0b110_100_100);
+            }
+        }
+
+        var (exit, output) = await RunAsync("/bin/sh", "-c", "umask 022; exec postfix -c \"$0\" start", peer.ConfigDirectory);
         Assert.True(exit == 0, $"postfix did not start (it needs root and Debian's postfix package): {output}");
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (!await AcceptsAsync(peer.Port))

@@ -105,14 +105,14 @@ public sealed class FasterMailStoreTornTailTests
     {
         var store = new TempStore(FasterMailStoreCheckpointTests.NoBackground);
         await store.DeliverAsync("kept\r\n", "alice");
-        // Version 3: this build writes versions 1 and 2 (records with envelopes).
-        var address = store.Store.Log.Append(new RawRecord([3, 3, 0, 0]));
+        // Version 4: this build writes versions 1 to 3 (plain, with envelopes, queue state).
+        var address = store.Store.Log.Append(new RawRecord([4, 3, 0, 0]));
         await store.Store.Log.WaitForCommitAsync(address);
         var copy = StorageFiles.CopyDataDirectory(store.Directory);
         try
         {
             var error = Assert.Throws<NotSupportedException>(() => store.OpenCopy(copy));
-            Assert.Contains("format version 3", error.Message, StringComparison.Ordinal);
+            Assert.Contains("format version 4", error.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -34,11 +34,14 @@ internal sealed class FakeMailStore : IMailStore, IMailboxBrowser
     public MailboxPage ListNewest(string mailbox, long before, int count)
     {
         var list = Snapshot(mailbox);
-        var page = list.Where(m => m.Id < before).OrderByDescending(m => m.Id).Take(count).Select(m => new MailboxPageEntry(m.Id, m.Data.Length, m.Id)).ToList();
+        var page = list.Where(m => m.Id < before).OrderByDescending(m => m.Id).Take(count).Select(m => new BrowsedMessage(m.Id, m.Data.Length, m.Id)).ToList();
         return new MailboxPage(page, list.Count);
     }
 
-    public ValueTask<int> ReadAsync(string mailbox, long id, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    public Stream OpenRead(string mailbox, long id) =>
+        new MemoryStream(Snapshot(mailbox).FirstOrDefault(m => m.Id == id).Data ?? throw new KeyNotFoundException(), writable: false);
+
+    private ValueTask<int> ReadAsync(string mailbox, long id, long offset, Memory<byte> destination)
     {
         var data = Snapshot(mailbox).FirstOrDefault(m => m.Id == id).Data ?? throw new KeyNotFoundException();
         var count = (int)Math.Max(0, Math.Min(destination.Length, data.Length - offset));
@@ -86,7 +89,7 @@ internal sealed class FakeMailStore : IMailStore, IMailboxBrowser
         public long GetId(int index) => snapshot[index].Id;
 
         public ValueTask<int> ReadAsync(int index, long offset, Memory<byte> destination, CancellationToken cancellationToken) =>
-            store.ReadAsync(mailbox, snapshot[index].Id, offset, destination, cancellationToken);
+            store.ReadAsync(mailbox, snapshot[index].Id, offset, destination);
 
         public ValueTask CommitDeletesAsync(ReadOnlyMemory<int> indexes, CancellationToken cancellationToken)
         {

@@ -122,7 +122,7 @@ public sealed class WebServerTests : IAsyncLifetime
         var again = new HttpRequestMessage(HttpMethod.Delete, $"/api/messages/{id}");
         again.Headers.Add("X-CSRF-Token", csrf);
         Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(again)).StatusCode);
-        Assert.Equal(0, _store.ListNewest("motriles", long.MaxValue, 10).Total);
+        Assert.Equal(0L, _store.ListNewest("motriles", long.MaxValue, 10).Total);
         Assert.False(_store.IsLocked("motriles")); // the web released the lock it took for the commit
     }
 

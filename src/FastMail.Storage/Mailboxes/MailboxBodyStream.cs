@@ -1,6 +1,4 @@
-using FastMail.Storage.Mailboxes;
-
-namespace FastMail.Storage.Queue;
+namespace FastMail.Storage.Mailboxes;
 
 /// <summary>A forward-only read stream over message 0 of a mailbox view; disposing it disposes the view.</summary>
 internal sealed class MailboxBodyStream(MailboxSession view) : Stream
