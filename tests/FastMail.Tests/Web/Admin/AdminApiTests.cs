@@ -82,7 +82,10 @@ public sealed class AdminApiTests : IDisposable
         Assert.Equal(["example.com", "example.org"], domains.EnumerateArray().Select(d => d.GetString()));
 
         Assert.Equal(200, (await Call(Api.AddAlias, """{"address":"info@example.org","targets":["root","carol@remote.test"]}""")).Status);
-        Assert.Equal(400, (await Call(Api.AddAlias, """{"address":"info@example.org","targets":["nobody"]}""")).Status);
+        var (unknown, refusal) = await Call(Api.AddAlias, """{"address":"info@example.org","targets":["nobody"]}""");
+        Assert.Equal(409, unknown); // the accounts as they are refuse it (AdminError.InUse), not its syntax
+        Assert.Contains("'nobody' is not a user", refusal.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(400, (await Call(Api.AddAlias, """{"address":"info","targets":["root"]}""")).Status);
         var (_, aliases) = await Call(Api.ListAliases);
         Assert.Equal("info@example.org", aliases[0].GetProperty("address").GetString());
         Assert.Equal(["root", "carol@remote.test"], aliases[0].GetProperty("targets").EnumerateArray().Select(t => t.GetString()));
