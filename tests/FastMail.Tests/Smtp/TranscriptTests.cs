@@ -132,6 +132,15 @@ public sealed class TranscriptSmtpTests
         Assert.False(watched);
     }
 
+    [Fact]
+    public void ALongLineIsCutAndMarked()
+    {
+        using var watch = Transcripts.Watch(TranscriptProtocol.Smtp);
+        Transcripts.PublishServer(TranscriptProtocol.Smtp, 1, new string('x', 2000).Select(c => (byte)c).ToArray());
+        Assert.True(watch.Reader.TryRead(out var line));
+        Assert.Equal(new string('x', Transcripts.MaxLineLength) + "…", line.Text);
+    }
+
     [Theory]
     [InlineData("PASS secret words", "PASS ***")]
     [InlineData("pass x", "pass ***")]

@@ -143,6 +143,20 @@ public sealed class AdminApiTests : IDisposable
     }
 
     [Fact]
+    public void AnExistingRelaySectionIsUpdatedInPlace()
+    {
+        var path = Path.Combine(_host.DataDirectory, "nested.json");
+        File.WriteAllText(path, """{ "relay": { "allowRelay": false, "trustedNetworks": "127.0.0.0/8" }, "relay.allowRelay": false }""");
+
+        new JsonConfigRelaySettingsStore(path).Save(FastMail.Accounts.RelaySettings.Create(true, ["10.0.0.0/8"]));
+
+        var values = ConfigLoader.Load(path, [], _ => null);
+        Assert.Equal("true", values.Get(ConfigKeys.AllowRelay));
+        Assert.Equal("10.0.0.0/8", values.Get(ConfigKeys.TrustedNetworks));
+        Assert.DoesNotContain("relay.allowRelay", File.ReadAllText(path), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AConfigFileThatCannotBeWrittenLeavesTheRelayUnchanged()
     {
         var path = Path.Combine(_host.DataDirectory, "broken.json");
