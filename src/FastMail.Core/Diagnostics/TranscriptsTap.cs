@@ -64,9 +64,17 @@ internal sealed class TranscriptTap : PipeWriter
 
     public override void Advance(int bytes)
     {
-        if (bytes > 0 && Transcripts.IsWatched(_protocol))
+        if (bytes > 0)
         {
-            Observe(_lastMemory.Span[..bytes]);
+            if (Transcripts.IsWatched(_protocol))
+            {
+                Observe(_lastMemory.Span[..bytes]);
+            }
+            else
+            {
+                // Nobody watches: forget a half line, so a later watcher does not see it glued to a new one.
+                _lineLength = 0;
+            }
         }
 
         _lastMemory = default;
