@@ -34,7 +34,10 @@ public sealed class AccountAdmin
     /// Adds a user with a password (hashed; the password is not stored). APOP stays off. "alice" is shared by all local
     /// domains; "alice@example.org" is a user of that local domain only (it logs in with that full name).
     /// </summary>
-    public AdminResult AddUser(string name, string password)
+    public AdminResult AddUser(string name, string password) => AddUser(name, password, admin: false);
+
+    /// <summary>As <see cref="AddUser(string, string)"/>; with <paramref name="admin"/> the user may use the web administration.</summary>
+    public AdminResult AddUser(string name, string password, bool admin)
     {
         if (!AccountNames.TryNormalizeAccountName(name, out var user))
         {
@@ -60,8 +63,8 @@ public sealed class AccountAdmin
                 return (NotLocal(domain), false);
             }
 
-            document.Users.Add(new AccountRecord { Name = user, PasswordHash = hash });
-            return (AdminResult.Ok($"user '{user}' added"), true);
+            document.Users.Add(new AccountRecord { Name = user, PasswordHash = hash, Admin = admin });
+            return (AdminResult.Ok(admin ? $"user '{user}' added (admin)" : $"user '{user}' added"), true);
         });
     }
 
@@ -176,10 +179,38 @@ public sealed class AccountAdmin
         });
     }
 
+    /// <summary>
+    /// Gives or takes the admin role (web administration). A running server picks the change up at its next accounts
+    /// reload. Taking it from the last admin is allowed: the CLI can always give it back.
+    /// </summary>
+    public AdminResult SetAdmin(string name, bool admin)
+    {
+        if (!AccountNames.TryNormalizeAccountName(name, out var user))
+        {
+            return InvalidUser(name);
+        }
+
+        return Store.Update(document =>
+        {
+            if (Find(document, user) is not { } record)
+            {
+                return (NoSuchUser(user), false);
+            }
+
+            if (record.Admin == admin)
+            {
+                return (AdminResult.Ok(admin ? $"'{user}' is already an admin" : $"'{user}' is not an admin"), false);
+            }
+
+            record.Admin = admin;
+            return (AdminResult.Ok(admin ? $"'{user}' is now an admin" : $"'{user}' is no longer an admin"), true);
+        });
+    }
+
     /// <summary>All users, sorted by name.</summary>
     public IReadOnlyList<UserSummary> ListUsers() =>
         Store.Load().Users
-            .Select(record => new UserSummary(record.Name, record.ApopSecret is not null))
+            .Select(record => new UserSummary(record.Name, record.ApopSecret is not null, record.Admin, record.QuotaBytes))
             .OrderBy(user => user.Name, StringComparer.Ordinal)
             .ToList();
 

@@ -1,7 +1,6 @@
 using FastMail.Accounts.Authentication;
 using FastMail.Accounts.Diagnostics;
 using FastMail.Accounts.Lookup;
-using FastMail.Accounts.Relay;
 using FastMail.Accounts.Storage;
 using FastMail.Core.Services;
 using Microsoft.Extensions.Logging;
@@ -22,8 +21,6 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly AuthCache _authCache;
-    private readonly TrustedNetworks _trustedNetworks;
-    private readonly bool _allowRelay;
     private readonly string _dummyHash;
     private readonly long _reloadIntervalTicks;
     private readonly long _defaultQuotaBytes;
@@ -57,8 +54,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
         _logger = logger ?? NullLogger.Instance;
         _time = time;
         _authCache = new AuthCache(options.AuthCacheTtl, options.AuthCacheSize, time);
-        _trustedNetworks = TrustedNetworks.Parse(options.TrustedNetworks);
-        _allowRelay = options.AllowRelay;
+        _relay = RelaySettings.Create(options.AllowRelay, options.TrustedNetworks ?? []);
         _dummyHash = PasswordHasher.CreateDummy(options.Pbkdf2Iterations);
         _defaultQuotaBytes = options.DefaultQuotaBytes;
         _postmaster = options.Postmaster;

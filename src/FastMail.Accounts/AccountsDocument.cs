@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace FastMail.Accounts;
 
 /// <summary>
-/// The content of <c>accounts.json</c>: <c>{ "version": 1, "users": [ { "name", "passwordHash", "apopSecret"?, "quotaBytes"? } ],
+/// The content of <c>accounts.json</c>: <c>{ "version": 1, "users": [ { "name", "passwordHash", "apopSecret"?, "quotaBytes"?, "admin"? } ],
 /// "domains": [ ... ], "aliases": [ { "address", "targets": [ ... ] } ] }</c>. A file written before aliases existed has no
 /// "aliases" and reads as none.
 /// </summary>
@@ -77,4 +77,11 @@ public sealed class AccountRecord
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? QuotaBytes { get; set; }
+
+    /// <summary>
+    /// True when this user may use the web administration (users, domains, relay, queue, transcripts). Default false;
+    /// written only when true, so files written before the admin role existed read unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Admin { get; set; }
 }

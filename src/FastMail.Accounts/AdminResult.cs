@@ -38,7 +38,8 @@ public readonly record struct AdminResult(AdminError Error, string Message)
 }
 
 /// <summary>One line of <see cref="AccountAdmin.ListUsers"/>.</summary>
-public sealed record UserSummary(string Name, bool HasApopSecret);
+/// <param name="QuotaBytes">The user's own quota (0 unlimited), or null when the configured default applies.</param>
+public sealed record UserSummary(string Name, bool HasApopSecret, bool IsAdmin = false, long? QuotaBytes = null);
 
 /// <summary>One line of <see cref="AccountAdmin.ListAliases"/>: the alias address and its targets as stored.</summary>
 public sealed record AliasSummary(string Address, IReadOnlyList<string> Targets);

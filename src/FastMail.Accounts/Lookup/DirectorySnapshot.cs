@@ -52,7 +52,7 @@ internal sealed class DirectorySnapshot
         {
             var name = previous is not null && previous._users.TryGetValue(record.Name, out var old) ? old.Name : record.Name;
             var apop = record.ApopSecret is null ? null : Encoding.ASCII.GetBytes(record.ApopSecret);
-            users[name] = new UserEntry(name, record.PasswordHash, apop, record.QuotaBytes ?? defaultQuotaBytes);
+            users[name] = new UserEntry(name, record.PasswordHash, apop, record.QuotaBytes ?? defaultQuotaBytes, record.Admin);
         }
 
         var domains = new HashSet<string>(document.Domains, StringComparer.Ordinal) { primaryDomain };

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Protocol;
 using FastMail.Core.Services;
 using FastMail.Pop3.Logging;
@@ -71,12 +72,23 @@ internal sealed partial class Pop3Session : ISessionProtocol
 
     ValueTask<bool> ISessionProtocol.GreetAsync()
     {
+        if (Transcripts.Pop3Watched)
+        {
+            AttachTranscript();
+        }
+
         WriteGreeting();
         return new ValueTask<bool>(true);
     }
 
     SessionStep ISessionProtocol.Process(ref ReadOnlySequence<byte> buffer)
     {
+        // Live transcripts: one volatile read while nobody watches (DESIGN hot path rules).
+        if (Transcripts.Pop3Watched)
+        {
+            AttachTranscript();
+        }
+
         while (true)
         {
             var next = NextStep();
@@ -106,6 +118,11 @@ internal sealed partial class Pop3Session : ISessionProtocol
 
     ValueTask<SessionStep> ISessionProtocol.RunPendingAsync()
     {
+        if (Transcripts.Pop3Watched)
+        {
+            PublishClientLine();
+        }
+
         // A line read while an exchange waits for the client is a response, never a command.
         var command = _mode == Pop3ReceiveMode.SaslResponse ? SaslResponseAsync(_pendingLength) : ExecuteAsync(_pendingLength);
         if (!command.IsCompletedSuccessfully)
@@ -165,6 +182,46 @@ internal sealed partial class Pop3Session : ISessionProtocol
     {
         await command;
         return NextStep();
+    }
+
+    /// <summary>Puts the transcript tap in front of the output (again after STLS replaced the output).</summary>
+    private void AttachTranscript()
+    {
+        _tap ??= new TranscriptTap(TranscriptProtocol.Pop3);
+        _output = _tap.Attach(_output);
+    }
+
+    /// <summary>The pending line for the transcript: a SASL response as a whole is a secret, PASS/APOP/AUTH are redacted.</summary>
+    private void PublishClientLine()
+    {
+        if (_tap is not { } tap)
+        {
+            return;
+        }
+
+        if (_mode == Pop3ReceiveMode.SaslResponse)
+        {
+            tap.ClientSecret();
+        }
+        else
+        {
+            tap.Client(_line.AsSpan(0, _pendingLength));
+        }
+    }
+
+    /// <summary>Where a message body goes: past the transcript tap, so an admin watching never sees a user's mail.</summary>
+    private PipeWriter BodyOutput
+    {
+        get
+        {
+            if (_tap is { } tap && ReferenceEquals(_output, tap))
+            {
+                tap.ServerNote("[message content not shown]"u8);
+                return tap.Inner;
+            }
+
+            return _output;
+        }
     }
 
     /// <summary>Sends the replies written so far (a long listing or message in pieces); false when the client is gone.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using FastMail.Pop3.Output;
 using FastMail.Pop3.Parsing;
@@ -22,7 +23,7 @@ internal sealed partial class Pop3Session
         _output.Write(Pop3Replies.OkPrefix);
         _output.WriteNumber(_mailbox!.GetSize(index));
         _output.Write(Pop3Replies.OctetsLine);
-        return SendMessageAsync(new MessageStream(index, bodyLines: -1));
+        return SendMessageAsync(new MessageStream(index, bodyLines: -1), BodyOutput);
     }
 
     private ValueTask Top(ReadOnlySpan<byte> arguments)
@@ -42,14 +43,14 @@ internal sealed partial class Pop3Session
         }
 
         _output.Write(Pop3Replies.TopFollows);
-        return SendMessageAsync(new MessageStream(index, bodyLines));
+        return SendMessageAsync(new MessageStream(index, bodyLines), BodyOutput);
     }
 
     /// <summary>
     /// Streams the message through a pooled chunk. Runs synchronously while the store and the output complete at once
     /// (no state machine, no allocation); the first read or flush that has to wait hands over to an async continuation.
     /// </summary>
-    private ValueTask SendMessageAsync(MessageStream stream)
+    private ValueTask SendMessageAsync(MessageStream stream, PipeWriter output)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         var handedOver = false;
@@ -61,12 +62,12 @@ internal sealed partial class Pop3Session
                 if (!read.IsCompletedSuccessfully)
                 {
                     handedOver = true;
-                    return ContinueAfterReadAsync(stream, chunk, read);
+                    return ContinueAfterReadAsync(stream, chunk, read, output);
                 }
 
-                if (stream.Accept(read.Result, chunk, _output))
+                if (stream.Accept(read.Result, chunk, output))
                 {
-                    stream.Complete(_output);
+                    stream.Complete(output);
                     return default;
                 }
 
@@ -76,7 +77,7 @@ internal sealed partial class Pop3Session
                     if (!flush.IsCompletedSuccessfully)
                     {
                         handedOver = true;
-                        return ContinueAfterFlushAsync(stream, chunk, flush);
+                        return ContinueAfterFlushAsync(stream, chunk, flush, output);
                     }
 
                     if (!flush.Result)
@@ -96,12 +97,12 @@ internal sealed partial class Pop3Session
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ContinueAfterReadAsync(MessageStream stream, byte[] chunk, ValueTask<int> pendingRead)
+    private async ValueTask ContinueAfterReadAsync(MessageStream stream, byte[] chunk, ValueTask<int> pendingRead, PipeWriter output)
     {
         try
         {
             var read = await pendingRead;
-            while (!stream.Accept(read, chunk, _output))
+            while (!stream.Accept(read, chunk, output))
             {
                 if (stream.TakeFlushDue() && !await FlushAsync())
                 {
@@ -111,7 +112,7 @@ internal sealed partial class Pop3Session
                 read = await _mailbox!.ReadAsync(stream.Index, stream.Offset, chunk, _shutdown);
             }
 
-            stream.Complete(_output);
+            stream.Complete(output);
         }
         finally
         {
@@ -120,7 +121,7 @@ internal sealed partial class Pop3Session
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ContinueAfterFlushAsync(MessageStream stream, byte[] chunk, ValueTask<bool> pendingFlush)
+    private async ValueTask ContinueAfterFlushAsync(MessageStream stream, byte[] chunk, ValueTask<bool> pendingFlush, PipeWriter output)
     {
         if (!await pendingFlush)
         {
@@ -128,6 +129,6 @@ internal sealed partial class Pop3Session
             return;
         }
 
-        await ContinueAfterReadAsync(stream, chunk, _mailbox!.ReadAsync(stream.Index, stream.Offset, chunk, _shutdown));
+        await ContinueAfterReadAsync(stream, chunk, _mailbox!.ReadAsync(stream.Index, stream.Offset, chunk, _shutdown), output);
     }
 }

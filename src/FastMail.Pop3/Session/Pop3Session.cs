@@ -1,3 +1,4 @@
+using FastMail.Core.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
@@ -37,6 +38,9 @@ internal sealed partial class Pop3Session : IPooledSession
     private IMailConnection _connection = null!;
     private PipeReader _input = null!;
     private PipeWriter _output = null!;
+
+    // In front of _output while an admin watches POP3 transcripts; one per pooled session, made on first watch.
+    private TranscriptTap? _tap;
     private IPEndPoint? _remote;
     private CancellationToken _shutdown;
     private IMailboxSession? _mailbox;
@@ -74,6 +78,7 @@ internal sealed partial class Pop3Session : IPooledSession
         _connection = null!;
         _input = null!;
         _output = null!;
+        _tap?.Detach();
         _remote = null;
         _shutdown = default;
         _mailbox = null;

@@ -1,3 +1,4 @@
+using FastMail.Core.Diagnostics;
 using System.Buffers;
 using System.Security.Cryptography;
 using FastMail.Core.Sasl;
@@ -100,6 +101,11 @@ internal sealed partial class SmtpSession
         }
 
         buffer = buffer.Slice(next);
+        if (Transcripts.SmtpWatched)
+        {
+            _tap?.ClientSecret(); // RFC 4954 4: a SASL response carries credentials
+        }
+
         line.CopyTo(AuthLine);
         _authLineLength = line.Length;
         _mode = ReceiveMode.Command;

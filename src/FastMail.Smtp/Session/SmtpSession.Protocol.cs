@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Protocol;
 using FastMail.Smtp.Logging;
 
@@ -34,6 +35,11 @@ internal sealed partial class SmtpSession : ISessionProtocol
 
     ValueTask<bool> ISessionProtocol.GreetAsync()
     {
+        if (Transcripts.SmtpWatched)
+        {
+            AttachTranscript();
+        }
+
         if (_context.Options.GreetingDelay > TimeSpan.Zero)
         {
             return GreetAfterDelayAsync();
@@ -43,7 +49,23 @@ internal sealed partial class SmtpSession : ISessionProtocol
         return new ValueTask<bool>(true);
     }
 
-    SessionStep ISessionProtocol.Process(ref ReadOnlySequence<byte> buffer) => ToStep(Process(ref buffer));
+    SessionStep ISessionProtocol.Process(ref ReadOnlySequence<byte> buffer)
+    {
+        // Live transcripts: one volatile read while nobody watches (DESIGN hot path rules).
+        if (Transcripts.SmtpWatched)
+        {
+            AttachTranscript();
+        }
+
+        return ToStep(Process(ref buffer));
+    }
+
+    /// <summary>Puts the transcript tap in front of the output (again after STARTTLS replaced the output).</summary>
+    private void AttachTranscript()
+    {
+        _tap ??= new TranscriptTap(TranscriptProtocol.Smtp);
+        _output = _tap.Attach(Output);
+    }
 
     ValueTask<SessionStep> ISessionProtocol.RunPendingAsync()
     {

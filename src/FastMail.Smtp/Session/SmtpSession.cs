@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Protocol;
 using FastMail.Core.Services;
 using FastMail.Smtp.Data;
@@ -37,6 +38,9 @@ internal sealed partial class SmtpSession : IPooledSession
     private IPEndPoint? _remote;
     private int _remoteLiteralLength;
     private CancellationToken _shutdown;
+
+    // In front of _output while an admin watches SMTP transcripts; one per pooled session, made on first watch.
+    private TranscriptTap? _tap;
 
     // "What it is doing", readable from other threads (timer and shutdown callbacks).
     private volatile ReceiveMode _mode;
@@ -108,6 +112,7 @@ internal sealed partial class SmtpSession : IPooledSession
         AbortMessage();
         ResetTransaction();
         ResetSecurity();
+        _tap?.Detach();
         _connection = null;
         _input = null;
         _output = null;
@@ -227,6 +232,11 @@ internal sealed partial class SmtpSession : IPooledSession
 
     private ProcessResult Execute(ReadOnlySpan<byte> line)
     {
+        if (Transcripts.SmtpWatched)
+        {
+            _tap?.Client(line);
+        }
+
         var verb = SmtpCommandParser.ParseVerb(line, out var arguments);
         if (verb == SmtpVerb.Bdat)
         {

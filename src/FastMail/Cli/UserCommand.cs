@@ -2,16 +2,17 @@ using FastMail.Accounts;
 
 namespace FastMail.Cli;
 
-/// <summary>`fastmail user add|del|list|passwd|apop|quota`: manage users; works while the server runs.</summary>
+/// <summary>`fastmail user add|del|list|passwd|apop|quota|admin`: manage users; works while the server runs.</summary>
 internal static class UserCommand
 {
     public const string Help = """
-        Usage: fastmail user add NAME [--password PW]
+        Usage: fastmail user add NAME [--password PW] [--admin]
                fastmail user passwd NAME [--password PW]
                fastmail user del NAME
                fastmail user list
                fastmail user apop NAME (--secret S | --clear)
                fastmail user quota NAME (SIZE | --clear)
+               fastmail user admin NAME (on | off)
 
         Without --password the password is read from the first line of standard input
         (so it stays out of the shell history: `read -s pw; echo "$pw" | fastmail user add alice`).
@@ -19,6 +20,7 @@ internal static class UserCommand
         (APOP needs a plaintext-equivalent secret) and is only used when pop3.enableApop=true.
         A quota SIZE is bytes with an optional k/m/g suffix (100m, 1g); 0 means unlimited for
         this user; --clear removes the user's own quota so accounts.defaultQuota applies.
+        An admin (--admin, or `user admin NAME on`) may use the web administration.
         A running server picks changes up within a second.
 
         """ + ConfigOptions.Help;
@@ -30,16 +32,16 @@ internal static class UserCommand
             return Program.PrintHelp(Help);
         }
 
-        var verb = AccountCommands.Required(args, 1, "subcommand (add, del, list, passwd, apop, quota)");
+        var verb = AccountCommands.Required(args, 1, "subcommand (add, del, list, passwd, apop, quota, admin)");
         switch (verb)
         {
             case "add":
-                args.AllowOnly([.. ConfigOptions.Names, "password"]);
+                args.AllowOnly([.. ConfigOptions.Names, "password", "admin"]);
                 AccountCommands.NoMoreThan(args, 3);
                 {
                     var name = AccountCommands.Required(args, 2, "user name");
                     var password = Password(args);
-                    return AccountCommands.Report(AccountCommands.OpenAdmin(args).AddUser(name, password));
+                    return AccountCommands.Report(AccountCommands.OpenAdmin(args).AddUser(name, password, args.Has("admin")));
                 }
 
             case "passwd":
@@ -61,10 +63,31 @@ internal static class UserCommand
                 AccountCommands.NoMoreThan(args, 2);
                 foreach (var user in AccountCommands.OpenAdmin(args).ListUsers())
                 {
-                    Console.WriteLine(user.HasApopSecret ? user.Name + " (apop)" : user.Name);
+                    var marks = (user.HasApopSecret, user.IsAdmin) switch
+                    {
+                        (true, true) => " (apop, admin)",
+                        (true, false) => " (apop)",
+                        (false, true) => " (admin)",
+                        _ => "",
+                    };
+                    Console.WriteLine(user.Name + marks);
                 }
 
                 return 0;
+
+            case "admin":
+                args.AllowOnly(ConfigOptions.Names);
+                AccountCommands.NoMoreThan(args, 4);
+                {
+                    var name = AccountCommands.Required(args, 2, "user name");
+                    var admin = AccountCommands.Required(args, 3, "on or off") switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        var other => throw new UsageException($"'{other}' is neither on nor off"),
+                    };
+                    return AccountCommands.Report(AccountCommands.OpenAdmin(args).SetAdmin(name, admin));
+                }
 
             case "apop":
                 args.AllowOnly([.. ConfigOptions.Names, "secret", "clear"]);
