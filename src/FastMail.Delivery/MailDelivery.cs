@@ -22,6 +22,7 @@ public sealed class MailDelivery : IMailDelivery, IMailSubmission
     private readonly MailboxQuotas _quotas;
     private readonly bool _hasQueue;
     private IOutboundQueue? _outbound;
+    private long _commits;
 
     /// <param name="hasOutboundQueue">
     /// True when the server relays: remote recipients of clients that may relay are queued (<see cref="AttachQueue"/> names
@@ -40,6 +41,9 @@ public sealed class MailDelivery : IMailDelivery, IMailSubmission
         _quotas = new MailboxQuotas(directory, store);
         _router = new RecipientRouter(directory, relayPolicy, _quotas, hasOutboundQueue);
     }
+
+    /// <summary>Messages handed to the store since start (a commit that then fails counts too: rare), for the status page.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>The queue told of every commit that lists the queue mailbox (the queue and the delivery step refer to each other).</summary>
     public void AttachQueue(IOutboundQueue queue) => _outbound = queue;
@@ -81,6 +85,7 @@ public sealed class MailDelivery : IMailDelivery, IMailSubmission
         // Remote recipients are a target too (the queue mailbox), so one durable record covers the whole message: "250"
         // means delivered locally and queued. Not an async method for local mail: the caller awaits the store's task itself,
         // and a local message costs no extra state machine.
+        Interlocked.Increment(ref _commits);
         var commit = message.CommitAsync(envelope, envelope.Targets, cancellationToken);
         return _outbound is { } outbound && IsQueued(envelope) ? TellQueueAsync(commit, outbound) : commit;
     }

@@ -30,6 +30,7 @@ internal static class ConfigLoader
         if (configFile is not null)
         {
             LoadFile(configFile, values);
+            values.FilePath = Path.GetFullPath(configFile);
         }
 
         foreach (var key in ConfigKeys.All)

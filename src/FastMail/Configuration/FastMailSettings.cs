@@ -32,6 +32,9 @@ internal sealed class FastMailSettings
 
     public required RelaySection Relay { get; init; }
 
+    /// <summary>The configuration file the server was started with (the admin pages write the relay switch there), or null.</summary>
+    public string? ConfigFile { get; init; }
+
     public required WebSection Web { get; init; }
 
     public static FastMailSettings From(ConfigValues values)
@@ -50,6 +53,7 @@ internal sealed class FastMailSettings
             Storage = StorageSection.Bind(values, dataDirectory),
             Tls = TlsSection.Bind(values),
             Relay = RelaySection.Bind(values, hostName),
+            ConfigFile = values.FilePath,
             Web = WebSection.Bind(values),
         };
     }

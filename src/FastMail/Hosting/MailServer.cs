@@ -6,6 +6,7 @@ using FastMail.Core.Sasl;
 using FastMail.Core.Tls;
 using FastMail.Delivery;
 using FastMail.Hosting.Admin;
+using FastMail.Web.Admin;
 using FastMail.Hosting.Tls;
 using FastMail.Pop3;
 using FastMail.Relay.Queue;
@@ -52,6 +53,10 @@ internal sealed class MailServer : IAsyncDisposable
     };
 
     public IReadOnlyList<IPEndPoint> SmtpEndPoints => EndPoints("SMTP");
+
+    /// <summary>Every mail listener with its open connections, for the admin status page.</summary>
+    internal IEnumerable<(string Kind, IPEndPoint EndPoint, int Connections)> MailListeners =>
+        _listeners.Select(l => (l.Kind, l.Listener.LocalEndPoint, l.Listener.ActiveConnections));
 
     public IReadOnlyList<IPEndPoint> Pop3EndPoints => EndPoints("POP3");
 
@@ -147,13 +152,18 @@ internal sealed class MailServer : IAsyncDisposable
             Certificate = tls.Certificate,
             SessionIdle = _settings.Web.SessionIdle,
         };
-        var services = new WebServices(
-            new WebAccounts(directory, new AccountAdmin(_settings.Accounts.Options)),
+        var accounts = new AccountAdmin(_settings.Accounts.Options);
+        var admin = new AdminServices(
+            accounts,
             directory,
             _store,
-            _store.Browser,
-            delivery,
-            throttle);
+            Queue,
+            new HostStatus(this, Path.Combine(_settings.DataDirectory, "mail"), delivery),
+            _settings.ConfigFile is { } file ? new JsonConfigRelaySettingsStore(file) : new LiveOnlyRelaySettingsStore());
+        var services = new WebServices(new WebAccounts(directory, accounts), directory, _store, _store.Browser, delivery, throttle)
+        {
+            MapExtra = app => AdminEndpoints.Map(app, admin),
+        };
         _web = WebServer.StartAsync(options, services, loggerFactory).GetAwaiter().GetResult();
     }
 

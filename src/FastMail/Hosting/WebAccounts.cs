@@ -10,11 +10,8 @@ internal sealed class WebAccounts(AccountDirectory directory, AccountAdmin admin
     public ValueTask<string?> AuthenticateAsync(string user, string password, CancellationToken ct) =>
         directory.AuthenticateAsync(Encoding.UTF8.GetBytes(user), Encoding.UTF8.GetBytes(password), ct);
 
-    /// <summary>
-    /// The admin flag is a per-account field of accounts.json that the admin pages' change adds to AccountDirectory;
-    /// until an account can carry it, nobody is an admin here.
-    /// </summary>
-    public bool IsAdmin(string user) => false;
+    /// <summary>The account's admin flag in accounts.json (`fastmail user add NAME --admin`, `fastmail user admin NAME on`).</summary>
+    public bool IsAdmin(string user) => directory.IsAdmin(user);
 
     public AdminResult ChangePassword(string user, string newPassword) => admin.SetPassword(user, newPassword);
 }
