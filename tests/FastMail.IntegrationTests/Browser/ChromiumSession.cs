@@ -85,6 +85,7 @@ internal sealed class ChromiumSession : IDisposable
         options.AddUserProfilePreference("download.prompt_for_download", false);
         options.AddUserProfilePreference("download.directory_upgrade", true);
         options.AddUserProfilePreference("safebrowsing.enabled", false);
+        options.AddUserProfilePreference("plugins.always_open_pdf_externally", true); // a PDF link downloads, as a test expects
         options.AddUserProfilePreference("credentials_enable_service", false);
         options.AddUserProfilePreference("profile.password_manager_enabled", false);
 
