@@ -125,6 +125,58 @@ public sealed class WebmailBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public void LogOutEndsTheSessionAndTheInboxAsksForALoginAgain()
+    {
+        using var browser = ChromiumSession.Start();
+        LogIn(browser, "motriles", "jose");
+
+        browser.Click("#logout");
+        browser.WaitFor("#login-form");
+        browser.Navigate(Web("/"));
+
+        browser.WaitFor("#login-form");
+        Assert.EndsWith("/login", new Uri(browser.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScriptInAnHtmlMessageDoesNotRunInTheBrowser()
+    {
+        // A real browser is where an XSS would fire: inline script and an onerror handler in an HTML body. The body
+        // shows in a sandboxed frame (no allow-scripts) under a CSP; neither may run.
+        var message = MailClients.Message("Mallory", "mallory@example.org", "motriles", "Innocent newsletter", "plain part");
+        var body = new MimeKit.BodyBuilder
+        {
+            TextBody = "plain part",
+            // Each payload marks its own document when it runs (a sandboxed frame could not reach the parent anyway,
+            // so only a mark in the frame itself would show that script ran).
+            HtmlBody = """
+                <p id="visible">Hello from the newsletter</p>
+                <p id="script-mark">clean</p><p id="onerror-mark">clean</p>
+                <script>document.getElementById('script-mark').textContent = 'ran'; parent.document.title = 'pwned';</script>
+                <img src="x" onerror="document.getElementById('onerror-mark').textContent = 'ran'">
+                """,
+        };
+        message.Body = body.ToMessageBody();
+        await MailClients.SendAsync(_server, message);
+        using var browser = ChromiumSession.Start();
+        LogIn(browser, "motriles", "jose");
+        var title = browser.Driver.Title;
+
+        Row(browser, "Innocent newsletter").Click();
+        browser.WaitForText("#m-subject", "Innocent newsletter");
+        var frame = browser.WaitFor("#m-html");
+        browser.Driver.SwitchTo().Frame(frame);
+        browser.WaitForText("#visible", "Hello from the newsletter");
+        await Task.Delay(500); // give an onerror handler time to fire, were it allowed to
+        Assert.Equal("clean", browser.Text("#script-mark"));
+        Assert.Equal("clean", browser.Text("#onerror-mark"));
+        browser.Driver.SwitchTo().DefaultContent();
+
+        Assert.Equal(title, browser.Driver.Title);
+        Assert.EndsWith("/", new Uri(browser.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InboxFitsAPhoneWidthScreen()
     {
         await MailClients.SendAsync(_server, MailClients.Message("Ana Lucía", "ana@example.org", "motriles", "Lunch on Friday?", "Tapas at noon?"));
