@@ -5,7 +5,7 @@
   const $ = (selector) => document.querySelector(selector);
   let csrfToken = null;
 
-  // The CSRF token for non-GET requests (header X-CSRF-Token): a <meta name="csrf-token">, else GET /api/session.
+  // The CSRF token for non-GET requests (header X-CSRF-Token): a <meta name="csrf-token">, else GET /api/session ("csrf").
   async function csrf() {
     if (csrfToken) return csrfToken;
     const meta = document.querySelector('meta[name="csrf-token"]');
@@ -13,7 +13,7 @@
     const response = await fetch("/api/session", { credentials: "same-origin" });
     if (response.ok) {
       const session = await response.json();
-      csrfToken = session.csrfToken || null;
+      csrfToken = session.csrf || null;
     }
     return csrfToken;
   }
