@@ -270,8 +270,15 @@ public sealed class AdminApi(AdminServices services)
         return context.Response.WriteAsJsonAsync(value, type, contentType: null, context.RequestAborted);
     }
 
-    private static Task Outcome(HttpContext context, AdminResult result)
+    private Task Outcome(HttpContext context, AdminResult result)
     {
+        if (result.Succeeded)
+        {
+            // The change is in accounts.json; the directory would see it within its reload interval (1 s). Reloading
+            // now means a user just added can log in at once, and a removed one cannot.
+            Services.Directory.ReloadIfChanged();
+        }
+
         var status = result.Error switch
         {
             AdminError.None => StatusCodes.Status200OK,
