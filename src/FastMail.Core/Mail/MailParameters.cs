@@ -36,7 +36,6 @@ public static class MailParameters
         var seen = Seen.None;
         while (EsmtpParameterReader.TryNext(ref parameters, out var key, out var value, out var hasValue))
         {
-
             Seen which;
             ParameterError valueError;
             bool valid;

@@ -43,7 +43,6 @@ public static class RcptParameters
         var seen = Seen.None;
         while (EsmtpParameterReader.TryNext(ref parameters, out var key, out var value, out var hasValue))
         {
-
             Seen which;
             ParameterError valueError;
             bool valid;
