@@ -23,4 +23,15 @@ internal static class EsmtpParameterReader
         value = hasValue ? token[(equals + 1)..] : default;
         return true;
     }
+
+    /// <summary>
+    /// Records parameter <paramref name="which"/> (one bit) in <paramref name="seen"/>: false with <paramref name="error"/>
+    /// set when it was given before (<see cref="ParameterError.Duplicate"/>) or its value is not valid.
+    /// </summary>
+    public static bool TryAccept(ref int seen, int which, bool valid, ParameterError valueError, out ParameterError error)
+    {
+        error = (seen & which) != 0 ? ParameterError.Duplicate : valid ? ParameterError.None : valueError;
+        seen |= which;
+        return error == ParameterError.None;
+    }
 }

@@ -33,7 +33,7 @@ public static class MailParameters
     public static ParameterStatus Check(ReadOnlySpan<byte> parameters, long maxMessageSize, out ParameterError error)
     {
         error = ParameterError.None;
-        var seen = Seen.None;
+        var seen = 0;
         while (EsmtpParameterReader.TryNext(ref parameters, out var key, out var value, out var hasValue))
         {
             Seen which;
@@ -78,16 +78,8 @@ public static class MailParameters
                 return ParameterStatus.Unsupported;
             }
 
-            if ((seen & which) != 0)
+            if (!EsmtpParameterReader.TryAccept(ref seen, (int)which, valid, valueError, out error))
             {
-                error = ParameterError.Duplicate;
-                return ParameterStatus.Syntax;
-            }
-
-            seen |= which;
-            if (!valid)
-            {
-                error = valueError;
                 return ParameterStatus.Syntax;
             }
 

@@ -40,7 +40,7 @@ public static class RcptParameters
     public static ParameterStatus Check(ReadOnlySpan<byte> parameters, out ParameterError error)
     {
         error = ParameterError.None;
-        var seen = Seen.None;
+        var seen = 0;
         while (EsmtpParameterReader.TryNext(ref parameters, out var key, out var value, out var hasValue))
         {
             Seen which;
@@ -63,16 +63,8 @@ public static class RcptParameters
                 return ParameterStatus.Unsupported;
             }
 
-            if ((seen & which) != 0)
+            if (!EsmtpParameterReader.TryAccept(ref seen, (int)which, valid, valueError, out error))
             {
-                error = ParameterError.Duplicate;
-                return ParameterStatus.Syntax;
-            }
-
-            seen |= which;
-            if (!valid)
-            {
-                error = valueError;
                 return ParameterStatus.Syntax;
             }
         }
