@@ -12,6 +12,12 @@ namespace FastMail.Smtp.Session;
 /// </summary>
 internal sealed partial class SmtpSession
 {
+    // Made at the session's first message, not with the session: an idle connection (most of 100,000 held open) then
+    // costs ~6 KiB instead of ~22 KiB. The session is pooled, so a steady stream of messages still allocates nothing.
+    private byte[]? _dataOut;
+
+    private byte[] DataOut => _dataOut ??= new byte[_dataOutLength];
+
     private ProcessResult StartData(ReadOnlySpan<byte> arguments)
     {
         if (!arguments.IsEmpty)
@@ -45,7 +51,7 @@ internal sealed partial class SmtpSession
         try
         {
             _message = _context.Delivery.BeginMessage();
-            var length = TraceHeaders.Write(_dataOut, new TraceHeaders.Fields(
+            var length = TraceHeaders.Write(DataOut, new TraceHeaders.Fields(
                 _envelope.Sender,
                 _helo.Span,
                 _remoteLiteral.AsSpan(0, _remoteLiteralLength),
@@ -56,7 +62,7 @@ internal sealed partial class SmtpSession
                 _queueId,
                 _envelope.RecipientCount == 1 ? _envelope[0].Address : default,
                 _context.Time.GetUtcNow()));
-            _message.Write(_dataOut.AsSpan(0, length));
+            _message.Write(DataOut.AsSpan(0, length));
         }
         catch (Exception exception)
         {
@@ -78,12 +84,12 @@ internal sealed partial class SmtpSession
             var span = segment.Span;
             while (!span.IsEmpty && !done)
             {
-                done = _scanner.Scan(span, _dataOut, out var used, out var written);
+                done = _scanner.Scan(span, DataOut, out var used, out var written);
                 span = span[used..];
                 consumed += used;
                 if (written > 0)
                 {
-                    Deliver(_dataOut.AsSpan(0, written));
+                    Deliver(DataOut.AsSpan(0, written));
                 }
             }
 

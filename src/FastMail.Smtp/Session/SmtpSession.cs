@@ -28,7 +28,7 @@ internal sealed partial class SmtpSession : IPooledSession
     private readonly SmtpServerContext _context;
     private readonly SessionLoop _loop;
     private readonly byte[] _lineScratch;
-    private readonly byte[] _dataOut;
+    private readonly int _dataOutLength;
     private readonly AddressBuffer _helo;
     private readonly byte[] _remoteLiteral = new byte[MaxRemoteLiteralLength];
 
@@ -64,7 +64,7 @@ internal sealed partial class SmtpSession : IPooledSession
         _helo = new AddressBuffer(context.Options.MaxCommandLineLength);
 
         // Also stages the trace headers, which hold HELO, sender, recipient and host name.
-        _dataOut = new byte[Math.Max(16 * 1024, (4 * context.MaxAddressLength) + context.Replies.HostName.Length + 768)];
+        _dataOutLength = Math.Max(16 * 1024, (4 * context.MaxAddressLength) + context.Replies.HostName.Length + 768);
     }
 
     private enum DataFailure : byte
