@@ -119,6 +119,13 @@ public sealed class ArgParserTests
     }
 
     [Fact]
+    public void ManyIdleConnectionsGetEnoughSourceAddressesByDefault()
+    {
+        Assert.Equal(4, ArgParser.Parse(["idle", "--connections", "100000"]).SourceAddresses);
+        Assert.Null(ArgParser.Parse(["idle", "--connections", "10000"]).SourceAddresses);
+    }
+
+    [Fact]
     public void OnlyIdleConnectionsMayGoBeyondSixtyThousand()
     {
         Assert.Throws<ArgumentException>(() => ArgParser.Parse(["smtp-send", "--to", "a@b", "--concurrency", "70000"]));

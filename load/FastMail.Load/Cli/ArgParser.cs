@@ -23,7 +23,8 @@ internal static class ArgParser
           --per-connection 1      messages per SMTP connection / RETRs per POP3 session (POP3 default: all)
           --pipelining            smtp-send, mixed: RFC 2920 groups (MAIL+RCPT×n+DATA in one write; the final "."
                                   and the next message's group in one write); the server must list PIPELINING
-          --source-addresses N    bind client sockets to 127.0.0.1..127.0.0.N in rotation (64k ports each)
+          --source-addresses N    bind client sockets to 127.0.0.1..127.0.0.N in rotation (64k ports each;
+                                  connections/idle above 25,000 default to one address per 25,000)
           --connections N         connections/idle: connections to hold (same as --concurrency)
           --hold 20s              connections/idle: how long to hold them (same as --duration)
           --from a@d  --to u1@d,u2@d   envelope; recipients are used in rotation
@@ -38,6 +39,8 @@ internal static class ArgParser
           --label text            stored in the report
           --reports DIR           default load/reports; --no-report writes none
         """;
+
+    private const int ConnectionsPerSource = 25_000;
 
     public static LoadOptions Parse(string[] args)
     {
@@ -125,6 +128,12 @@ internal static class ArgParser
             }
         }
         Validate(options, port, pop3Port);
+        if (options.Scenario == "connections" && options.SourceAddresses is null && options.Concurrency > ConnectionsPerSource
+            && options.Host.Equals(IPAddress.Loopback))
+        {
+            // One source address has ~28k ephemeral ports by default (32768-60999) towards one server port.
+            options.SourceAddresses = Math.Min(254, (options.Concurrency + ConnectionsPerSource - 1) / ConnectionsPerSource);
+        }
         return options;
     }
 
