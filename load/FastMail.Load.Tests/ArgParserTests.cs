@@ -96,4 +96,41 @@ public sealed class ArgParserTests
     [Fact]
     public void ARunCannotBeUnboundedInTime() =>
         Assert.Throws<ArgumentException>(() => ArgParser.Parse(["smtp-send", "--to", "a@b", "--duration", "2h"]));
+
+    [Fact]
+    public void PipeliningIsForSendingScenariosOnly()
+    {
+        Assert.True(ArgParser.Parse(["smtp-send", "--to", "a@b", "--pipelining"]).Pipelining);
+        Assert.False(ArgParser.Parse(["smtp-send", "--to", "a@b"]).Pipelining);
+        Assert.Throws<ArgumentException>(() => ArgParser.Parse(["pop3-login", "--users", "u", "--pipelining"]));
+    }
+
+    [Fact]
+    public void IdleIsTheConnectionsScenarioHeldAfterTheLastOneOpened()
+    {
+        var o = ArgParser.Parse(["idle", "--connections", "100000", "--hold", "20s", "--source-addresses", "4"]);
+        Assert.Equal("connections", o.Scenario);
+        Assert.True(o.HoldAfterOpen);
+        Assert.Equal(100_000, o.Concurrency);
+        Assert.Equal(TimeSpan.FromSeconds(20), o.Duration);
+        Assert.Equal(TimeSpan.Zero, o.Warmup);
+        Assert.Equal(4, o.SourceAddresses);
+        Assert.Equal(2525, o.Port);
+    }
+
+    [Fact]
+    public void ManyIdleConnectionsGetEnoughSourceAddressesByDefault()
+    {
+        Assert.Equal(4, ArgParser.Parse(["idle", "--connections", "100000"]).SourceAddresses);
+        Assert.Null(ArgParser.Parse(["idle", "--connections", "10000"]).SourceAddresses);
+    }
+
+    [Fact]
+    public void OnlyIdleConnectionsMayGoBeyondSixtyThousand()
+    {
+        Assert.Throws<ArgumentException>(() => ArgParser.Parse(["smtp-send", "--to", "a@b", "--concurrency", "70000"]));
+        Assert.Throws<ArgumentException>(() => ArgParser.Parse(["relay", "--to", "a@b", "--source-addresses", "2"]));
+        Assert.Throws<ArgumentException>(() => ArgParser.Parse(["idle", "--connections", "10", "--source-addresses", "2", "--host", "::1"]));
+        Assert.Throws<ArgumentException>(() => ArgParser.Parse(["idle", "--connections", "10", "--source-addresses", "255"]));
+    }
 }

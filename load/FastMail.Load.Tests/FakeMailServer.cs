@@ -81,7 +81,7 @@ internal sealed class FakeMailServer : IDisposable
                 var verb = line.Length >= 4 ? line[..4].ToUpperInvariant() : line.ToUpperInvariant();
                 switch (verb)
                 {
-                    case "EHLO": writer.WriteLine("250-fake"); writer.WriteLine("250 8BITMIME"); break;
+                    case "EHLO": writer.WriteLine("250-fake"); writer.WriteLine("250-PIPELINING"); writer.WriteLine("250 8BITMIME"); break;
                     case "MAIL": recipients.Clear(); writer.WriteLine("250 2.1.0 ok"); break;
                     case "RCPT":
                         var address = line[(line.IndexOf('<') + 1)..line.IndexOf('>')];

@@ -37,6 +37,13 @@ internal static class Program
             Console.Error.WriteLine("mixed: more drainers than --users; drainers sharing a mailbox may be refused with [IN-USE]");
         }
 
+        if (options.Scenario == "connections" && options.ServerPids.Length == 0 && ListeningProcess.Find(options.Port) is { } listener)
+        {
+            // Memory per idle connection is the point of this scenario: find the server by its port.
+            Console.Error.WriteLine($"connections: server pid {listener} (listening on port {options.Port})");
+            options.ServerPids = [listener];
+        }
+
         var probe = new ServerProbe(options.ServerPids);
         RunResult result;
         if (options.Scenario == "connections")

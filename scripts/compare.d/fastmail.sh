@@ -3,6 +3,9 @@
 # $FASTMAIL_POP3_PORT, both on 127.0.0.1. Needs WORK, FASTMAIL_BIN, DOMAIN, PASSWORD,
 # FASTMAIL_SMTP_PORT, FASTMAIL_POP3_PORT; FASTMAIL_USER_SUFFIX (default empty) is appended to
 # user names, for a build whose accounts are full addresses (FASTMAIL_USER_SUFFIX=@bench.test).
+# FASTMAIL_MAX_CONNECTIONS (default 1000, FastMail's own default) sets limits.maxConnections and
+# limits.maxConnectionsPerIp; FASTMAIL_EXTRA_JSON (e.g. ',"accounts":{"pbkdf2Iterations":4096}') is appended
+# to the top-level object.
 
 FASTMAIL_PID=""
 
@@ -14,7 +17,7 @@ fastmail_config() { echo "$WORK/fastmail/fastmail.json"; }
 fastmail_setup() {
     mkdir -p "$WORK/fastmail/data"
     cat > "$(fastmail_config)" <<CONF
-{"hostName":"localhost","primaryDomain":"$DOMAIN","dataDirectory":"$WORK/fastmail/data","logLevel":"warning","smtp":{"listen":["127.0.0.1:$FASTMAIL_SMTP_PORT"],"submissionListen":"","smtpsListen":""},"pop3":{"listen":["127.0.0.1:$FASTMAIL_POP3_PORT"],"pop3sListen":""},"limits":{"maxConnectionsPerIp":1000,"maxConnectionRatePerIp":0}}
+{"hostName":"localhost","primaryDomain":"$DOMAIN","dataDirectory":"$WORK/fastmail/data","logLevel":"warning","smtp":{"listen":["127.0.0.1:$FASTMAIL_SMTP_PORT"],"submissionListen":"","smtpsListen":""},"pop3":{"listen":["127.0.0.1:$FASTMAIL_POP3_PORT"],"pop3sListen":""},"limits":{"maxConnections":${FASTMAIL_MAX_CONNECTIONS:-1000},"maxConnectionsPerIp":${FASTMAIL_MAX_CONNECTIONS:-1000},"maxConnectionRatePerIp":0}${FASTMAIL_EXTRA_JSON:-}}
 CONF
     local user
     for user in "$@"; do

@@ -2,7 +2,8 @@
 # under $WORK, no chroot, listening on 127.0.0.1:$POSTFIX_PORT only, delivering bench.test
 # through the virtual(8) agent into Maildirs owned by $VMAIL_UID. The system's default
 # instance (/etc/postfix) is neither configured nor started.
-# Sourced by scripts/compare; needs WORK, POSTFIX_PORT, VMAIL_UID, VMAIL_GID, DOMAIN.
+# Sourced by scripts/compare; needs WORK, POSTFIX_PORT, VMAIL_UID, VMAIL_GID, DOMAIN; POSTFIX_PROCESS_LIMIT
+# (optional) raises the process limits for many concurrent clients.
 
 postfix_dir() { echo "$WORK/postfix"; }
 
@@ -52,6 +53,16 @@ virtual_minimum_uid = 1
 maillog_file_prefixes = $WORK
 maillog_file = $dir/maillog
 CONF
+    if [[ -n "${POSTFIX_PROCESS_LIMIT:-}" ]]; then
+        # For thousands of concurrent clients (scripts/compare-scale), as an operator would: one smtpd per
+        # connection is Postfix's design, so its process cap (stock 100) must cover the connections, and the
+        # per-client connection cap (stock 50, loopback exempt via smtpd_client_event_limit_exceptions anyway)
+        # must not refuse them.
+        cat >> "$dir/conf/main.cf" <<CONF
+default_process_limit = $POSTFIX_PROCESS_LIMIT
+smtpd_client_connection_count_limit = 0
+CONF
+    fi
     # master.cf: the stock services, without chroot (the queue lives outside /var/spool/postfix).
     cat > "$dir/conf/master.cf" <<CONF
 127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd

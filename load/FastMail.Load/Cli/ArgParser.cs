@@ -8,7 +8,7 @@ namespace FastMail.Load.Cli;
 internal static class ArgParser
 {
     public const string Usage = """
-        usage: FastMail.Load [--scenario] <smtp-send|pop3-drain|pop3-login|mixed|connections|relay> [options]
+        usage: FastMail.Load [--scenario] <smtp-send|pop3-drain|pop3-login|mixed|connections|idle|relay> [options]
           --host 127.0.0.1        loopback only; anything else is refused
           --port N                default 2525 for SMTP scenarios, 1110 for POP3 ones
           --pop3-port 1110        mixed: the POP3 port (--port is the SMTP one)
@@ -21,6 +21,12 @@ internal static class ArgParser
           --size 1k               generated message size (smtp-send, mixed)
           --recipients 1          RCPT TO per message
           --per-connection 1      messages per SMTP connection / RETRs per POP3 session (POP3 default: all)
+          --pipelining            smtp-send, mixed: RFC 2920 groups (MAIL+RCPT×n+DATA in one write; the final "."
+                                  and the next message's group in one write); the server must list PIPELINING
+          --source-addresses N    bind client sockets to 127.0.0.1..127.0.0.N in rotation (64k ports each;
+                                  connections/idle above 25,000 default to one address per 25,000)
+          --connections N         connections/idle: connections to hold (same as --concurrency)
+          --hold 20s              connections/idle: how long to hold them (same as --duration)
           --from a@d  --to u1@d,u2@d   envelope; recipients are used in rotation
           --users u1,u2 --password pw  POP3 logins; worker i uses user i mod count
           --server-pid PID[,PID]  sample CPU time (with descendants) and RSS of the server
@@ -33,6 +39,8 @@ internal static class ArgParser
           --label text            stored in the report
           --reports DIR           default load/reports; --no-report writes none
         """;
+
+    private const int ConnectionsPerSource = 25_000;
 
     public static LoadOptions Parse(string[] args)
     {
@@ -58,6 +66,7 @@ internal static class ArgParser
             {
                 case "no-verify": options.Verify = false; continue;
                 case "no-report": options.WriteReport = false; continue;
+                case "pipelining": options.Pipelining = true; continue;
                 case "help": throw new ArgumentException("");
             }
             if (i + 1 >= args.Length)
@@ -71,8 +80,9 @@ internal static class ArgParser
                 case "host": options.Host = ParseLoopback(value); break;
                 case "port": port = ValueParsers.ParseInt(name, value, 1, 65535); break;
                 case "pop3-port": pop3Port = ValueParsers.ParseInt(name, value, 1, 65535); break;
-                case "concurrency": options.Concurrency = ValueParsers.ParseInt(name, value, 1, 60000); break;
-                case "duration": options.Duration = ValueParsers.ParseDuration(value); durationGiven = true; break;
+                case "concurrency" or "connections": options.Concurrency = ValueParsers.ParseInt(name, value, 1, 1_000_000); break;
+                case "duration" or "hold": options.Duration = ValueParsers.ParseDuration(value); durationGiven = true; break;
+                case "source-addresses": options.SourceAddresses = ValueParsers.ParseInt(name, value, 1, 254); break;
                 case "warmup": options.Warmup = ValueParsers.ParseDuration(value); warmupGiven = true; break;
                 case "rate": options.Rate = ParseRate(value); break;
                 case "sink-port": options.SinkPort = ValueParsers.ParseInt(name, value, 1, 65535); break;
@@ -93,6 +103,16 @@ internal static class ArgParser
                 default: throw new ArgumentException($"unknown option --{name}");
             }
         }
+        if (options.Scenario == "idle")
+        {
+            // idle is the memory-per-connection name of the connections scenario; no warm-up unless asked.
+            options.Scenario = "connections";
+            options.HoldAfterOpen = true;
+            if (!warmupGiven)
+            {
+                options.Warmup = TimeSpan.Zero;
+            }
+        }
         if (options.Scenario == "relay")
         {
             // The sink must account for every message, so none may be sent uncounted in a warm-up;
@@ -108,6 +128,12 @@ internal static class ArgParser
             }
         }
         Validate(options, port, pop3Port);
+        if (options.Scenario == "connections" && options.SourceAddresses is null && options.Concurrency > ConnectionsPerSource
+            && options.Host.Equals(IPAddress.Loopback))
+        {
+            // One source address has ~28k ephemeral ports by default (32768-60999) towards one server port.
+            options.SourceAddresses = Math.Min(254, (options.Concurrency + ConnectionsPerSource - 1) / ConnectionsPerSource);
+        }
         return options;
     }
 
@@ -142,6 +168,22 @@ internal static class ArgParser
         if (options.Scenario is "pop3-drain" or "pop3-login" or "mixed" && options.Users.Length == 0)
         {
             throw new ArgumentException("--users is required for POP3 scenarios");
+        }
+        if (options.Pipelining && options.Scenario is not ("smtp-send" or "mixed"))
+        {
+            throw new ArgumentException("--pipelining applies to smtp-send and mixed");
+        }
+        if (options.Scenario is not ("connections" or "smtp-send" or "mixed" or "pop3-drain" or "pop3-login") && options.SourceAddresses is not null)
+        {
+            throw new ArgumentException("--source-addresses applies to connections, smtp-send, mixed, pop3-drain and pop3-login");
+        }
+        if (options.SourceAddresses is not null && !options.Host.Equals(IPAddress.Loopback))
+        {
+            throw new ArgumentException("--source-addresses needs --host 127.0.0.1 (the sources are 127.0.0.x)");
+        }
+        if (options.Scenario != "connections" && options.Concurrency > 60000)
+        {
+            throw new ArgumentException("--concurrency above 60000 is only for connections/idle");
         }
         if (options.Scenario == "mixed" && options.Concurrency < 2)
         {

@@ -5,7 +5,7 @@ namespace FastMail.Load.Cli;
 /// <summary>Everything one run needs, parsed from the command line by <see cref="ArgParser"/>.</summary>
 internal sealed class LoadOptions
 {
-    /// <summary>smtp-send, pop3-drain, pop3-login, mixed, connections or relay.</summary>
+    /// <summary>smtp-send, pop3-drain, pop3-login, mixed, connections (alias idle) or relay.</summary>
     public string Scenario { get; set; } = "";
 
     /// <summary>Must be a loopback address: the runner refuses any other target.</summary>
@@ -44,6 +44,18 @@ internal sealed class LoadOptions
 
     /// <summary>Messages per SMTP connection, or RETRs per POP3 session (null: 1 for SMTP, all for POP3).</summary>
     public int? PerConnection { get; set; }
+
+    /// <summary>smtp-send, mixed: RFC 2920 command groups (MAIL/RCPT/DATA in one write) instead of one command at a time.</summary>
+    public bool Pipelining { get; set; }
+
+    /// <summary>
+    /// Client sockets are bound to 127.0.0.1 .. 127.0.0.N in rotation (null: the kernel picks 127.0.0.1),
+    /// so more connections than one address's ephemeral ports can be open at once.
+    /// </summary>
+    public int? SourceAddresses { get; set; }
+
+    /// <summary>connections: hold for --duration after the last connection opened (idle), not from the start.</summary>
+    public bool HoldAfterOpen { get; set; }
 
     public string From { get; set; } = "load@bench.test";
 

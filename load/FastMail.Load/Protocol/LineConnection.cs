@@ -11,29 +11,47 @@ internal sealed class LineConnection : IAsyncDisposable
 {
     // RFC 5321 4.5.3.1.5 (reply line 512) and RFC 5322 2.1.1 (998) are far below this;
     // a longer line is a protocol error, not a reason to grow.
-    private const int BufferSize = 64 * 1024;
+    public const int DefaultBufferSize = 64 * 1024;
+
+    // Linux IP_BIND_ADDRESS_NO_PORT (SOL_IP 24): a socket bound to a source address gets its port at
+    // connect time, per destination, instead of reserving one at bind() for every destination.
+    private const int SolIp = 0;
+    private const int IpBindAddressNoPort = 24;
 
     private readonly Socket _socket;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly byte[] _buffer;
     private readonly TimeSpan _timeout;
     private int _start;
     private int _end;
 
-    private LineConnection(Socket socket, TimeSpan timeout)
+    private LineConnection(Socket socket, TimeSpan timeout, int bufferSize)
     {
         _socket = socket;
         _timeout = timeout;
+        _buffer = new byte[bufferSize];
     }
 
-    public static async ValueTask<LineConnection> ConnectAsync(IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="localAddress">Source address to bind (e.g. 127.0.0.7, to spread many connections over
+    /// several loopback addresses, each with its own 64k ports); null lets the kernel choose.</param>
+    /// <param name="bufferSize">Read buffer: the longest line that can be read (idle connections need a greeting's worth).</param>
+    public static async ValueTask<LineConnection> ConnectAsync(IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken,
+        IPAddress? localAddress = null, int bufferSize = DefaultBufferSize)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (localAddress is not null)
+            {
+                if (OperatingSystem.IsLinux())
+                {
+                    socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+                }
+                socket.Bind(new IPEndPoint(localAddress, 0));
+            }
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(timeout);
             await socket.ConnectAsync(endPoint, cts.Token);
-            return new LineConnection(socket, timeout);
+            return new LineConnection(socket, timeout, bufferSize);
         }
         catch
         {
@@ -78,7 +96,7 @@ internal sealed class LineConnection : IAsyncDisposable
         }
         if (_end == _buffer.Length)
         {
-            throw new ProtocolException("line-too-long", $"server sent a line longer than {BufferSize} bytes");
+            throw new ProtocolException("line-too-long", $"server sent a line longer than {_buffer.Length} bytes");
         }
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(_timeout);

@@ -14,9 +14,10 @@ internal sealed class Pop3ClientConnection : IClientConnection
     private Pop3ClientConnection(LineConnection connection) => _connection = connection;
 
     /// <summary>Connects and reads the greeting.</summary>
-    public static async ValueTask<Pop3ClientConnection> OpenAsync(IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async ValueTask<Pop3ClientConnection> OpenAsync(IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken,
+        IPAddress? localAddress = null)
     {
-        var connection = await LineConnection.ConnectAsync(endPoint, timeout, cancellationToken);
+        var connection = await LineConnection.ConnectAsync(endPoint, timeout, cancellationToken, localAddress);
         var client = new Pop3ClientConnection(connection);
         try
         {

@@ -4,10 +4,11 @@ using System.Text;
 namespace FastMail.Load.Protocol;
 
 /// <summary>
-/// A minimal SMTP client, one command at a time (no PIPELINING): EHLO once per connection,
-/// then MAIL, RCPT×n, DATA per message; RSET between messages; QUIT at the end.
+/// A minimal SMTP client: EHLO once per connection, then per message either one command at a time
+/// (MAIL, RCPT×n, DATA; RSET between messages) or, with <see cref="SendPipelinedAsync"/>, RFC 2920
+/// command groups; QUIT at the end.
 /// </summary>
-internal sealed class SmtpClientConnection : IClientConnection
+internal sealed partial class SmtpClientConnection : IClientConnection
 {
     private readonly LineConnection _connection;
     private readonly byte[] _command = new byte[1024];
@@ -17,14 +18,19 @@ internal sealed class SmtpClientConnection : IClientConnection
 
     public int MessagesSent => _messagesSent;
 
-    public static async ValueTask<SmtpClientConnection> OpenAsync(IPEndPoint endPoint, string heloName, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Whether the server listed PIPELINING in its EHLO reply (RFC 2920 3).</summary>
+    public bool ServerPipelines { get; private set; }
+
+    public static async ValueTask<SmtpClientConnection> OpenAsync(IPEndPoint endPoint, string heloName, TimeSpan timeout, CancellationToken cancellationToken,
+        IPAddress? localAddress = null)
     {
-        var connection = await LineConnection.ConnectAsync(endPoint, timeout, cancellationToken);
+        var connection = await LineConnection.ConnectAsync(endPoint, timeout, cancellationToken, localAddress);
         var client = new SmtpClientConnection(connection);
         try
         {
             await client.ExpectAsync(220, "greeting", cancellationToken);
-            await client.CommandAsync("EHLO ", heloName, 250, "ehlo", cancellationToken);
+            await client.WriteCommandAsync("EHLO ", heloName, "", cancellationToken);
+            await client.ExpectAsync(250, "ehlo", cancellationToken, line => client.ServerPipelines |= IsKeyword(line, "PIPELINING"u8));
             return client;
         }
         catch
@@ -54,6 +60,12 @@ internal sealed class SmtpClientConnection : IClientConnection
 
     public async ValueTask QuitAsync(CancellationToken cancellationToken)
     {
+        if (EnvelopeAhead)
+        {
+            // The server is (or will be) in DATA after the group sent ahead: a QUIT now would be message
+            // text. Closing without it abandons that transaction, and the server keeps no message.
+            return;
+        }
         await CommandAsync("QUIT", "", 221, "quit", cancellationToken);
     }
 
@@ -62,17 +74,32 @@ internal sealed class SmtpClientConnection : IClientConnection
 
     private async ValueTask CommandAsync(string verb, string argument, string suffix, int expected, string step, CancellationToken cancellationToken)
     {
+        await WriteCommandAsync(verb, argument, suffix, cancellationToken);
+        await ExpectAsync(expected, step, cancellationToken);
+    }
+
+    private ValueTask WriteCommandAsync(string verb, string argument, string suffix, CancellationToken cancellationToken)
+    {
         var length = Encoding.ASCII.GetBytes(verb, _command);
         length += Encoding.ASCII.GetBytes(argument, _command.AsSpan(length));
         length += Encoding.ASCII.GetBytes(suffix, _command.AsSpan(length));
         _command[length++] = (byte)'\r';
         _command[length++] = (byte)'\n';
-        await _connection.SendAsync(_command.AsMemory(0, length), cancellationToken);
-        await ExpectAsync(expected, step, cancellationToken);
+        return _connection.SendAsync(_command.AsMemory(0, length), cancellationToken);
     }
 
     /// <summary>Reads a whole (possibly multi-line, RFC 5321 4.2.1) reply and checks its code.</summary>
-    private async ValueTask ExpectAsync(int expected, string step, CancellationToken cancellationToken)
+    private async ValueTask ExpectAsync(int expected, string step, CancellationToken cancellationToken, Action<ReadOnlySpan<byte>>? onLine = null)
+    {
+        var code = await ReadReplyAsync(step, cancellationToken, onLine);
+        if (code.Code != expected)
+        {
+            throw new ProtocolException($"smtp-{step}-{code.Code}", $"{step}: {code.Text}");
+        }
+    }
+
+    /// <summary>Reads a whole reply; returns its code and (for error messages) its last line.</summary>
+    private async ValueTask<(int Code, string Text)> ReadReplyAsync(string step, CancellationToken cancellationToken, Action<ReadOnlySpan<byte>>? onLine = null)
     {
         while (true)
         {
@@ -82,16 +109,21 @@ internal sealed class SmtpClientConnection : IClientConnection
             {
                 throw new ProtocolException($"smtp-{step}-garbled", $"unparsable reply to {step}: {Encoding.ASCII.GetString(span)}");
             }
+            onLine?.Invoke(span.Length > 4 ? span[4..] : default);
             if (span.Length > 3 && span[3] == '-')
             {
                 continue;
             }
-            if (code != expected)
-            {
-                throw new ProtocolException($"smtp-{step}-{code}", $"{step}: {Encoding.ASCII.GetString(span)}");
-            }
-            return;
+            return (code, Encoding.ASCII.GetString(span));
         }
+    }
+
+    /// <summary>An EHLO line's keyword (the text up to the first space) equals <paramref name="keyword"/>, ignoring case.</summary>
+    private static bool IsKeyword(ReadOnlySpan<byte> line, ReadOnlySpan<byte> keyword)
+    {
+        var space = line.IndexOf((byte)' ');
+        var word = space < 0 ? line : line[..space];
+        return Ascii.EqualsIgnoreCase(word, keyword);
     }
 
     private static bool TryCode(ReadOnlySpan<byte> line, out int code)

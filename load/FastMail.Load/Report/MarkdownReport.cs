@@ -117,6 +117,10 @@ internal static class MarkdownReport
         if (run.ConnectionsHeld is { } held)
         {
             line.Append(c, $" held={held} rss_before_kib={run.ServerRssKibStart}");
+            if (run.ServerRssKibStart is { } before && run.ServerRssKibEnd is { } end && held > 0)
+            {
+                line.Append(c, $" rss_end_kib={end} rss_per_connection_kib={(end - before) / (double)held:0.00}");
+            }
         }
         return line.ToString();
     }

@@ -18,6 +18,7 @@ internal sealed class Pop3DrainWorker : IScenarioWorker
     private readonly string _user;
     private readonly bool _waitWhenEmpty;
     private readonly int _perSession;
+    private readonly IPAddress? _source;
     private readonly List<int> _numbers = [];
     private readonly ArrayBufferWriter<byte> _message = new(64 * 1024);
     private Pop3ClientConnection? _connection;
@@ -30,6 +31,7 @@ internal sealed class Pop3DrainWorker : IScenarioWorker
         _endPoint = new IPEndPoint(options.Host, options.Pop3Port);
         _user = options.Users[workerIndex % options.Users.Length];
         _waitWhenEmpty = waitWhenEmpty;
+        _source = SourceAddresses.For(options.SourceAddresses, workerIndex);
         _perSession = options.PerConnection is null or 0 ? int.MaxValue : options.PerConnection.Value;
     }
 
@@ -42,7 +44,7 @@ internal sealed class Pop3DrainWorker : IScenarioWorker
         {
             if (_connection is null)
             {
-                _connection = await Pop3ClientConnection.OpenAsync(_endPoint, _options.Timeout, cancellationToken);
+                _connection = await Pop3ClientConnection.OpenAsync(_endPoint, _options.Timeout, cancellationToken, _source);
                 await _connection.LoginAsync(_user, _options.Password, cancellationToken);
                 await _connection.StatAsync(cancellationToken);
                 await _connection.UidlAsync(_numbers, cancellationToken);

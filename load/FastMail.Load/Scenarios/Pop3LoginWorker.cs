@@ -10,9 +10,11 @@ internal sealed class Pop3LoginWorker : IScenarioWorker
     private readonly LoadOptions _options;
     private readonly IPEndPoint _endPoint;
     private readonly string _user;
+    private readonly IPAddress? _source;
 
     public Pop3LoginWorker(LoadOptions options, int workerIndex)
     {
+        _source = SourceAddresses.For(options.SourceAddresses, workerIndex);
         _options = options;
         _endPoint = new IPEndPoint(options.Host, options.Pop3Port);
         _user = options.Users[workerIndex % options.Users.Length];
@@ -24,7 +26,7 @@ internal sealed class Pop3LoginWorker : IScenarioWorker
     {
         try
         {
-            await using var connection = await Pop3ClientConnection.OpenAsync(_endPoint, _options.Timeout, cancellationToken);
+            await using var connection = await Pop3ClientConnection.OpenAsync(_endPoint, _options.Timeout, cancellationToken, _source);
             await connection.LoginAsync(_user, _options.Password, cancellationToken);
             await connection.QuitAsync(cancellationToken);
             return OpResult.Ok;

@@ -8,6 +8,9 @@ namespace FastMail.Load.Scenarios;
 /// <summary>
 /// smtp-send: one operation is one message accepted with 250 after DATA. The connection
 /// (220, EHLO) is opened by the first message and closed with QUIT after --per-connection messages.
+/// With --pipelining the envelope goes out as one RFC 2920 group, and when another message follows
+/// on the connection its group is written with this message's final "." (its replies are then read,
+/// and its failures counted, by the next operation).
 /// </summary>
 internal sealed class SmtpSendWorker : IScenarioWorker
 {
@@ -16,7 +19,12 @@ internal sealed class SmtpSendWorker : IScenarioWorker
     private readonly MessageGenerator _generator;
     private readonly string _idPrefix;
     private readonly int _perConnection;
-    private readonly string[] _recipients;
+    private readonly IPAddress? _source;
+    private string[] _recipients;
+
+    // Pipelining: the recipients of the group already sent ahead for the next message.
+    private string[] _nextRecipients;
+    private bool _nextDrawn;
     private SmtpClientConnection? _connection;
     private long _sequence;
     private long _recipientCursor;
@@ -29,6 +37,8 @@ internal sealed class SmtpSendWorker : IScenarioWorker
         _idPrefix = $"{runId}-{workerIndex}-";
         _perConnection = Math.Max(1, options.PerConnection ?? 1);
         _recipients = new string[options.Recipients];
+        _nextRecipients = new string[options.Recipients];
+        _source = SourceAddresses.For(options.SourceAddresses, workerIndex);
         _recipientCursor = (long)workerIndex * options.Recipients;
     }
 
@@ -38,14 +48,34 @@ internal sealed class SmtpSendWorker : IScenarioWorker
     {
         try
         {
-            _connection ??= await SmtpClientConnection.OpenAsync(_endPoint, _options.HeloName, _options.Timeout, cancellationToken);
-            for (var i = 0; i < _recipients.Length; i++)
+            _connection ??= await SmtpClientConnection.OpenAsync(_endPoint, _options.HeloName, _options.Timeout, cancellationToken, _source);
+            if (_nextDrawn)
             {
-                _recipients[i] = _options.To[(int)(_recipientCursor++ % _options.To.Length)];
+                // Drawn for the group sent ahead; kept even when that connection failed, so the
+                // rotation over --to is the same as without pipelining.
+                (_recipients, _nextRecipients) = (_nextRecipients, _recipients);
+                _nextDrawn = false;
+            }
+            else
+            {
+                NextRecipients(_recipients);
             }
             var id = _idPrefix + (_sequence++).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var payload = _generator.Build(id, _recipients[0]);
-            await _connection.SendAsync(_options.From, _recipients, payload, cancellationToken);
+            if (_options.Pipelining)
+            {
+                var more = _connection.MessagesSent + 1 < _perConnection;
+                if (more)
+                {
+                    NextRecipients(_nextRecipients);
+                    _nextDrawn = true;
+                }
+                await _connection.SendPipelinedAsync(_options.From, _recipients, payload, more ? _nextRecipients : null, cancellationToken);
+            }
+            else
+            {
+                await _connection.SendAsync(_options.From, _recipients, payload, cancellationToken);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -66,6 +96,14 @@ internal sealed class SmtpSendWorker : IScenarioWorker
             }
         }
         return OpResult.Ok;
+    }
+
+    private void NextRecipients(string[] recipients)
+    {
+        for (var i = 0; i < recipients.Length; i++)
+        {
+            recipients[i] = _options.To[(int)(_recipientCursor++ % _options.To.Length)];
+        }
     }
 
     private ValueTask CloseAsync(bool quit, CancellationToken cancellationToken)
