@@ -28,7 +28,9 @@ internal sealed partial class SystemdNotifier : IDisposable
         _logger = logger;
         if (endPoint is not null)
         {
-            _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            // Non-blocking: when systemd does not read (its queue of 10 datagrams is full), a ping is dropped instead
+            // of blocking the watchdog timer and, through the send lock, the server's stop.
+            _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
         }
     }
 

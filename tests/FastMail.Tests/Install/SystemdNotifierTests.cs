@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using FastMail.Hosting;
 using FastMail.Tests.TestKit;
 
@@ -9,29 +7,17 @@ namespace FastMail.Tests.Install;
 public sealed class SystemdNotifierTests : IDisposable
 {
     private readonly TempDirectory _dir = new("notify");
-    private readonly Socket _systemd = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
     private readonly RecordingLogger _logger = new();
+    private NotifySocket? _systemd;
 
     public void Dispose()
     {
-        _systemd.Dispose();
+        _systemd?.Dispose();
         _dir.Dispose();
     }
 
-    private string BindPath()
-    {
-        var path = _dir.File("notify");
-        _systemd.Bind(new UnixDomainSocketEndPoint(path));
-        return path;
-    }
-
-    private async Task<string> ReceiveAsync()
-    {
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var count = await _systemd.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-        return Encoding.UTF8.GetString(buffer, 0, count);
-    }
+    /// <summary>systemd's socket, bound at a path in the temporary directory.</summary>
+    private NotifySocket Systemd => _systemd ??= new NotifySocket(_dir.File("notify"));
 
     private SystemdNotifier Create(params (string Name, string Value)[] variables)
     {
@@ -42,39 +28,32 @@ public sealed class SystemdNotifierTests : IDisposable
     [Fact]
     public async Task ReadyThenWatchdogPingsThenStopping()
     {
-        using var notifier = Create(("NOTIFY_SOCKET", BindPath()), ("WATCHDOG_USEC", "200000"));
+        using var notifier = Create(("NOTIFY_SOCKET", Systemd.Address), ("WATCHDOG_USEC", "200000"));
         Assert.Equal(TimeSpan.FromMilliseconds(100), notifier.WatchdogInterval);
 
         notifier.Ready("serving");
 
-        Assert.Equal($"READY=1\nSTATUS=serving\nMAINPID={Environment.ProcessId}", await ReceiveAsync());
+        Assert.Equal($"READY=1\nSTATUS=serving\nMAINPID={Environment.ProcessId}", await Systemd.NextAsync());
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal("WATCHDOG=1", await ReceiveAsync());
+            Assert.Equal("WATCHDOG=1", await Systemd.NextAsync());
         }
 
         notifier.Stopping();
-        string message;
-        do
-        {
-            message = await ReceiveAsync();
-        }
-        while (message == "WATCHDOG=1");
 
-        Assert.Equal("STOPPING=1", message);
+        Assert.Equal("STOPPING=1", await Systemd.NextBesidesWatchdogAsync());
         Assert.Empty(_logger.Entries);
     }
 
     [Fact]
     public async Task AnAtSignNamesAnAbstractSocket()
     {
-        var name = "fastmail-test-" + Guid.NewGuid().ToString("N");
-        _systemd.Bind(new UnixDomainSocketEndPoint("\0" + name));
-        using var notifier = Create(("NOTIFY_SOCKET", "@" + name));
+        _systemd = NotifySocket.Abstract();
+        using var notifier = Create(("NOTIFY_SOCKET", _systemd.Address));
 
         Assert.True(notifier.Notify("RELOADING=1"));
 
-        Assert.Equal("RELOADING=1", await ReceiveAsync());
+        Assert.Equal("RELOADING=1", await Systemd.NextAsync());
     }
 
     [Fact]
@@ -91,9 +70,29 @@ public sealed class SystemdNotifierTests : IDisposable
     [Fact]
     public void AWatchdogMeantForAnotherProcessIsNotPinged()
     {
-        using var notifier = Create(("NOTIFY_SOCKET", BindPath()), ("WATCHDOG_USEC", "200000"), ("WATCHDOG_PID", "1"));
+        using var notifier = Create(("NOTIFY_SOCKET", Systemd.Address), ("WATCHDOG_USEC", "200000"), ("WATCHDOG_PID", "1"));
 
         Assert.Null(notifier.WatchdogInterval);
+    }
+
+    [Fact]
+    public async Task ASystemdThatDoesNotReadNeverBlocksTheServer()
+    {
+        // A bound socket nobody reads: its queue fills after a few datagrams; then sends must fail fast, not block.
+        using var deaf = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        deaf.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(_dir.File("deaf")));
+        using var notifier = Create(("NOTIFY_SOCKET", _dir.File("deaf")));
+
+        var sending = Task.Run(() =>
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                notifier.Notify("WATCHDOG=1");
+            }
+        });
+
+        await sending.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Single(_logger.Entries);
     }
 
     [Fact]
