@@ -70,7 +70,15 @@ internal static class Installer
         output.WriteLine();
         var domain = config.Get(ConfigKeys.PrimaryDomain);
         var hostName = config.Get(ConfigKeys.HostName) is { Length: > 0 } name ? name : System.Net.Dns.GetHostName();
-        output.Write(DnsAdvice.Render(domain, hostName));
+        if (domain == ConfigKeys.PrimaryDomain.Default)
+        {
+            output.WriteLine($"No mail domain yet: set primaryDomain in {InstallLayout.ConfigPath} (or install with --domain) to see the DNS records it needs.");
+        }
+        else
+        {
+            output.Write(DnsAdvice.Render(domain, hostName));
+        }
+
         output.WriteLine();
         output.Write(NextSteps(domain));
         return 0;

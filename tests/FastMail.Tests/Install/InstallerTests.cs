@@ -92,6 +92,16 @@ public sealed class InstallerTests : IDisposable
     }
 
     [Fact]
+    public void WithoutADomainNoDnsRecordsArePrintedButHowToGetThem()
+    {
+        var output = Install(Binary("binary v1"), domain: null, hostName: null);
+
+        Assert.Contains("No mail domain yet: set primaryDomain", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" MX ", output, StringComparison.Ordinal);
+        Assert.Contains("\"primaryDomain\": \"localhost\"", File.ReadAllText(_root.OnDisk("/etc/fastmail/fastmail.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ASecondRunChangesNothingAndKeepsTheOperatorsConfiguration()
     {
         var binary = Binary("binary v1");
