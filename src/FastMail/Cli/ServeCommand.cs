@@ -31,8 +31,10 @@ internal static class ServeCommand
         using var loggerFactory = Logging.Create(settings.LogLevel);
         var logger = loggerFactory.CreateLogger("FastMail");
         using var signal = new ShutdownSignal();
+        using var systemd = SystemdNotifier.FromEnvironment(logger);
         await using var server = MailServer.Start(settings, loggerFactory);
         logger.LogInformation("FastMail {Version} ready in {Milliseconds:F0} ms; data in {DataDirectory}", VersionCommand.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, settings.DataDirectory);
+        systemd.Ready($"FastMail {VersionCommand.Version} serving mail from {settings.DataDirectory}");
         try
         {
             await Task.Delay(Timeout.Infinite, signal.Token);
@@ -42,6 +44,7 @@ internal static class ServeCommand
         }
 
         logger.LogInformation("FastMail stopping");
+        systemd.Stopping();
         await server.StopAsync();
         return 0;
     }
