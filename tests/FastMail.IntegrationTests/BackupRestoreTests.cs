@@ -188,6 +188,12 @@ public sealed class BackupRestoreTests : IDisposable
             Assert.Contains("server runs", refusal, StringComparison.Ordinal);
             Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(data)!, Path.GetFileName(data) + ".before-restore-*"));
 
+            // A backup directory inside the data directory would copy itself: refused.
+            var (inside, _, insideError) = await RunAsync(BackupCommand.RunAsync, "backup", Path.Combine(data, "backup"), "--data-dir", data);
+            Assert.Equal(1, inside);
+            Assert.Contains("outside the data directory", insideError, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(data, "backup")));
+
             // A backup directory that is not empty is refused too.
             var (again, _, notEmpty) = await RunAsync(BackupCommand.RunAsync, "backup", backup, "--data-dir", data);
             Assert.Equal(1, again);

@@ -39,6 +39,14 @@ internal static class DataDirectoryBackup
     public static async Task<BackupSummary> RunAsync(FasterMailStore store, string dataDirectory, string backupDirectory, string version, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var data = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)) + Path.DirectorySeparatorChar;
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(backupDirectory)) + Path.DirectorySeparatorChar;
+        if (target.StartsWith(data, StringComparison.Ordinal) || data.StartsWith(target, StringComparison.Ordinal))
+        {
+            // The copy of the data directory would copy itself (or the backup would hold the live store).
+            throw new IOException($"the backup directory {backupDirectory} must be outside the data directory {dataDirectory}");
+        }
+
         var writer = BackupWriter.Create(backupDirectory);
         var log = await MailLogBackup.CopyAsync(store, writer, cancellationToken);
         await CopyOtherFilesAsync(Path.GetFullPath(dataDirectory), writer, cancellationToken);
