@@ -200,6 +200,11 @@ public sealed class BackupRestoreTests : IDisposable
             Assert.Contains("not empty", notEmpty, StringComparison.Ordinal);
             await server.StopAsync();
 
+            // A backup inside the data directory would be moved aside with it by --force: refused.
+            var (nested, _, nestedError) = await RunAsync(RestoreCommand.RunAsync, "restore", Path.Combine(data, "tls"), "--data-dir", data, "--force");
+            Assert.Equal(1, nested);
+            Assert.Contains("outside the data directory", nestedError, StringComparison.Ordinal);
+
             var (forced, output, forceError) = await RunAsync(RestoreCommand.RunAsync, "restore", backup, "--data-dir", data, "--force");
             Assert.True(forced == 0, forceError);
             Assert.Contains("moved to", output, StringComparison.Ordinal);

@@ -43,6 +43,13 @@ internal static class RestoreCommand
         var settings = FastMailSettings.From(ConfigOptions.Load(args));
         var data = Path.GetFullPath(settings.DataDirectory);
 
+        if (IsSameOrInside(source, data) || IsSameOrInside(data, source))
+        {
+            // --force would move the backup aside together with the data directory, halfway through the restore.
+            error.WriteLine($"fastmail: the backup {source} must be outside the data directory {data}");
+            return 1;
+        }
+
         BackupManifest manifest;
         try
         {
@@ -123,4 +130,7 @@ internal static class RestoreCommand
 
         return 0;
     }
+
+    private static bool IsSameOrInside(string path, string directory) =>
+        (Path.TrimEndingDirectorySeparator(path) + Path.DirectorySeparatorChar).StartsWith(Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }
