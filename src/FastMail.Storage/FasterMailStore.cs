@@ -27,6 +27,7 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
     {
         Log = log;
         Index = index;
+        Options = options;
         _logger = logger;
         FreeSpace = new FreeSpaceGuard(options.MailDirectory, options.MinFreeBytes, () => log.TailAddress);
         Journal = new StoreJournal(log, index, FreeSpace);
@@ -45,6 +46,9 @@ public sealed class FasterMailStore : IMailStore, IAsyncDisposable
     public IQueueStore Queue { get; }
 
     internal StoreMaintenance Maintenance { get; }
+
+    /// <summary>The options the store was opened with (its directories and log geometry, for the backup).</summary>
+    internal StorageOptions Options { get; }
 
     internal MailLog Log { get; }
 

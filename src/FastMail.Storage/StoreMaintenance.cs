@@ -58,6 +58,23 @@ internal sealed class StoreMaintenance : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="job"/> as the one maintenance job (waiting for a running job first): meanwhile no compaction
+    /// truncates the log or deletes segment files, and no checkpoint runs. The backup copies the log under it.
+    /// </summary>
+    public async Task<T> RunExclusiveAsync<T>(Func<Task<T>> job, CancellationToken cancellationToken)
+    {
+        await _oneJob.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await job().ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneJob.Release();
+        }
+    }
+
     /// <summary>Runs a compaction now (waiting for a running job first); returns the messages moved.</summary>
     public async Task<int> CompactAsync(CancellationToken cancellationToken)
     {

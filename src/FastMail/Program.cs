@@ -18,6 +18,8 @@ internal static class Program
           domain add|del|list            manage local domains (works while the server runs)
           alias add|remove|list          manage aliases and catch-alls (works while the server runs)
           queue list|show|retry|delete   inspect and manage the outbound queue of the running server
+          backup DIR                     write a consistent backup of the data directory (server running or not)
+          restore DIR [--force]          restore a backup into the data directory (server stopped)
           config                         print the configuration keys, defaults and descriptions
           install | uninstall            set this binary up as a systemd service on the standard ports (root)
           version                        print the version
@@ -43,6 +45,8 @@ internal static class Program
                 "domain" => DomainCommand.Run(parsed),
                 "alias" => AliasCommand.Run(parsed),
                 "queue" => await QueueCommand.RunAsync(parsed),
+                "backup" => await BackupCommand.RunAsync(parsed),
+                "restore" => await RestoreCommand.RunAsync(parsed),
                 "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
                 "config" => ConfigCommand.Run(parsed),
                 "install" or "uninstall" when parsed.Help => PrintHelp(InstallCommand.Help),

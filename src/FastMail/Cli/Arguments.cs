@@ -6,7 +6,7 @@ namespace FastMail.Cli;
 /// </summary>
 internal sealed class Arguments
 {
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "help", "h", "clear", "password-stdin", "admin" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "help", "h", "clear", "password-stdin", "admin", "force" };
 
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
 

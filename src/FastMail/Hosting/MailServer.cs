@@ -173,6 +173,7 @@ internal sealed class MailServer : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("FastMail.Admin");
         var admin = new AdminSocketServer(_settings.DataDirectory, logger);
         QueueAdminHandler.Register(admin, Queue);
+        BackupAdminHandler.Register(admin, _store, _settings.DataDirectory, Cli.VersionCommand.Version);
         try
         {
             admin.Start();

@@ -40,6 +40,7 @@ internal sealed partial class AdminSocketServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, Func<string[], CancellationToken, ValueTask<AdminReply>>> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly AdminSocketOptions _options;
     private readonly ILogger _logger;
@@ -69,6 +70,14 @@ internal sealed partial class AdminSocketServer : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(command);
         ArgumentNullException.ThrowIfNull(handler);
         _handlers[command] = handler;
+        _timeouts.TryRemove(command, out _);
+    }
+
+    /// <summary>As <see cref="Register(string, Func{string[], CancellationToken, ValueTask{AdminReply}})"/>, with its own handler timeout instead of <see cref="AdminSocketOptions.HandlerTimeout"/> (a backup runs for minutes).</summary>
+    public void Register(string command, Func<string[], CancellationToken, ValueTask<AdminReply>> handler, TimeSpan timeout)
+    {
+        Register(command, handler);
+        _timeouts[command] = timeout;
     }
 
     /// <summary>Binds the socket (replacing a stale one) and starts accepting. Throws IOException when another server answers on it.</summary>
@@ -317,7 +326,7 @@ internal sealed partial class AdminSocketServer : IAsyncDisposable
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        timeout.CancelAfter(_options.HandlerTimeout);
+        timeout.CancelAfter(_timeouts.GetValueOrDefault(command, _options.HandlerTimeout));
         try
         {
             RequestReceived(_logger, AdminProtocol.OneLine(text.Replace('\t', ' ')));
