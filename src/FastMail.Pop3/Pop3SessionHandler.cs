@@ -18,7 +18,11 @@ public sealed class Pop3SessionHandler : SessionHandler
     /// <summary>The -ERR [SYS/TEMP] the transport sends, instead of a session, to a connection over the listener's limits.</summary>
     public static ReadOnlyMemory<byte> BusyReply { get; } = Pop3Replies.TooManyConnections.ToArray();
 
-    public Pop3SessionHandler(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider? time = null, Pop3Security? security = null)
+    /// <param name="sessionLogger">
+    /// Where the one-line-per-session log goes; the host passes a logger of category <c>FastMail.Pop3.Sessions</c>.
+    /// Null: <paramref name="logger"/>.
+    /// </param>
+    public Pop3SessionHandler(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider? time = null, Pop3Security? security = null, ILogger? sessionLogger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(directory);
@@ -41,7 +45,7 @@ public sealed class Pop3SessionHandler : SessionHandler
         };
         var services = new Pop3Security { Sasl = security?.Sasl, Throttle = security?.Throttle };
         var clock = time ?? TimeProvider.System;
-        _sessions = new SessionPool<Pop3Session>(() => new Pop3Session(snapshot, directory, store, logger, clock, services), maximumRetained: 1024);
+        _sessions = new SessionPool<Pop3Session>(() => new Pop3Session(snapshot, directory, store, logger, clock, services, sessionLogger ?? logger), maximumRetained: 1024);
     }
 
     private protected override Task RunSessionAsync(IMailConnection connection, CancellationToken shutdown) => _sessions.RunAsync(connection, shutdown);

@@ -109,6 +109,12 @@ public sealed record SmtpOptions
     public TimeSpan MinDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The listener's name in the transaction and session log lines ("smtp", "submission"); a connection that came in
+    /// with implicit TLS (RFC 8314) is logged as "smtps". Default "smtp". Only names: it changes no behaviour.
+    /// </summary>
+    public string ListenerName { get; set; } = "smtp";
+
+    /// <summary>
     /// Throws when a setting is unusable. The one place these rules live: <see cref="Session.SmtpServerContext"/> calls it once
     /// per listener, and the host's configuration has already range-checked every value it binds.
     /// </summary>

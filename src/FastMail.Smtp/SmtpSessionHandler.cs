@@ -19,13 +19,17 @@ public sealed class SmtpSessionHandler : SessionHandler
     /// <summary>The 421 the transport sends, instead of a session, to a connection over the listener's limits.</summary>
     public static ReadOnlyMemory<byte> BusyReply { get; } = SmtpReplies.TooManyConnections.ToArray();
 
-    public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IMailDelivery delivery, ILogger logger, TimeProvider? time = null, SmtpSecurity? security = null)
+    /// <param name="transactionLogger">
+    /// Where the mail log goes (one line per transaction and per session, Postfix-maillog style); the host passes a
+    /// logger of category <c>FastMail.Smtp.Transactions</c>. Null: <paramref name="logger"/>.
+    /// </param>
+    public SmtpSessionHandler(SmtpOptions options, IDirectory directory, IMailDelivery delivery, ILogger logger, TimeProvider? time = null, SmtpSecurity? security = null, ILogger? transactionLogger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(logger);
-        var context = new SmtpServerContext(options, directory, delivery, logger, time ?? TimeProvider.System, security);
+        var context = new SmtpServerContext(options, directory, delivery, logger, time ?? TimeProvider.System, security, transactionLogger);
         _sessions = new SessionPool<SmtpSession>(() => new SmtpSession(context), Environment.ProcessorCount * 64);
     }
 

@@ -179,6 +179,7 @@ internal sealed partial class Pop3Session
         _mailbox = session;
         _marks.Open(session);
         _state = Pop3State.Transaction;
+        _journalUser = mailbox;
         Pop3Log.LoggedIn(_logger, mailbox, _remote);
         _output.Write(Pop3Replies.MailboxReady);
         _output.WriteNumber(_marks.LiveCount);
@@ -192,6 +193,7 @@ internal sealed partial class Pop3Session
         // RFC 1939 6: QUIT in AUTHORIZATION closes without entering UPDATE.
         _output.Write(Pop3Replies.SigningOff);
         _mode = Pop3ReceiveMode.Closing;
+        _end = SessionEnd.Quit;
         return default;
     }
 }

@@ -29,6 +29,7 @@ internal sealed partial class Pop3Session : ISessionProtocol
         _remote = remote;
         _shutdown = shutdown;
         _plaintextAuthAllowed = connection.IsSecure || _options.AllowPlaintextAuthWithoutTls || LoopbackAddress.Is(remote);
+        StartJournal(connection);
         Pop3Log.SessionStarted(_logger, remote);
         try
         {
@@ -37,10 +38,12 @@ internal sealed partial class Pop3Session : ISessionProtocol
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
             // Shutdown interrupted a store or directory call; the mailbox is released below and nothing is removed.
+            _end = SessionEnd.Shutdown;
         }
         catch (Exception exception)
         {
             // Contract 4: nothing a client or a failing store does may escape and take the process down.
+            _end = SessionEnd.Fault;
             Pop3Log.SessionFailed(_logger, exception, remote);
         }
         finally
@@ -48,6 +51,7 @@ internal sealed partial class Pop3Session : ISessionProtocol
             await ReleaseMailboxAsync();
             await _input.CompleteAsync();
             await _output.CompleteAsync();
+            LogSessionEnded();
             Pop3Log.SessionEnded(_logger, remote);
         }
     }
@@ -144,14 +148,20 @@ internal sealed partial class Pop3Session : ISessionProtocol
     void ISessionProtocol.WriteTimedOut()
     {
         // RFC 1939 3: an autologout timer expiry closes without entering UPDATE, so nothing is removed.
+        _end = SessionEnd.Timeout;
         Pop3Log.IdleTimeout(_logger, _remote);
         _output.Write(Pop3Replies.Timeout);
     }
 
-    void ISessionProtocol.WriteShuttingDown() => _output.Write(Pop3Replies.ShuttingDown);
+    void ISessionProtocol.WriteShuttingDown()
+    {
+        _end = SessionEnd.Shutdown;
+        _output.Write(Pop3Replies.ShuttingDown);
+    }
 
     void ISessionProtocol.WriteInternalError(SessionStep step)
     {
+        _end = SessionEnd.Fault;
         Pop3Log.InternalError(_logger, _remote, step);
         _output.Write(Pop3Replies.InternalError);
     }

@@ -20,8 +20,11 @@ internal sealed partial class Pop3Session
         }
 
         // RFC 1939 5: the size is the message's, before byte-stuffing, the same figure STAT and LIST report.
+        var size = _mailbox!.GetSize(index);
+        _retrieved++;
+        _retrievedBytes += size;
         _output.Write(Pop3Replies.OkPrefix);
-        _output.WriteNumber(_mailbox!.GetSize(index));
+        _output.WriteNumber(size);
         _output.Write(Pop3Replies.OctetsLine);
         return SendMessageAsync(new MessageStream(index, bodyLines: -1), BodyOutput);
     }
@@ -42,6 +45,7 @@ internal sealed partial class Pop3Session
             return default;
         }
 
+        _topCount++;
         _output.Write(Pop3Replies.TopFollows);
         return SendMessageAsync(new MessageStream(index, bodyLines), BodyOutput);
     }

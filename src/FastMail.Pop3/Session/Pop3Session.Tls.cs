@@ -42,6 +42,7 @@ internal sealed partial class Pop3Session
         }
         catch (Exception exception) when (!_shutdown.IsCancellationRequested)
         {
+            _end = SessionEnd.TlsFailed;
             Pop3Log.TlsFailed(_logger, exception, _remote);
             _mode = Pop3ReceiveMode.Closing;
             return false;

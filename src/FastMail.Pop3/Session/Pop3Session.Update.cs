@@ -29,6 +29,7 @@ internal sealed partial class Pop3Session
             catch (Exception exception)
             {
                 // RFC 1939 6: report the failure; nothing is claimed as removed.
+                _end = SessionEnd.UpdateFailed;
                 Pop3Log.CommitFailed(_logger, exception, count, mailbox.Mailbox);
                 await ReleaseMailboxAsync();
                 _output.Write(Pop3Replies.CommitFailed);
@@ -41,6 +42,9 @@ internal sealed partial class Pop3Session
 
             Pop3Log.DeletesCommitted(_logger, count, mailbox.Mailbox);
         }
+
+        _end = SessionEnd.Update;
+        _deletedCommitted = count;
 
         // Release the lock before +OK: a client that reconnects right after the reply must find the mailbox free.
         await ReleaseMailboxAsync();

@@ -22,6 +22,7 @@ internal sealed partial class Pop3Session : IPooledSession
     private readonly IDirectory _directory;
     private readonly IMailStore _store;
     private readonly ILogger _logger;
+    private readonly ILogger _journalLogger;
     private readonly TimeProvider _time;
     private readonly byte[] _hostName;
     private readonly CommandLineReader _lineReader;
@@ -51,12 +52,13 @@ internal sealed partial class Pop3Session : IPooledSession
     private bool _plaintextAuthAllowed;
     private Pop3ReceiveMode _mode;
 
-    public Pop3Session(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider time, Pop3Security security)
+    public Pop3Session(Pop3Options options, IDirectory directory, IMailStore store, ILogger logger, TimeProvider time, Pop3Security security, ILogger journalLogger)
     {
         _options = options;
         _directory = directory;
         _store = store;
         _logger = logger;
+        _journalLogger = journalLogger;
         _time = time;
         _loop = new SessionLoop(this);
         _hostName = Encoding.ASCII.GetBytes(options.HostName);

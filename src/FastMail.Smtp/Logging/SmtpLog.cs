@@ -12,10 +12,11 @@ internal static partial class SmtpLog
     [LoggerMessage(5002, LogLevel.Debug, "SMTP session from {Remote} ended")]
     public static partial void SessionEnded(ILogger logger, IPEndPoint? remote);
 
-    [LoggerMessage(5003, LogLevel.Information, "Message {QueueId:X16} from {Remote} accepted: {Size} octets for {Mailboxes} mailbox(es), store id {StoreId}")]
+    // Debug: the mail log's transaction line (SmtpTransactionLog 5100) says the same for the operator; this one adds the store id.
+    [LoggerMessage(5003, LogLevel.Debug, "Message {QueueId:X16} from {Remote} accepted: {Size} octets for {Mailboxes} mailbox(es), store id {StoreId}")]
     public static partial void MessageAccepted(ILogger logger, long queueId, IPEndPoint? remote, long size, int mailboxes, long storeId);
 
-    [LoggerMessage(5004, LogLevel.Information, "Message {QueueId:X16} from {Remote} rejected: {Reason}")]
+    [LoggerMessage(5004, LogLevel.Debug, "Message {QueueId:X16} from {Remote} rejected: {Reason}")]
     public static partial void MessageRejected(ILogger logger, long queueId, IPEndPoint? remote, string reason);
 
     [LoggerMessage(5005, LogLevel.Error, "Message {QueueId:X16} from {Remote} could not be stored")]

@@ -9,7 +9,7 @@ namespace FastMail.Smtp.Session;
 /// <summary>What every session of one listener shares: a private copy of the validated options, the services, pre-encoded replies.</summary>
 internal sealed class SmtpServerContext
 {
-    public SmtpServerContext(SmtpOptions options, IDirectory directory, IMailDelivery delivery, ILogger logger, TimeProvider time, SmtpSecurity? security = null)
+    public SmtpServerContext(SmtpOptions options, IDirectory directory, IMailDelivery delivery, ILogger logger, TimeProvider time, SmtpSecurity? security = null, ILogger? transactionLogger = null)
     {
         options.Validate();
         if (options.RequireAuth && security?.Sasl is null)
@@ -25,6 +25,7 @@ internal sealed class SmtpServerContext
         Directory = directory;
         Delivery = delivery;
         Logger = logger;
+        TransactionLogger = transactionLogger ?? logger;
         Time = time;
         var allMechanisms = Sasl is null ? "" : Encoding.ASCII.GetString(Sasl.MechanismNames.Span);
         var secureMechanisms = Sasl is not null && Sasl.IsEnabled(SaslMechanism.ScramSha256) ? Encoding.ASCII.GetString(SaslMechanismNames.ScramSha256) : "";
@@ -40,6 +41,9 @@ internal sealed class SmtpServerContext
     public IMailDelivery Delivery { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>The mail log (one line per transaction and session); <see cref="Logger"/> unless the host gave its own category.</summary>
+    public ILogger TransactionLogger { get; }
 
     public TimeProvider Time { get; }
 

@@ -123,6 +123,7 @@ internal sealed partial class SmtpSession
                 // The client takes the transaction as failed (RFC 3030 2), so a message in progress must not go on.
                 if (_transaction == TransactionState.Chunking)
                 {
+                    LogTransactionAbandoned("BDAT-syntax-error");
                     ResetTransaction();
                 }
 

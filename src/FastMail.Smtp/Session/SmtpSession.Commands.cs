@@ -20,6 +20,7 @@ internal sealed partial class SmtpSession
         }
 
         // RFC 5321 4.1.4: EHLO/HELO mid-session resets any transaction, as RSET does.
+        LogTransactionAbandoned(extended ? "EHLO" : "HELO");
         ResetTransaction();
         _helo.Set(domain);
         _extended = extended;
@@ -43,6 +44,7 @@ internal sealed partial class SmtpSession
             return Error(SmtpReplies.RsetSyntax);
         }
 
+        LogTransactionAbandoned("RSET");
         ResetTransaction();
         return Reply(SmtpReplies.Ok);
     }
@@ -58,6 +60,9 @@ internal sealed partial class SmtpSession
             return Error(SmtpReplies.QuitSyntax);
         }
 
+        _end = SessionEnd.Quit;
+        LogTransactionAbandoned("QUIT");
+        ResetTransaction();
         Output.Write(SmtpReplies.Bye);
         return ProcessResult.Close;
     }

@@ -175,8 +175,10 @@ internal sealed partial class SmtpSession
 
         SmtpLog.MessageRejected(_context.Logger, _queueId, _remote, reason);
         AbortMessage();
+        var result = Reply(refusal);
+        LogTransactionEnded(accepted: false, refusal);
         ResetTransaction();
-        return Reply(refusal);
+        return result;
     }
 
     /// <summary>Answers the end of DATA (or BDAT LAST) once the store's commit finished: 250 only when the message is durable.</summary>
@@ -187,11 +189,14 @@ internal sealed partial class SmtpSession
         {
             SmtpLog.MessageAccepted(_context.Logger, _queueId, _remote, _messageSize, _envelope.Targets.Count, storeId);
             QueueIds.WriteQueuedReply(Output, _queueId);
+            LogTransactionEnded(accepted: true, default);
         }
         else
         {
             SmtpLog.StoreFailed(_context.Logger, failure, _queueId, _remote);
-            Output.Write(failure is StorageFullException ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
+            var reply = failure is StorageFullException ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed;
+            _ = Reply(reply);
+            LogTransactionEnded(accepted: false, reply);
         }
 
         ResetTransaction();

@@ -65,6 +65,7 @@ internal sealed partial class SmtpSession
 
         _envelope.SetSender(address, senderIsNull || !domain.IsEmpty ? default : _context.PrimaryDomain, parameters);
         _transaction = TransactionState.HaveSender;
+        _transactionStarted = _context.Time.GetTimestamp();
         return Reply(SmtpReplies.SenderOk);
     }
 
@@ -104,6 +105,7 @@ internal sealed partial class SmtpSession
             case RecipientVerdict.MailboxFull:
                 // Temporary and not the client's fault: not counted as an error.
                 Output.WriteQuoting(SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
+                NoteRefusal(SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
                 return ProcessResult.Continue;
 
             case RecipientVerdict.UnknownUser:
@@ -112,14 +114,17 @@ internal sealed partial class SmtpSession
                 Output.Write("@"u8);
                 Output.Write(qualifiedDomain);
                 Output.Write(SmtpReplies.UserUnknownSuffix);
+                NoteRefusal(SmtpReplies.UserUnknownPrefix, address, SmtpReplies.UserUnknownSuffix);
                 return CountError();
 
             case RecipientVerdict.RelayUnavailable:
                 Output.WriteQuoting(SmtpReplies.RelayUnavailablePrefix, address, SmtpReplies.RelayUnavailableSuffix);
+                NoteRefusal(SmtpReplies.RelayUnavailablePrefix, address, SmtpReplies.RelayUnavailableSuffix);
                 return CountError();
 
             default:
                 Output.WriteQuoting(SmtpReplies.RelayDeniedPrefix, address, SmtpReplies.RelayDeniedSuffix);
+                NoteRefusal(SmtpReplies.RelayDeniedPrefix, address, SmtpReplies.RelayDeniedSuffix);
                 return CountError();
         }
     }

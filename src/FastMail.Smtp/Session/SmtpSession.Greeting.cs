@@ -32,6 +32,7 @@ internal sealed partial class SmtpSession
         if (!result.Buffer.IsEmpty)
         {
             input.AdvanceTo(result.Buffer.End);
+            _end = SessionEnd.EarlyTalker;
             SmtpLog.EarlyTalker(_context.Logger, _remote);
             Output.Write(SmtpReplies.EarlyTalker);
             await _loop.FlushAsync();

@@ -98,6 +98,7 @@ internal sealed partial class SmtpSession : ISessionProtocol
             return false;
         }
 
+        _end = SessionEnd.TooSlow;
         SmtpLog.DataTooSlow(_context.Logger, _remote);
         Output.Write(_context.Replies.DataTooSlow);
         return true;
@@ -107,14 +108,20 @@ internal sealed partial class SmtpSession : ISessionProtocol
 
     void ISessionProtocol.WriteTimedOut()
     {
+        _end = SessionEnd.Timeout;
         SmtpLog.TimedOut(_context.Logger, _remote);
         Output.Write(_context.Replies.Timeout);
     }
 
-    void ISessionProtocol.WriteShuttingDown() => Output.Write(_context.Replies.ShuttingDown);
+    void ISessionProtocol.WriteShuttingDown()
+    {
+        _end = SessionEnd.Shutdown;
+        Output.Write(_context.Replies.ShuttingDown);
+    }
 
     void ISessionProtocol.WriteInternalError(SessionStep step)
     {
+        _end = SessionEnd.Fault;
         SmtpLog.InternalError(_context.Logger, _remote, step);
         Output.Write(_context.Replies.InternalError);
     }
@@ -123,6 +130,7 @@ internal sealed partial class SmtpSession : ISessionProtocol
     {
         if (timedOut)
         {
+            _end = SessionEnd.Timeout;
             SmtpLog.TimedOut(_context.Logger, _remote);
         }
     }

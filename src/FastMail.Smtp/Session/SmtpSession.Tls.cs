@@ -59,6 +59,7 @@ internal sealed partial class SmtpSession
         }
         catch (Exception exception)
         {
+            _end = SessionEnd.TlsFailed;
             SmtpLog.TlsFailed(_context.Logger, exception, _remote);
             return false;
         }
@@ -68,6 +69,7 @@ internal sealed partial class SmtpSession
         _output = transport.Output;
 
         // RFC 3207 4.2: forget everything learnt before TLS: EHLO argument, envelope, authentication.
+        LogTransactionAbandoned("STARTTLS");
         ResetTransaction();
         _helo.Clear();
         _extended = false;

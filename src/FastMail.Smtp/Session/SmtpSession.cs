@@ -88,6 +88,7 @@ internal sealed partial class SmtpSession : IPooledSession
         _shutdown = shutdown;
         _remoteLiteralLength = FormatRemoteLiteral(remote, _remoteLiteral);
         ReadSecurity();
+        StartJournal(connection);
         SmtpLog.SessionStarted(_context.Logger, remote);
         try
         {
@@ -95,10 +96,13 @@ internal sealed partial class SmtpSession : IPooledSession
         }
         catch (Exception exception)
         {
+            _end = SessionEnd.Fault;
             SmtpLog.SessionFaulted(_context.Logger, exception, remote);
         }
         finally
         {
+            LogTransactionAbandoned(EndText(_end));
+            LogSessionSummary();
             AbortMessage();
             await _input.CompleteAsync();
             await _output.CompleteAsync();
@@ -238,6 +242,7 @@ internal sealed partial class SmtpSession : IPooledSession
         }
 
         var verb = SmtpCommandParser.ParseVerb(line, out var arguments);
+        _commands.Start(verb);
         if (verb == SmtpVerb.Bdat)
         {
             // RFC 3030 2: even a refused BDAT is followed by its chunk, so it checks the table itself once the size is known.
@@ -250,7 +255,7 @@ internal sealed partial class SmtpSession : IPooledSession
             return Error(SequenceReply(sequence));
         }
 
-        return verb switch
+        var result = verb switch
         {
             SmtpVerb.Helo => Hello(arguments, extended: false),
             SmtpVerb.Ehlo => Hello(arguments, extended: true),
@@ -266,6 +271,8 @@ internal sealed partial class SmtpSession : IPooledSession
             SmtpVerb.StartTls => StartTls(arguments),
             _ => Error(SmtpReplies.UnknownCommand),
         };
+        LogRefusedEnvelopeCommand(verb, arguments);
+        return result;
     }
 
     private static ReadOnlySpan<byte> SequenceReply(SequenceError error) => error switch
@@ -281,6 +288,12 @@ internal sealed partial class SmtpSession : IPooledSession
     private ProcessResult Reply(ReadOnlySpan<byte> reply)
     {
         Output.Write(reply);
+        if (!reply.IsEmpty && reply[0] >= (byte)'4')
+        {
+            // A 4xx or 5xx that is not the client's error (452 too many recipients, 552 too big, 451 store failed).
+            NoteRefusal(reply);
+        }
+
         return ProcessResult.Continue;
     }
 
@@ -288,17 +301,20 @@ internal sealed partial class SmtpSession : IPooledSession
     private ProcessResult Error(ReadOnlySpan<byte> reply)
     {
         Output.Write(reply);
+        NoteRefusal(reply);
         return CountError();
     }
 
     // The shared rule (ErrorLimit): the MaxErrors-th error closes; SMTP sends its error, then 421.
     private ProcessResult CountError()
     {
+        _commands.Refuse();
         if (!_errors.CountAndCheck(_context.Options.MaxErrors))
         {
             return ProcessResult.Continue;
         }
 
+        _end = SessionEnd.TooManyErrors;
         SmtpLog.TooManyErrors(_context.Logger, _remote);
         Output.Write(_context.Replies.TooManyErrors);
         return ProcessResult.Close;

@@ -28,7 +28,8 @@ internal static class ServeCommand
 
         var started = Stopwatch.GetTimestamp();
         var settings = FastMailSettings.From(ConfigOptions.Load(args));
-        using var loggerFactory = Logging.Create(settings.LogLevel);
+        var logLevel = new LogLevelSwitch(settings.LogLevel);
+        using var loggerFactory = Logging.Create(logLevel, settings.LogFormat);
         var logger = loggerFactory.CreateLogger("FastMail");
         using var signal = new ShutdownSignal();
         using var systemd = SystemdNotifier.FromEnvironment(logger);

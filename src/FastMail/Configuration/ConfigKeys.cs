@@ -7,6 +7,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey PrimaryDomain = new("primaryDomain", "localhost", "The local domain an unqualified address (\"motriles\") belongs to; always local.");
     public static readonly ConfigKey DataDirectory = new("dataDirectory", "./data", "Where mail (FASTER log) and accounts.json live; relative paths are relative to the working directory.");
     public static readonly ConfigKey LogLevel = new("logLevel", "information", "Minimum log level: trace, debug, information, warning, error.");
+    public static readonly ConfigKey LogFormat = new("logFormat", "text", "Log lines on stderr: text (timestamped; systemd format when run by systemd), json (one object per line with every field), or systemd (<6> priority prefixes, no timestamp).");
 
     public static readonly ConfigKey SmtpListen = new("smtp.listen", "0.0.0.0:2525", "SMTP listen addresses, comma-separated host:port (use 0.0.0.0:25 for the standard port).");
     public static readonly ConfigKey SmtpMaxMessageSize = new("smtp.maxMessageSize", "25m", "Largest message accepted, advertised as SIZE (RFC 1870); k/m/g suffixes.");
@@ -78,7 +79,7 @@ internal static class ConfigKeys
 
     public static readonly IReadOnlyList<ConfigKey> All =
     [
-        HostName, PrimaryDomain, DataDirectory, LogLevel,
+        HostName, PrimaryDomain, DataDirectory, LogLevel, LogFormat,
         SmtpListen, SubmissionListen, SmtpsListen, SmtpMaxMessageSize, SmtpMaxRecipients, SmtpMaxErrors, SmtpCommandTimeout, SmtpDataTimeout,
         SmtpStrictAddresses, SmtpAllowPlaintextAuth, SmtpLocalSenderPolicy, SmtpGreetingDelay, SmtpMinDataRate,
         Pop3Listen, Pop3sListen, Pop3AllowPlaintextAuth, Pop3IdleTimeout, Pop3EnableApop, Pop3MaxErrors,

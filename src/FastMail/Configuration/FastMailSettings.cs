@@ -1,5 +1,6 @@
 using System.Net;
 using FastMail.Storage;
+using FastMail.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FastMail.Configuration;
@@ -17,6 +18,8 @@ internal sealed class FastMailSettings
     public required string DataDirectory { get; init; }
 
     public required LogLevel LogLevel { get; init; }
+
+    public required LogFormat LogFormat { get; init; }
 
     public required SmtpSection Smtp { get; init; }
 
@@ -46,6 +49,7 @@ internal sealed class FastMailSettings
             HostName = hostName,
             DataDirectory = dataDirectory,
             LogLevel = ParseLogLevel(values),
+            LogFormat = ParseLogFormat(values),
             Smtp = SmtpSection.Bind(values, hostName),
             Pop3 = Pop3Section.Bind(values, hostName),
             Limits = LimitsSection.Bind(values),
@@ -78,6 +82,14 @@ internal sealed class FastMailSettings
         "error" => LogLevel.Error,
         "none" => LogLevel.None,
         _ => throw new ConfigException($"{ConfigKeys.LogLevel.Name} = '{values.Get(ConfigKeys.LogLevel)}' (from {values.SourceOf(ConfigKeys.LogLevel)}) is not valid: expected trace, debug, information, warning, error or none"),
+    };
+
+    private static LogFormat ParseLogFormat(ConfigValues values) => values.Get(ConfigKeys.LogFormat).Trim().ToLowerInvariant() switch
+    {
+        "text" => LogFormat.Text,
+        "json" => LogFormat.Json,
+        "systemd" => LogFormat.Systemd,
+        _ => throw new ConfigException($"{ConfigKeys.LogFormat.Name} = '{values.Get(ConfigKeys.LogFormat)}' (from {values.SourceOf(ConfigKeys.LogFormat)}) is not valid: expected text, json or systemd"),
     };
 
     private static string SystemHostName()

@@ -1,18 +1,54 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
 namespace FastMail.Hosting;
 
-/// <summary>One console logger for the process: single-line, UTC timestamps, to stderr so stdout stays for command output.</summary>
+/// <summary>
+/// One console logger for the process, to stderr so stdout stays for command output, in the configured
+/// <see cref="LogFormat"/>. The minimum level lives in a <see cref="LogLevelSwitch"/> the host keeps, so a reload can
+/// change it without rebuilding the loggers.
+/// </summary>
 internal static class Logging
 {
-    public static ILoggerFactory Create(LogLevel level) => LoggerFactory.Create(builder => builder
-        .SetMinimumLevel(level)
-        .AddSimpleConsole(options =>
+    public static ILoggerFactory Create(LogLevel level) => Create(new LogLevelSwitch(level), LogFormat.Text);
+
+    public static ILoggerFactory Create(LogLevelSwitch level, LogFormat format) => LoggerFactory.Create(builder =>
+    {
+        // Everything reaches the filter, which reads the switch: its level can then move both ways at run time.
+        builder.SetMinimumLevel(LogLevel.Trace).AddFilter((_, _, entryLevel) => level.IsEnabled(entryLevel));
+        switch (Resolve(format, Environment.GetEnvironmentVariable("JOURNAL_STREAM")))
         {
-            options.SingleLine = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        })
-        .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+            case LogFormat.Json:
+                // Microsoft's JSON formatter writes with Utf8JsonWriter and formats state values itself: no reflection.
+                builder.AddJsonConsole(options =>
+                {
+                    options.UseUtcTimestamp = true;
+                    options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                    options.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+                });
+                break;
+            case LogFormat.Systemd:
+                // No timestamp: journald stamps each line; "<6>" and friends become its priority (journalctl -p warning).
+                builder.AddSystemdConsole(options => options.UseUtcTimestamp = true);
+                break;
+            default:
+                builder.AddSimpleConsole(options =>
+                {
+                    options.SingleLine = true;
+                    options.UseUtcTimestamp = true;
+                    options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                });
+                break;
+        }
+
+        builder.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+    });
+
+    /// <summary>
+    /// The format actually written: text under systemd (JOURNAL_STREAM is set for a service whose stderr goes to the
+    /// journal, systemd.exec(5)) becomes systemd, so priorities work without configuration; json and systemd stay.
+    /// </summary>
+    public static LogFormat Resolve(LogFormat configured, string? journalStream) =>
+        configured == LogFormat.Text && !string.IsNullOrEmpty(journalStream) ? LogFormat.Systemd : configured;
 }

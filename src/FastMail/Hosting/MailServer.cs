@@ -101,14 +101,16 @@ internal sealed class MailServer : IAsyncDisposable
         var smtpLogger = loggerFactory.CreateLogger("FastMail.Smtp");
         var delivery = new MailDelivery(directory, directory, _store, loggerFactory.CreateLogger("FastMail.Delivery"), hasOutboundQueue: true);
         _queue = StartQueue(directory, delivery, loggerFactory);
-        var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
-        var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle });
+        var smtpTransactions = loggerFactory.CreateLogger("FastMail.Smtp.Transactions");
+        var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle }, transactionLogger: smtpTransactions);
+        var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle }, transactionLogger: smtpTransactions);
         var pop3 = new Pop3SessionHandler(
             _settings.Pop3.Session,
             directory,
             _store,
             loggerFactory.CreateLogger("FastMail.Pop3"),
-            security: new Pop3Security { Sasl = sasl, Throttle = throttle });
+            security: new Pop3Security { Sasl = sasl, Throttle = throttle },
+            sessionLogger: loggerFactory.CreateLogger("FastMail.Pop3.Sessions"));
 
         var transportLogger = loggerFactory.CreateLogger("FastMail.Transport");
         void Listen(string kind, IReadOnlyList<IPEndPoint> endPoints, ReadOnlyMemory<byte> busyReply, bool implicitTls, Func<MailConnection, CancellationToken, Task> run)
@@ -212,7 +214,7 @@ internal sealed class MailServer : IAsyncDisposable
     }
 
     /// <summary>The configured SMTP options; the submission listeners (587, 465) require AUTH before MAIL.</summary>
-    private SmtpOptions SmtpOptionsFor(bool requireAuth) => _settings.Smtp.Session with { RequireAuth = requireAuth };
+    private SmtpOptions SmtpOptionsFor(bool requireAuth) => _settings.Smtp.Session with { RequireAuth = requireAuth, ListenerName = requireAuth ? "submission" : "smtp" };
 
     /// <summary>Graceful stop: no new connections, in-flight DATA may finish within the grace period, idle sessions get 421, then the store commits and closes.</summary>
     public Task StopAsync() => _stopping ??= StopCoreAsync();

@@ -30,12 +30,19 @@ internal sealed class RecordingLogger : ILogger
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         // Always formatted: a broken message template fails the test, not production.
-        var entry = new LogEntry(eventId.Id, logLevel, formatter(state, exception), exception);
+        var entry = new LogEntry(eventId.Id, logLevel, formatter(state, exception), exception)
+        {
+            // The structured fields, as the JSON console formatter writes them.
+            Fields = state is IEnumerable<KeyValuePair<string, object?>> pairs ? pairs.ToDictionary(p => p.Key, p => p.Value) : [],
+        };
         lock (_gate)
         {
             _entries.Add(entry);
         }
     }
 
-    internal sealed record LogEntry(int EventId, LogLevel Level, string Message, Exception? Exception);
+    internal sealed record LogEntry(int EventId, LogLevel Level, string Message, Exception? Exception)
+    {
+        public IReadOnlyDictionary<string, object?> Fields { get; init; } = new Dictionary<string, object?>();
+    }
 }
