@@ -18,6 +18,8 @@ internal static class Program
           domain add|del|list            manage local domains (works while the server runs)
           alias add|remove|list          manage aliases and catch-alls (works while the server runs)
           queue list|show|retry|delete   inspect and manage the outbound queue of the running server
+          import USER PATH               import a Maildir or mbox file (Postfix, Dovecot) into a mailbox
+          export USER --maildir DIR|--mbox FILE  write a mailbox out as a Maildir or an mbox file
           config                         print the configuration keys, defaults and descriptions
           version                        print the version
 
@@ -42,6 +44,8 @@ internal static class Program
                 "domain" => DomainCommand.Run(parsed),
                 "alias" => AliasCommand.Run(parsed),
                 "queue" => await QueueCommand.RunAsync(parsed),
+                "import" => await ImportCommand.RunAsync(parsed),
+                "export" => await ExportCommand.RunAsync(parsed),
                 "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
                 "config" => ConfigCommand.Run(parsed),
                 "version" or "--version" => VersionCommand.Run(),

@@ -39,6 +39,7 @@ internal sealed partial class AdminSocketServer : IAsyncDisposable
     private const int MaxSocketPathBytes = 107;
 
     private readonly ConcurrentDictionary<string, Func<string[], CancellationToken, ValueTask<AdminReply>>> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly AdminSocketOptions _options;
@@ -69,6 +70,13 @@ internal sealed partial class AdminSocketServer : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(command);
         ArgumentNullException.ThrowIfNull(handler);
         _handlers[command] = handler;
+    }
+
+    /// <summary>As <see cref="Register(string, Func{string[], CancellationToken, ValueTask{AdminReply}})"/>, with its own handler timeout (<see cref="Timeout.InfiniteTimeSpan"/>: none; a long import).</summary>
+    public void Register(string command, Func<string[], CancellationToken, ValueTask<AdminReply>> handler, TimeSpan handlerTimeout)
+    {
+        Register(command, handler);
+        _timeouts[command] = handlerTimeout;
     }
 
     /// <summary>Binds the socket (replacing a stale one) and starts accepting. Throws IOException when another server answers on it.</summary>
@@ -317,7 +325,7 @@ internal sealed partial class AdminSocketServer : IAsyncDisposable
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        timeout.CancelAfter(_options.HandlerTimeout);
+        timeout.CancelAfter(_timeouts.TryGetValue(command, out var limit) ? limit : _options.HandlerTimeout);
         try
         {
             RequestReceived(_logger, AdminProtocol.OneLine(text.Replace('\t', ' ')));
