@@ -20,6 +20,8 @@ internal static class Program
           queue list|show|retry|delete   inspect and manage the outbound queue of the running server
           backup DIR                     write a consistent backup of the data directory (server running or not)
           restore DIR [--force]          restore a backup into the data directory (server stopped)
+          import USER PATH               import a Maildir or mbox file (Postfix, Dovecot) into a mailbox
+          export USER --maildir DIR|--mbox FILE  write a mailbox out as a Maildir or an mbox file
           config                         print the configuration keys, defaults and descriptions
           install | uninstall            set this binary up as a systemd service on the standard ports (root)
           version                        print the version
@@ -47,6 +49,8 @@ internal static class Program
                 "queue" => await QueueCommand.RunAsync(parsed),
                 "backup" => await BackupCommand.RunAsync(parsed),
                 "restore" => await RestoreCommand.RunAsync(parsed),
+                "import" => await ImportCommand.RunAsync(parsed),
+                "export" => await ExportCommand.RunAsync(parsed),
                 "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
                 "config" => ConfigCommand.Run(parsed),
                 "install" or "uninstall" when parsed.Help => PrintHelp(InstallCommand.Help),

@@ -135,7 +135,7 @@ internal sealed class MailServer : IAsyncDisposable
         Listen("SMTPS", _settings.Smtp.SmtpsListen, SmtpSessionHandler.BusyReply, implicitTls: true, submission.RunAsync);
         Listen("POP3", _settings.Pop3.Listen, Pop3SessionHandler.BusyReply, implicitTls: false, pop3.RunAsync);
         Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
-        StartAdminSocket(loggerFactory);
+        StartAdminSocket(loggerFactory, new Migration.MigrationServices(directory, _store, _store.Browser, delivery, loggerFactory.CreateLogger("FastMail.Migration")));
         StartWeb(tls, directory, delivery, throttle, loggerFactory);
     }
 
@@ -170,12 +170,13 @@ internal sealed class MailServer : IAsyncDisposable
     }
 
     /// <summary>The local channel of `fastmail queue ...`; a server that cannot open it still serves mail (logged).</summary>
-    private void StartAdminSocket(ILoggerFactory loggerFactory)
+    private void StartAdminSocket(ILoggerFactory loggerFactory, Migration.MigrationServices migration)
     {
         var logger = loggerFactory.CreateLogger("FastMail.Admin");
         var admin = new AdminSocketServer(_settings.DataDirectory, logger);
         QueueAdminHandler.Register(admin, Queue);
         BackupAdminHandler.Register(admin, _store, _settings.DataDirectory, Cli.VersionCommand.Version);
+        MigrationAdminHandler.Register(admin, migration);
         try
         {
             admin.Start();

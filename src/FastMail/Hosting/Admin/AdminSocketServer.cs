@@ -73,7 +73,7 @@ internal sealed partial class AdminSocketServer : IAsyncDisposable
         _timeouts.TryRemove(command, out _);
     }
 
-    /// <summary>As <see cref="Register(string, Func{string[], CancellationToken, ValueTask{AdminReply}})"/>, with its own handler timeout instead of <see cref="AdminSocketOptions.HandlerTimeout"/> (a backup runs for minutes).</summary>
+    /// <summary>As <see cref="Register(string, Func{string[], CancellationToken, ValueTask{AdminReply}})"/>, with its own handler timeout instead of <see cref="AdminSocketOptions.HandlerTimeout"/> (a backup runs for minutes; <see cref="Timeout.InfiniteTimeSpan"/>: none, a long import).</summary>
     public void Register(string command, Func<string[], CancellationToken, ValueTask<AdminReply>> handler, TimeSpan timeout)
     {
         Register(command, handler);
