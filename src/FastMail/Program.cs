@@ -18,6 +18,7 @@ internal static class Program
           domain add|del|list            manage local domains (works while the server runs)
           alias add|remove|list          manage aliases and catch-alls (works while the server runs)
           queue list|show|retry|delete   inspect and manage the outbound queue of the running server
+          status                         show the running server's connections, messages, storage and queue
           config                         print the configuration keys, defaults and descriptions
           version                        print the version
 
@@ -42,6 +43,7 @@ internal static class Program
                 "domain" => DomainCommand.Run(parsed),
                 "alias" => AliasCommand.Run(parsed),
                 "queue" => await QueueCommand.RunAsync(parsed),
+                "status" => await StatusCommand.RunAsync(parsed),
                 "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
                 "config" => ConfigCommand.Run(parsed),
                 "version" or "--version" => VersionCommand.Run(),

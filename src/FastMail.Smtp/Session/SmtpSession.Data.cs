@@ -1,4 +1,5 @@
 using System.Buffers;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Services;
 using FastMail.Core.Storage;
 using FastMail.Smtp.Logging;
@@ -24,6 +25,7 @@ internal sealed partial class SmtpSession
         var failure = BeginMessageWithTrace();
         if (failure != DataFailure.None)
         {
+            _context.Metrics.MessageRejected(failure == DataFailure.StorageFull ? RejectReason.DiskFull : RejectReason.TempFailure);
             return Reply(failure == DataFailure.StorageFull ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
         }
 
@@ -168,6 +170,7 @@ internal sealed partial class SmtpSession
         }
 
         SmtpLog.MessageRejected(_context.Logger, _queueId, _remote, reason);
+        _context.Metrics.MessageRejected(DataRejectReason());
         AbortMessage();
         ResetTransaction();
         return Reply(refusal);
@@ -181,11 +184,13 @@ internal sealed partial class SmtpSession
         {
             SmtpLog.MessageAccepted(_context.Logger, _queueId, _remote, _messageSize, _envelope.Targets.Count, storeId);
             QueueIds.WriteQueuedReply(Output, _queueId);
+            _context.Metrics.MessageAccepted(_messageSize);
         }
         else
         {
             SmtpLog.StoreFailed(_context.Logger, failure, _queueId, _remote);
             Output.Write(failure is StorageFullException ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
+            _context.Metrics.MessageRejected(failure is StorageFullException ? RejectReason.DiskFull : RejectReason.TempFailure);
         }
 
         ResetTransaction();
