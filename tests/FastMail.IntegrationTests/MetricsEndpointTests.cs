@@ -128,6 +128,46 @@ public sealed partial class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task RelayedRecipientsAreCountedByOutcome()
+    {
+        await using var peer = new FastMail.Testing.Relay.ScriptedSmtpPeer();
+        peer.RcptReplies["later@held.test"] = "451 4.3.0 not now";
+        await using var server = TestServer.Start(TestServer.Motriles, MetricsOn, ("relay.routes", $"ok.test=127.0.0.1:{peer.Port},held.test=127.0.0.1:{peer.Port}"));
+        await using (var smtp = await LineClient.ConnectAsync(server.SmtpPort))
+        {
+            await smtp.ExpectAsync("220");
+            await smtp.SendLineAsync("EHLO client.example");
+            await smtp.ExpectSmtpAsync("250");
+            // AUTH PLAIN over loopback is allowed without TLS; "\0motriles\0jose" in base64.
+            await smtp.SendLineAsync("AUTH PLAIN " + Convert.ToBase64String("\0motriles\0jose"u8.ToArray()));
+            await smtp.ExpectAsync("235");
+            await smtp.SendLineAsync("MAIL FROM:<motriles@fastmail.test>");
+            await smtp.ExpectAsync("250");
+            await smtp.SendLineAsync("RCPT TO:<someone@ok.test>");
+            await smtp.ExpectAsync("250");
+            await smtp.SendLineAsync("RCPT TO:<later@held.test>");
+            await smtp.ExpectAsync("250");
+            await smtp.SendLineAsync("DATA");
+            await smtp.ExpectAsync("354");
+            await smtp.SendRawAsync("Subject: out\r\n\r\nrelayed\r\n.\r\n");
+            await smtp.ExpectAsync("250 2.0.0");
+        }
+
+        var samples = await ScrapeAsync(server);
+        for (var i = 0; i < 300 && (samples["fastmail_relay_recipients_total{outcome=\"sent\"}"] < 1 || samples["fastmail_relay_recipients_total{outcome=\"deferred\"}"] < 1); i++)
+        {
+            await Task.Delay(100);
+            samples = await ScrapeAsync(server);
+        }
+
+        Assert.Equal(1, samples["fastmail_relay_recipients_total{outcome=\"sent\"}"]);
+        Assert.Equal(1, samples["fastmail_relay_recipients_total{outcome=\"deferred\"}"]);
+        Assert.Equal(0, samples["fastmail_relay_recipients_total{outcome=\"bounced\"}"]);
+        Assert.Equal(1, samples["fastmail_queue_depth"]);
+        Assert.Equal(0, samples["fastmail_login_failures_total{protocol=\"smtp\"}"]);
+    }
+
+    [Fact]
     public async Task TheStatusCommandShowsTheRunningServersNumbers()
     {
         await using var server = TestServer.Start(TestServer.Motriles, MetricsOn);
