@@ -46,7 +46,7 @@ internal sealed class StatusAdminHandler(string version, IServerStatus status, F
         lines.Add($"Queue:         {queueDepth()} {(queueDepth() == 1 ? "message" : "messages")} waiting for delivery");
         if (counters is not null)
         {
-            var failures = counters.Read("fastmail.login.failures");
+            var failures = counters.Read("fastmail.login.failures").Where(f => f.Value > 0).ToList();
             lines.Add($"Failed logins: {Count(Total(failures))}{(failures.Count == 0 ? "" : " (" + string.Join(", ", failures.Select(f => $"{f.Labels} {Count(f.Value)}")) + ")")}");
         }
         else
