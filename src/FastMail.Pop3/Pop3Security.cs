@@ -1,3 +1,4 @@
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Sasl;
 using FastMail.Core.Services;
 
@@ -14,4 +15,7 @@ public sealed class Pop3Security
 
     /// <summary>Failed-login penalties around every password check (PASS, APOP, AUTH). Default: null, no throttling.</summary>
     public IAuthThrottle? Throttle { get; init; }
+
+    /// <summary>Where the sessions count commands and failed logins. Default: null, nobody collects them.</summary>
+    public MailMetrics? Metrics { get; init; }
 }

@@ -43,7 +43,7 @@ public sealed class Pop3SessionHandler : SessionHandler
             AllowPlaintextAuthWithoutTls = options.AllowPlaintextAuthWithoutTls,
             MaxAuthLineLength = options.MaxAuthLineLength,
         };
-        var services = new Pop3Security { Sasl = security?.Sasl, Throttle = security?.Throttle };
+        var services = new Pop3Security { Sasl = security?.Sasl, Throttle = security?.Throttle, Metrics = security?.Metrics };
         var clock = time ?? TimeProvider.System;
         _sessions = new SessionPool<Pop3Session>(() => new Pop3Session(snapshot, directory, store, logger, clock, services, sessionLogger ?? logger), maximumRetained: 1024);
     }

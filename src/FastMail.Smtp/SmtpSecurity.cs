@@ -1,3 +1,4 @@
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Sasl;
 using FastMail.Core.Services;
 
@@ -21,4 +22,7 @@ public sealed class SmtpSecurity
     /// name). A longer line gets 500 5.5.6 and is discarded as it arrives, never buffered past this limit.
     /// </summary>
     public int? MaxAuthLineLength { get; init; }
+
+    /// <summary>Where the sessions count commands, messages, refusals and failed logins. Null (the default): nobody collects them.</summary>
+    public MailMetrics? Metrics { get; init; }
 }

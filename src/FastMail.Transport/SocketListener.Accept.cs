@@ -90,6 +90,7 @@ public sealed partial class SocketListener
 
         var connection = new TransportConnection(socket, _options, _logger);
         _live[connection.Id] = connection;
+        Interlocked.Increment(ref _accepted);
         _logger.ConnectionAccepted(_options.Name, connection.Id, remote);
 
         // Off the accept loop: a handler must never delay the next accept.
@@ -121,6 +122,7 @@ public sealed partial class SocketListener
     private void Refuse(Socket socket, IPEndPoint remote, string limit)
     {
         _logger.ConnectionRefused(_options.Name, remote, limit);
+        Interlocked.Increment(ref _refused);
         try
         {
             // Not on a TLS listener: the client expects a ServerHello, not plaintext (see ListenerOptions.Tls).

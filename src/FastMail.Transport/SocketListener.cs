@@ -31,6 +31,8 @@ public sealed partial class SocketListener : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private Task? _stopping;
     private int _acceptStopped;
+    private long _accepted;
+    private long _refused;
 
     private SocketListener(ListenerOptions options, ConnectionHandler handler, ILogger logger, Socket listenSocket, Func<Socket, CancellationToken, ValueTask<Socket>> accept)
     {
@@ -49,6 +51,12 @@ public sealed partial class SocketListener : IAsyncDisposable
 
     /// <summary>Connections currently served (their handlers run or their sockets are closing).</summary>
     public int ActiveConnections => _limiter.Total;
+
+    /// <summary>Connections accepted since start (handed to the handler), for metrics.</summary>
+    public long AcceptedConnections => Interlocked.Read(ref _accepted);
+
+    /// <summary>Connections refused by the limits since start (total, per address, rate), for metrics.</summary>
+    public long RefusedConnections => Interlocked.Read(ref _refused);
 
     /// <summary>
     /// Binds <see cref="ListenerOptions.EndPoint"/>, starts listening and accepting, and returns at once.

@@ -1,3 +1,4 @@
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Services;
 using Microsoft.AspNetCore.Builder;
 
@@ -20,4 +21,7 @@ public sealed record WebServices(
 {
     /// <summary>Called after the webmail endpoints are mapped: the admin pages map theirs here.</summary>
     public Action<WebApplication>? MapExtra { get; init; }
+
+    /// <summary>Where failed web logins are counted; null: nobody collects them.</summary>
+    public MailMetrics? Metrics { get; init; }
 }

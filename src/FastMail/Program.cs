@@ -22,6 +22,7 @@ internal static class Program
           restore DIR [--force]          restore a backup into the data directory (server stopped)
           import USER PATH               import a Maildir or mbox file (Postfix, Dovecot) into a mailbox
           export USER --maildir DIR|--mbox FILE  write a mailbox out as a Maildir or an mbox file
+          status                         show the running server's connections, messages, storage and queue
           config                         print the configuration keys, defaults and descriptions
           install | uninstall            set this binary up as a systemd service on the standard ports (root)
           version                        print the version
@@ -51,6 +52,7 @@ internal static class Program
                 "restore" => await RestoreCommand.RunAsync(parsed),
                 "import" => await ImportCommand.RunAsync(parsed),
                 "export" => await ExportCommand.RunAsync(parsed),
+                "status" => await StatusCommand.RunAsync(parsed),
                 "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
                 "config" => ConfigCommand.Run(parsed),
                 "install" or "uninstall" when parsed.Help => PrintHelp(InstallCommand.Help),

@@ -14,6 +14,7 @@ internal sealed partial class Pop3Session
         var line = _line.AsSpan(0, length);
         var verb = VerbParser.Parse(line, out var arguments);
         _commandCount++;
+        CountCommand(verb);
 
         // RFC 1939 7: PASS is valid only immediately after USER, so any other command forgets the user name.
         var pendingUser = _userLength;

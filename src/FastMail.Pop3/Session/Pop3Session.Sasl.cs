@@ -148,6 +148,7 @@ internal sealed partial class Pop3Session
                 if (!checksCredentials)
                 {
                     Pop3Log.AuthenticationFailed(_logger, method, _remote); // refused before any credential check
+                    CountLoginFailure();
                 }
 
                 WriteError(Pop3Replies.AuthFailed);

@@ -28,6 +28,7 @@ internal sealed partial class Pop3Session
         if (!attempt.Admitted)
         {
             Pop3Log.AuthenticationLockedOut(_logger, method, _remote);
+            CountLoginFailure();
         }
 
         return attempt;
@@ -40,6 +41,7 @@ internal sealed partial class Pop3Session
         if (!succeeded)
         {
             Pop3Log.AuthenticationFailed(_logger, method, _remote);
+            CountLoginFailure();
         }
     }
 }

@@ -66,6 +66,7 @@ internal sealed partial class Pop3Session : IPooledSession
         _saslFactory = security.Sasl;
         _sasl = _saslFactory?.Create();
         _throttle = security.Throttle;
+        _metrics = security.Metrics ?? MailMetrics.Disabled;
 
         // RFC 5034 4: AUTH lines and SASL responses may be longer than commands; the line buffer holds the longer.
         _authLineLength = _sasl is null ? options.MaxCommandLineLength : Math.Max(options.MaxCommandLineLength, options.MaxAuthLineLength ?? _saslFactory!.MaxAuthLineLength);

@@ -51,6 +51,7 @@ public sealed partial class OutboundQueue
                 }
 
                 RelayLog.Attempt(_logger, item.Id, recipient.Address, host ?? job.Domain, (now - item.Arrived).TotalSeconds, StatusWord(recipient.State), recipient.LastReply);
+                Metrics.Relayed(StatusWord(recipient.State));
             }
 
             settle = --item.JobsRunning == 0;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Services;
 using FastMail.Relay.Client;
 using FastMail.Relay.Routing;
@@ -71,6 +72,9 @@ public sealed partial class OutboundQueue : IOutboundQueue, IQueueAdmin, IAsyncD
 
     /// <summary>Messages in the queue now.</summary>
     public int Count => _items.Count;
+
+    /// <summary>Where delivery outcomes are counted (sent, bounced, deferred per recipient); by default nobody collects them.</summary>
+    public MailMetrics Metrics { get; init; } = MailMetrics.Disabled;
 
     /// <summary>Loads every queued message (after a restart: their saved state) and starts delivering.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

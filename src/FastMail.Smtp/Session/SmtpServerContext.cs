@@ -1,4 +1,5 @@
 using System.Text;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Sasl;
 using FastMail.Core.Services;
 using FastMail.Smtp.Replies;
@@ -21,6 +22,7 @@ internal sealed class SmtpServerContext
         Options = options with { };
         Sasl = security?.Sasl;
         Throttle = security?.Throttle;
+        Metrics = security?.Metrics ?? MailMetrics.Disabled;
         MaxAuthLineLength = Math.Max(security?.MaxAuthLineLength ?? security?.Sasl?.MaxAuthLineLength ?? 0, options.MaxCommandLineLength);
         Directory = directory;
         Delivery = delivery;
@@ -53,6 +55,8 @@ internal sealed class SmtpServerContext
     public SaslServerFactory? Sasl { get; }
 
     public IAuthThrottle? Throttle { get; }
+
+    public MailMetrics Metrics { get; }
 
     /// <summary>Longest AUTH or SASL response line: the SASL limit, never less than a command line.</summary>
     public int MaxAuthLineLength { get; }

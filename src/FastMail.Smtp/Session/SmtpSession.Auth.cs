@@ -1,6 +1,6 @@
-using FastMail.Core.Diagnostics;
 using System.Buffers;
 using System.Security.Cryptography;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Sasl;
 using FastMail.Core.Services;
 using FastMail.Smtp.Logging;
@@ -195,6 +195,7 @@ internal sealed partial class SmtpSession
     {
         // Never the password, never whether the account exists: the address and the mechanism only.
         SmtpLog.AuthenticationFailed(_context.Logger, _remote, MechanismName(), lockedOut);
+        _context.Metrics.LoginFailed(MailMetrics.Smtp);
         return Error(SmtpReplies.AuthFailed);
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Services;
 using FastMail.Core.Storage;
 using FastMail.Smtp.Logging;
@@ -30,6 +31,7 @@ internal sealed partial class SmtpSession
         var failure = BeginMessageWithTrace();
         if (failure != DataFailure.None)
         {
+            _context.Metrics.MessageRejected(failure == DataFailure.StorageFull ? RejectReason.DiskFull : RejectReason.TempFailure);
             return Reply(failure == DataFailure.StorageFull ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed);
         }
 
@@ -174,6 +176,7 @@ internal sealed partial class SmtpSession
         }
 
         SmtpLog.MessageRejected(_context.Logger, _queueId, _remote, reason);
+        _context.Metrics.MessageRejected(DataRejectReason());
         AbortMessage();
         var result = Reply(refusal);
         LogTransactionEnded(accepted: false, refusal);
@@ -190,6 +193,7 @@ internal sealed partial class SmtpSession
             SmtpLog.MessageAccepted(_context.Logger, _queueId, _remote, _messageSize, _envelope.Targets.Count, storeId);
             QueueIds.WriteQueuedReply(Output, _queueId);
             LogTransactionEnded(accepted: true, default);
+            _context.Metrics.MessageAccepted(_messageSize);
         }
         else
         {
@@ -197,6 +201,7 @@ internal sealed partial class SmtpSession
             var reply = failure is StorageFullException ? SmtpReplies.StorageFull : SmtpReplies.StoreFailed;
             _ = Reply(reply);
             LogTransactionEnded(accepted: false, reply);
+            _context.Metrics.MessageRejected(failure is StorageFullException ? RejectReason.DiskFull : RejectReason.TempFailure);
         }
 
         ResetTransaction();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using FastMail.Core.Diagnostics;
 using FastMail.Core.Mail;
 using FastMail.Core.Protocol;
 using FastMail.Core.Services;
@@ -44,6 +45,7 @@ internal sealed partial class SmtpSession
                 return Error(SmtpReplies.UnsupportedParameter);
             case ParameterStatus.TooBig:
                 // RFC 1870 6.2: refuse at MAIL what would be refused after DATA anyway.
+                _context.Metrics.MessageRejected(RejectReason.Size);
                 return Reply(SmtpReplies.MessageTooBig);
         }
 
@@ -57,6 +59,7 @@ internal sealed partial class SmtpSession
         {
             if (_context.Options.LocalSenderPolicy == LocalSenderPolicy.Reject)
             {
+                _context.Metrics.MessageRejected(RejectReason.Policy);
                 return Error(SmtpReplies.LocalSenderRejected);
             }
 
@@ -89,6 +92,7 @@ internal sealed partial class SmtpSession
         if (_envelope.RecipientCount >= _context.Options.MaxRecipients)
         {
             // RFC 5321 4.5.3.1.10: 452, so the client sends the rest in another transaction.
+            _context.Metrics.MessageRejected(RejectReason.Recipients);
             return Reply(SmtpReplies.TooManyRecipients);
         }
 
@@ -104,6 +108,7 @@ internal sealed partial class SmtpSession
 
             case RecipientVerdict.MailboxFull:
                 // Temporary and not the client's fault: not counted as an error.
+                _context.Metrics.MessageRejected(RejectReason.Quota);
                 Output.WriteQuoting(SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
                 NoteRefusal(SmtpReplies.MailboxFullPrefix, address, SmtpReplies.MailboxFullSuffix);
                 return ProcessResult.Continue;
@@ -115,16 +120,19 @@ internal sealed partial class SmtpSession
                 Output.Write(qualifiedDomain);
                 Output.Write(SmtpReplies.UserUnknownSuffix);
                 NoteRefusal(SmtpReplies.UserUnknownPrefix, address, SmtpReplies.UserUnknownSuffix);
+                _context.Metrics.MessageRejected(RejectReason.UnknownUser);
                 return CountError();
 
             case RecipientVerdict.RelayUnavailable:
                 Output.WriteQuoting(SmtpReplies.RelayUnavailablePrefix, address, SmtpReplies.RelayUnavailableSuffix);
                 NoteRefusal(SmtpReplies.RelayUnavailablePrefix, address, SmtpReplies.RelayUnavailableSuffix);
+                _context.Metrics.MessageRejected(RejectReason.TempFailure);
                 return CountError();
 
             default:
                 Output.WriteQuoting(SmtpReplies.RelayDeniedPrefix, address, SmtpReplies.RelayDeniedSuffix);
                 NoteRefusal(SmtpReplies.RelayDeniedPrefix, address, SmtpReplies.RelayDeniedSuffix);
+                _context.Metrics.MessageRejected(RejectReason.RelayDenied);
                 return CountError();
         }
     }

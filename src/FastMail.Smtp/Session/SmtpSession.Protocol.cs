@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using FastMail.Core.Diagnostics;
@@ -174,9 +175,11 @@ internal sealed partial class SmtpSession : ISessionProtocol
         _message = null;
         Exception? failure = null;
         long storeId = 0;
+        var commitStarted = Stopwatch.GetTimestamp();
         try
         {
             storeId = await _context.Delivery.CommitAsync(_envelope, message, CancellationToken.None);
+            _context.Metrics.CommitFinished(commitStarted);
         }
         catch (Exception exception)
         {

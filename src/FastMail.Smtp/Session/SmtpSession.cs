@@ -243,6 +243,7 @@ internal sealed partial class SmtpSession : IPooledSession
 
         var verb = SmtpCommandParser.ParseVerb(line, out var arguments);
         _commands.Start(verb);
+        CountCommand(verb);
         if (verb == SmtpVerb.Bdat)
         {
             // RFC 3030 2: even a refused BDAT is followed by its chunk, so it checks the table itself once the size is known.

@@ -67,6 +67,7 @@ internal static class AuthEndpoints
             if (!attempt.Admitted)
             {
                 WebLog.LoginLockedOut(state.Logger, context.Connection.RemoteIpAddress);
+                state.Services.Metrics?.LoginFailed(FastMail.Core.Diagnostics.MailMetrics.Web);
                 return null;
             }
         }
@@ -83,6 +84,7 @@ internal static class AuthEndpoints
         if (mailbox is null)
         {
             WebLog.LoginFailed(state.Logger, context.Connection.RemoteIpAddress);
+            state.Services.Metrics?.LoginFailed(FastMail.Core.Diagnostics.MailMetrics.Web);
         }
 
         return mailbox;

@@ -75,6 +75,7 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey WebListen = new("web.listen", "0.0.0.0:8080", "Webmail and admin pages (HTTP) listen addresses, comma-separated host:port; empty = off. Put it behind TLS (web.httpsListen or a proxy) beyond a trusted network.");
     public static readonly ConfigKey WebHttpsListen = new("web.httpsListen", "", "Webmail over HTTPS with the tls.certificate of SMTP/POP3 (or the self-signed one), comma-separated host:port; empty = off.");
+    public static readonly ConfigKey MetricsListen = new("metrics.listen", "", "Prometheus metrics (GET /metrics, text format) listen addresses, comma-separated host:port, e.g. 127.0.0.1:9090; empty = off (nothing is collected). No login: keep it on loopback or a monitoring network.");
     public static readonly ConfigKey WebSessionIdle = new("web.sessionIdle", "30m", "A web session unused this long ends (log in again); sessions also end when the server restarts.");
 
     public static readonly IReadOnlyList<ConfigKey> All =
@@ -92,6 +93,7 @@ internal static class ConfigKeys
         Pbkdf2Iterations, LoginPenalty, DefaultQuota,
         StorageMinFreeSpace, StorageIndexMemory, StorageCheckpointEvery, Postmaster,
         WebListen, WebHttpsListen, WebSessionIdle,
+        MetricsListen,
     ];
 
     public static ConfigKey? Find(string name)

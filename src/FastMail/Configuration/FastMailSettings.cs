@@ -40,6 +40,9 @@ internal sealed class FastMailSettings
 
     public required WebSection Web { get; init; }
 
+    /// <summary>Where the Prometheus endpoint listens; empty = metrics off.</summary>
+    public IReadOnlyList<IPEndPoint> MetricsListen { get; init; } = [];
+
     public static FastMailSettings From(ConfigValues values)
     {
         var hostName = values.Get(ConfigKeys.HostName).Trim().Length > 0 ? ValueParsers.DomainName(values, ConfigKeys.HostName) : SystemHostName();
@@ -59,6 +62,7 @@ internal sealed class FastMailSettings
             Relay = RelaySection.Bind(values, hostName),
             ConfigFile = values.FilePath,
             Web = WebSection.Bind(values),
+            MetricsListen = ValueParsers.EndPoints(values, ConfigKeys.MetricsListen),
         };
     }
 

@@ -24,13 +24,14 @@ namespace FastMail.Hosting;
 /// the SMTP (25-style, submission, implicit TLS) and POP3 (plain + STLS, implicit TLS) listeners.
 /// The `serve` command and the integration tests start the server through this class.
 /// </summary>
-internal sealed class MailServer : IAsyncDisposable
+internal sealed partial class MailServer : IAsyncDisposable
 {
     private readonly List<(string Kind, SocketListener Listener)> _listeners = [];
     private readonly DataDirectoryLock _dataLock;
     private readonly FasterMailStore _store;
     private readonly FastMailSettings _settings;
     private readonly ILogger _logger;
+    private readonly ServerMetrics _metrics;
     private OutboundQueue? _queue;
     private AdminSocketServer? _admin;
     private WebServer? _web;
@@ -42,6 +43,7 @@ internal sealed class MailServer : IAsyncDisposable
         _dataLock = dataLock;
         _store = store;
         _logger = logger;
+        _metrics = new ServerMetrics();
     }
 
     /// <summary>Bound endpoints by listener kind: "SMTP", "SMTP submission", "SMTPS", "POP3", "POP3S", "HTTP", "HTTPS".</summary>
@@ -49,6 +51,7 @@ internal sealed class MailServer : IAsyncDisposable
     {
         "HTTP" => _web?.EndPoints ?? [],
         "HTTPS" => _web?.HttpsEndPoints ?? [],
+        "Metrics" => _metrics.EndPoints,
         _ => _listeners.Where(l => l.Kind == kind).Select(l => l.Listener.LocalEndPoint).ToList(),
     };
 
@@ -102,14 +105,14 @@ internal sealed class MailServer : IAsyncDisposable
         var delivery = new MailDelivery(directory, directory, _store, loggerFactory.CreateLogger("FastMail.Delivery"), hasOutboundQueue: true);
         _queue = StartQueue(directory, delivery, loggerFactory);
         var smtpTransactions = loggerFactory.CreateLogger("FastMail.Smtp.Transactions");
-        var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle }, transactionLogger: smtpTransactions);
-        var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle }, transactionLogger: smtpTransactions);
+        var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle, Metrics = _metrics.Instruments }, transactionLogger: smtpTransactions);
+        var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle, Metrics = _metrics.Instruments }, transactionLogger: smtpTransactions);
         var pop3 = new Pop3SessionHandler(
             _settings.Pop3.Session,
             directory,
             _store,
             loggerFactory.CreateLogger("FastMail.Pop3"),
-            security: new Pop3Security { Sasl = sasl, Throttle = throttle },
+            security: new Pop3Security { Sasl = sasl, Throttle = throttle, Metrics = _metrics.Instruments },
             sessionLogger: loggerFactory.CreateLogger("FastMail.Pop3.Sessions"));
 
         var transportLogger = loggerFactory.CreateLogger("FastMail.Transport");
@@ -137,6 +140,7 @@ internal sealed class MailServer : IAsyncDisposable
         Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
         StartAdminSocket(loggerFactory, new Migration.MigrationServices(directory, _store, _store.Browser, delivery, loggerFactory.CreateLogger("FastMail.Migration")));
         StartWeb(tls, directory, delivery, throttle, loggerFactory);
+        StartMetrics(delivery, loggerFactory);
     }
 
     /// <summary>The webmail (and admin pages) on Kestrel, with the same accounts, login throttle, store and delivery as the mail listeners.</summary>
@@ -165,6 +169,7 @@ internal sealed class MailServer : IAsyncDisposable
         var services = new WebServices(new WebAccounts(directory, accounts), directory, _store, _store.Browser, delivery, throttle)
         {
             MapExtra = app => AdminEndpoints.Map(app, admin),
+            Metrics = _metrics.Instruments,
         };
         _web = WebServer.StartAsync(options, services, loggerFactory).GetAwaiter().GetResult();
     }
@@ -202,7 +207,10 @@ internal sealed class MailServer : IAsyncDisposable
             relay.Limits,
             _settings.HostName,
             loggerFactory.CreateLogger("FastMail.Relay"),
-            tlsRequirement: relay.TlsRequiredFor);
+            tlsRequirement: relay.TlsRequiredFor)
+        {
+            Metrics = _metrics.Instruments,
+        };
         delivery.AttachQueue(queue);
         queue.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return queue;
@@ -243,6 +251,7 @@ internal sealed class MailServer : IAsyncDisposable
             await _queue.DisposeAsync();
         }
 
+        await _metrics.DisposeAsync();
         await _store.DisposeAsync();
         _dataLock.Dispose();
         _logger.LogInformation("FastMail stopped");

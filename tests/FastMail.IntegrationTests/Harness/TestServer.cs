@@ -41,6 +41,9 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>The webmail's HTTP port.</summary>
     public int WebPort => _server.EndPoints("HTTP")[0].Port;
 
+    /// <summary>The bound `/metrics` endpoints: empty unless metrics.listen is set (127.0.0.1:0 picks a free port).</summary>
+    public IReadOnlyList<System.Net.IPEndPoint> MetricsEndPoints => _server.MetricsEndPoints;
+
     /// <summary>The webmail's HTTPS port (only with web.httpsListen set).</summary>
     public int WebHttpsPort => _server.EndPoints("HTTPS")[0].Port;
 

@@ -36,6 +36,17 @@ public sealed class SmtpAllocationTests
     public Task SteadyStateWithAuthOfferedAllocatesNothingEither(string text, string expectedReplies) =>
         AssertNoSteadyStateAllocations(text, expectedReplies, SmtpAuthKit.Security());
 
+    [Theory]
+    [InlineData("EHLO client.example.net\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nRCPT TO:<x@elsewhere.net>\r\nBOGUS\r\nRSET\r\n", "554 5.7.1 <x@elsewhere.net>: Relay access denied\r\n500 5.5.1 ")]
+    [InlineData("MAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nSubject: hi\r\n\r\nhello\r\n.\r\n", "250 2.0.0 Ok: queued as ")]
+    public async Task SteadyStateWithMetricsCollectedAllocatesNothingEither(string text, string expectedReplies)
+    {
+        using var metrics = new FastMail.Core.Diagnostics.MailMetrics();
+        using var collector = new FastMail.Core.Diagnostics.Metrics.MetricsCollector(metrics);
+        await AssertNoSteadyStateAllocations(text, expectedReplies, new SmtpSecurity { Metrics = metrics });
+        Assert.NotEqual(0, collector.Read("fastmail.commands").Sum(c => c.Value));
+    }
+
     private static async Task AssertNoSteadyStateAllocations(string text, string expectedReplies, SmtpSecurity? security)
     {
         var batch = System.Text.Encoding.ASCII.GetBytes(text);
