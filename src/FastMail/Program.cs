@@ -19,6 +19,7 @@ internal static class Program
           alias add|remove|list          manage aliases and catch-alls (works while the server runs)
           queue list|show|retry|delete   inspect and manage the outbound queue of the running server
           config                         print the configuration keys, defaults and descriptions
+          check                          check the configuration, ports, certificate and data directory
           version                        print the version
 
         Run `fastmail <command> --help` for a command's options.
@@ -44,6 +45,8 @@ internal static class Program
                 "queue" => await QueueCommand.RunAsync(parsed),
                 "config" when parsed.Help => PrintHelp(ConfigCommand.Help),
                 "config" => ConfigCommand.Run(parsed),
+                "check" when parsed.Help => PrintHelp(CheckCommand.Help),
+                "check" => CheckCommand.Run(parsed),
                 "version" or "--version" => VersionCommand.Run(),
                 "help" => PrintHelp(Help),
                 _ => Fail(Help, $"unknown command '{command}'"),
