@@ -146,6 +146,8 @@ public sealed class ConfigReloadTests
                 Assert.Contains("250-SIZE 1048576", await EhloAsync(before));
             }
 
+            // SIGHUP is handled from the "ready" line on (before it, the runtime's default would end the process).
+            Assert.True(await server.WaitForLogAsync(" ready in ", TimeSpan.FromSeconds(30)), server.Log);
             File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"3m\" } }");
             server.Signal(1); // SIGHUP
 

@@ -105,7 +105,17 @@ internal sealed class ConfigReloader
             certificate.Certificate.Dispose();
         }
 
-        _server.ApplyLive(applied, newCertificate);
+        try
+        {
+            _server.ApplyLive(applied, newCertificate);
+        }
+        catch (ArgumentException e)
+        {
+            // A value the components refuse though the configuration accepted it: a bug, but never a dead server.
+            ReloadLog.Failed(_logger, e.Message);
+            return ReloadResult.Refused(e.Message);
+        }
+
         if (plan.Changes(ConfigKeys.AllowRelay) || plan.Changes(ConfigKeys.TrustedNetworks))
         {
             _server.Directory.SetRelay(RelaySettings.Create(applied.Accounts.Options.AllowRelay, applied.Accounts.Options.TrustedNetworks));
