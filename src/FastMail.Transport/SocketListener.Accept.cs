@@ -53,6 +53,7 @@ public sealed partial class SocketListener
 
     private void Admit(Socket socket)
     {
+        var options = _options;
         IPEndPoint? remote = null;
         try
         {
@@ -77,31 +78,31 @@ public sealed partial class SocketListener
         // a host reconnecting in a loop is slowed whether or not slots are free.
         if (!_rateLimiter.TryAcquire(remote.Address))
         {
-            Refuse(socket, remote, "MaxConnectionRatePerIp");
+            Refuse(socket, remote, "MaxConnectionRatePerIp", options);
             return;
         }
 
         var verdict = _limiter.TryAcquire(remote.Address);
         if (verdict != LimitResult.Accepted)
         {
-            Refuse(socket, remote, verdict == LimitResult.TotalLimit ? "MaxConnections" : "MaxConnectionsPerIp");
+            Refuse(socket, remote, verdict == LimitResult.TotalLimit ? "MaxConnections" : "MaxConnectionsPerIp", options);
             return;
         }
 
-        var connection = new TransportConnection(socket, _options, _logger);
+        var connection = new TransportConnection(socket, options, _logger);
         _live[connection.Id] = connection;
         Interlocked.Increment(ref _accepted);
         _logger.ConnectionAccepted(_options.Name, connection.Id, remote);
 
         // Off the accept loop: a handler must never delay the next accept.
-        _ = Task.Run(() => ServeAsync(connection, remote.Address));
+        _ = Task.Run(() => ServeAsync(connection, remote.Address, options.CloseTimeout));
     }
 
-    private async Task ServeAsync(TransportConnection connection, IPAddress address)
+    private async Task ServeAsync(TransportConnection connection, IPAddress address, TimeSpan closeTimeout)
     {
         try
         {
-            await connection.RunAsync(_handler, _options.CloseTimeout, _shutdown.Token);
+            await connection.RunAsync(_handler, closeTimeout, _shutdown.Token);
         }
         catch (Exception exception)
         {
@@ -119,24 +120,24 @@ public sealed partial class SocketListener
         }
     }
 
-    private void Refuse(Socket socket, IPEndPoint remote, string limit)
+    private void Refuse(Socket socket, IPEndPoint remote, string limit, ListenerOptions options)
     {
-        _logger.ConnectionRefused(_options.Name, remote, limit);
+        _logger.ConnectionRefused(options.Name, remote, limit);
         Interlocked.Increment(ref _refused);
         try
         {
             // Not on a TLS listener: the client expects a ServerHello, not plaintext (see ListenerOptions.Tls).
-            if (!_options.BusyReply.IsEmpty && _options.Tls is null)
+            if (!options.BusyReply.IsEmpty && options.Tls is null)
             {
                 // A few bytes into a fresh connection's empty send buffer: this does not block.
-                socket.Send(_options.BusyReply.Span);
+                socket.Send(options.BusyReply.Span);
             }
 
             socket.Shutdown(SocketShutdown.Both);
         }
         catch (SocketException exception)
         {
-            _logger.BusyReplyFailed(_options.Name, remote, exception);
+            _logger.BusyReplyFailed(options.Name, remote, exception);
         }
         finally
         {

@@ -17,13 +17,14 @@ public sealed partial class SocketListener : IAsyncDisposable
     private static readonly Func<Socket, CancellationToken, ValueTask<Socket>> s_acceptFromSocket =
         static (socket, cancellationToken) => socket.AcceptAsync(cancellationToken);
 
-    private readonly ListenerOptions _options;
+    // Replaced whole by Reconfigure; each accepted connection reads it once, so it sees the old or the new options, never a mix.
+    private volatile ListenerOptions _options;
     private readonly ConnectionHandler _handler;
     private readonly ILogger _logger;
     private readonly Socket _listenSocket;
     private readonly Func<Socket, CancellationToken, ValueTask<Socket>> _accept;
     private readonly ConnectionLimiter _limiter;
-    private readonly ConnectionRateLimiter _rateLimiter;
+    private volatile ConnectionRateLimiter _rateLimiter;
     private readonly ConcurrentDictionary<long, TransportConnection> _live = new();
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly CancellationTokenSource _shutdown = new();

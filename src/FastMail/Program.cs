@@ -25,6 +25,7 @@ internal static class Program
           status                         show the running server's connections, messages, storage and queue
           config                         print the configuration keys, defaults and descriptions
           install | uninstall            set this binary up as a systemd service on the standard ports (root)
+          check                          check the configuration, ports, certificate and data directory
           version                        print the version
 
         Run `fastmail <command> --help` for a command's options.
@@ -58,6 +59,8 @@ internal static class Program
                 "install" or "uninstall" when parsed.Help => PrintHelp(InstallCommand.Help),
                 "install" => InstallCommand.Install(parsed),
                 "uninstall" => InstallCommand.Uninstall(parsed),
+                "check" when parsed.Help => PrintHelp(CheckCommand.Help),
+                "check" => CheckCommand.Run(parsed),
                 "version" or "--version" => VersionCommand.Run(),
                 "help" => PrintHelp(Help),
                 _ => Fail(Help, $"unknown command '{command}'"),

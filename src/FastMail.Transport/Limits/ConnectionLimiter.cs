@@ -12,6 +12,8 @@ internal sealed class ConnectionLimiter(int maxConnections, int maxConnectionsPe
 {
     private readonly ConcurrentDictionary<IPAddress, int> _perIp = new();
     private int _total;
+    private volatile int _maxConnections = maxConnections;
+    private volatile int _maxConnectionsPerIp = maxConnectionsPerIp;
 
     public int Total => Volatile.Read(ref _total);
 
@@ -19,7 +21,7 @@ internal sealed class ConnectionLimiter(int maxConnections, int maxConnectionsPe
 
     public LimitResult TryAcquire(IPAddress address)
     {
-        if (Interlocked.Increment(ref _total) > maxConnections)
+        if (Interlocked.Increment(ref _total) > _maxConnections)
         {
             Interlocked.Decrement(ref _total);
             return LimitResult.TotalLimit;
@@ -29,7 +31,7 @@ internal sealed class ConnectionLimiter(int maxConnections, int maxConnectionsPe
         {
             if (_perIp.TryGetValue(address, out var count))
             {
-                if (count >= maxConnectionsPerIp)
+                if (count >= _maxConnectionsPerIp)
                 {
                     Interlocked.Decrement(ref _total);
                     return LimitResult.PerIpLimit;
@@ -45,6 +47,16 @@ internal sealed class ConnectionLimiter(int maxConnections, int maxConnectionsPe
                 return LimitResult.Accepted;
             }
         }
+    }
+
+    /// <summary>
+    /// New limits for the following acquisitions (a configuration reload). Connections already admitted stay: lowering a
+    /// limit below the current count only refuses new connections until enough of them have ended.
+    /// </summary>
+    public void SetLimits(int maxConnections, int maxConnectionsPerIp)
+    {
+        _maxConnections = maxConnections;
+        _maxConnectionsPerIp = maxConnectionsPerIp;
     }
 
     public void Release(IPAddress address)

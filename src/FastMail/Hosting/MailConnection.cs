@@ -1,13 +1,14 @@
 using System.IO.Pipelines;
 using System.Net;
 using FastMail.Core.Services;
-using FastMail.Core.Tls;
+using FastMail.Hosting.Tls;
 using FastMail.Transport;
 
 namespace FastMail.Hosting;
 
 /// <summary>Adapts the transport's connection to what sessions see: pipes, endpoints, TLS state and the STARTTLS hook.</summary>
-internal sealed class MailConnection(TransportConnection connection, TlsServerOptions? tls) : IMailConnection
+/// <remarks>The certificate is read at the upgrade, not at accept: a reload between the two serves the new one.</remarks>
+internal sealed class MailConnection(TransportConnection connection, LiveTlsOptions? tls) : IMailConnection
 {
     private string? _tlsDescription;
 
@@ -32,7 +33,7 @@ internal sealed class MailConnection(TransportConnection connection, TlsServerOp
             throw new InvalidOperationException("no TLS certificate is configured");
         }
 
-        await connection.UpgradeToTlsAsync(tls.CreateAuthenticationOptions(), cancellationToken);
+        await connection.UpgradeToTlsAsync(tls.Current.CreateAuthenticationOptions(), cancellationToken);
     }
 
     private static string ProtocolName(System.Security.Authentication.SslProtocols protocol) => protocol switch

@@ -6,6 +6,7 @@ using FastMail.Core.Sasl;
 using FastMail.Core.Tls;
 using FastMail.Delivery;
 using FastMail.Hosting.Admin;
+using FastMail.Hosting.Reload;
 using FastMail.Web.Admin;
 using FastMail.Hosting.Tls;
 using FastMail.Pop3;
@@ -33,6 +34,8 @@ internal sealed partial class MailServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ServerMetrics _metrics;
     private OutboundQueue? _queue;
+    private LiveSessions? _live;
+    private AccountDirectory? _directory;
     private AdminSocketServer? _admin;
     private WebServer? _web;
     private Task? _stopping;
@@ -98,48 +101,38 @@ internal sealed partial class MailServer : IAsyncDisposable
     private void StartListeners(ILoggerFactory loggerFactory)
     {
         var tls = LoadTls(loggerFactory);
+        _live = new LiveSessions(_settings, tls, _metrics.Instruments, loggerFactory);
         var directory = new AccountDirectory(_settings.Accounts.Options, loggerFactory.CreateLogger<AccountDirectory>());
         var sasl = new SaslServerFactory(directory, new SaslServerOptions { ScramFakeIterations = _settings.Accounts.Options.Pbkdf2Iterations });
         AuthThrottle? throttle = _settings.Accounts.LoginPenalty ? new AuthThrottle(logger: loggerFactory.CreateLogger<AuthThrottle>()) : null;
         var smtpLogger = loggerFactory.CreateLogger("FastMail.Smtp");
         var delivery = new MailDelivery(directory, directory, _store, loggerFactory.CreateLogger("FastMail.Delivery"), hasOutboundQueue: true);
         _queue = StartQueue(directory, delivery, loggerFactory);
-        var smtpTransactions = loggerFactory.CreateLogger("FastMail.Smtp.Transactions");
-        var smtp = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: false), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle, Metrics = _metrics.Instruments }, transactionLogger: smtpTransactions);
-        var submission = new SmtpSessionHandler(SmtpOptionsFor(requireAuth: true), directory, delivery, smtpLogger, security: new SmtpSecurity { Sasl = sasl, Throttle = throttle, Metrics = _metrics.Instruments }, transactionLogger: smtpTransactions);
-        var pop3 = new Pop3SessionHandler(
-            _settings.Pop3.Session,
-            directory,
-            _store,
-            loggerFactory.CreateLogger("FastMail.Pop3"),
-            security: new Pop3Security { Sasl = sasl, Throttle = throttle, Metrics = _metrics.Instruments },
-            sessionLogger: loggerFactory.CreateLogger("FastMail.Pop3.Sessions"));
+        _live.StartSessions(_settings, directory, delivery, _store, sasl, throttle);
 
         var transportLogger = loggerFactory.CreateLogger("FastMail.Transport");
         void Listen(string kind, IReadOnlyList<IPEndPoint> endPoints, ReadOnlyMemory<byte> busyReply, bool implicitTls, Func<MailConnection, CancellationToken, Task> run)
         {
             foreach (var endPoint in endPoints)
             {
-                var options = _settings.Limits.Listener with
-                {
-                    Name = kind,
-                    EndPoint = endPoint,
-                    BusyReply = busyReply,
-                    Tls = implicitTls ? tls.CreateAuthenticationOptions() : null,
-                };
+                var options = LiveSessions.ListenerOptionsFor(_settings.Limits, kind, busyReply, implicitTls ? tls.Current : null) with { EndPoint = endPoint };
                 var listener = SocketListener.Start(options, (connection, shutdown) => run(new MailConnection(connection, tls), shutdown), transportLogger);
+                _live.Track(listener, kind, busyReply, implicitTls);
                 // The transport logs "<kind> listening on <endpoint>" (event 1000); scripts and tests read that line.
                 _listeners.Add((kind, listener));
             }
         }
 
-        Listen("SMTP", _settings.Smtp.Listen, SmtpSessionHandler.BusyReply, implicitTls: false, smtp.RunAsync);
-        Listen("SMTP submission", _settings.Smtp.SubmissionListen, SmtpSessionHandler.BusyReply, implicitTls: false, submission.RunAsync);
-        Listen("SMTPS", _settings.Smtp.SmtpsListen, SmtpSessionHandler.BusyReply, implicitTls: true, submission.RunAsync);
-        Listen("POP3", _settings.Pop3.Listen, Pop3SessionHandler.BusyReply, implicitTls: false, pop3.RunAsync);
-        Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, pop3.RunAsync);
+        // Each connection takes the handler in force when it arrives: a reload swaps handlers, sessions keep theirs.
+        var live = _live;
+        Listen("SMTP", _settings.Smtp.Listen, SmtpSessionHandler.BusyReply, implicitTls: false, (c, s) => live.Smtp.RunAsync(c, s));
+        Listen("SMTP submission", _settings.Smtp.SubmissionListen, SmtpSessionHandler.BusyReply, implicitTls: false, (c, s) => live.Submission.RunAsync(c, s));
+        Listen("SMTPS", _settings.Smtp.SmtpsListen, SmtpSessionHandler.BusyReply, implicitTls: true, (c, s) => live.Submission.RunAsync(c, s));
+        Listen("POP3", _settings.Pop3.Listen, Pop3SessionHandler.BusyReply, implicitTls: false, (c, s) => live.Pop3.RunAsync(c, s));
+        Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, (c, s) => live.Pop3.RunAsync(c, s));
+        _directory = directory;
         StartAdminSocket(loggerFactory, new Migration.MigrationServices(directory, _store, _store.Browser, delivery, loggerFactory.CreateLogger("FastMail.Migration")));
-        StartWeb(tls, directory, delivery, throttle, loggerFactory);
+        StartWeb(tls.Current, directory, delivery, throttle, loggerFactory);
         StartMetrics(delivery, loggerFactory);
     }
 
@@ -216,14 +209,14 @@ internal sealed partial class MailServer : IAsyncDisposable
         return queue;
     }
 
-    private TlsServerOptions LoadTls(ILoggerFactory loggerFactory)
-    {
-        var certificate = CertificateProvider.Load(_settings.Tls.CertificatePath, _settings.Tls.KeyPath, _settings.DataDirectory, _settings.HostName, loggerFactory.CreateLogger("FastMail.Tls"));
-        return new TlsServerOptions(certificate, CertificateProvider.LoadIntermediates(_settings.Tls.CertificatePath));
-    }
+    private LiveTlsOptions LoadTls(ILoggerFactory loggerFactory) => new(LoadTlsOptions(_settings, loggerFactory));
 
-    /// <summary>The configured SMTP options; the submission listeners (587, 465) require AUTH before MAIL.</summary>
-    private SmtpOptions SmtpOptionsFor(bool requireAuth) => _settings.Smtp.Session with { RequireAuth = requireAuth, ListenerName = requireAuth ? "submission" : "smtp" };
+    /// <summary>The certificate of <paramref name="settings"/> (its files, or the self-signed one); a reload calls it again.</summary>
+    internal static TlsServerOptions LoadTlsOptions(FastMailSettings settings, ILoggerFactory loggerFactory)
+    {
+        var certificate = CertificateProvider.Load(settings.Tls.CertificatePath, settings.Tls.KeyPath, settings.DataDirectory, settings.HostName, loggerFactory.CreateLogger("FastMail.Tls"));
+        return new TlsServerOptions(certificate, CertificateProvider.LoadIntermediates(settings.Tls.CertificatePath));
+    }
 
     /// <summary>Graceful stop: no new connections, in-flight DATA may finish within the grace period, idle sessions get 421, then the store commits and closes.</summary>
     public Task StopAsync() => _stopping ??= StopCoreAsync();
@@ -240,7 +233,8 @@ internal sealed partial class MailServer : IAsyncDisposable
             await _web.StopAsync();
         }
 
-        await Task.WhenAll(_listeners.Select(l => l.Listener.StopAsync(_settings.Limits.ShutdownGracePeriod)));
+        var gracePeriod = _live?.ShutdownGracePeriod ?? _settings.Limits.ShutdownGracePeriod;
+        await Task.WhenAll(_listeners.Select(l => l.Listener.StopAsync(gracePeriod)));
         foreach (var (_, listener) in _listeners)
         {
             await listener.DisposeAsync();

@@ -139,6 +139,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Sends <paramref name="signal"/> (e.g. 1 = SIGHUP) to the server process.</summary>
+    public void Signal(int signal) => Assert.Equal(0, SysKill(_process.Id, signal));
+
     /// <summary>SIGTERM, then waits for the process to exit; returns its exit code.</summary>
     public async Task<int> TerminateAsync()
     {

@@ -1,0 +1,228 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using FastMail.IntegrationTests.Harness;
+
+namespace FastMail.IntegrationTests;
+
+/// <summary>
+/// SIGHUP reload over real sockets: the in-process server re-reads its configuration file through the same
+/// <c>ConfigReloader.Reload</c> the signal handler calls; new connections see the new limits, relay networks and
+/// certificate, sessions already open keep theirs, and a bad file changes nothing.
+/// </summary>
+public sealed class ConfigReloadTests
+{
+    [Fact]
+    public async Task NewMaxMessageSizeIsAdvertisedToNewConnectionsWhileAnOpenSessionKeepsItsOwn()
+    {
+        await using var server = ReloadableServer.Start(new JsonObject { ["smtp"] = new JsonObject { ["maxMessageSize"] = "1m" } });
+        await using var before = await GreetedAsync(server.SmtpPort);
+        Assert.Contains("250-SIZE 1048576", await EhloAsync(before));
+
+        server.Rewrite(new JsonObject { ["smtp"] = new JsonObject { ["maxMessageSize"] = "2m" } });
+        var result = server.Reload();
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(["smtp.maxMessageSize"], result.Applied.Select(c => c.Key.Name));
+        await using var after = await GreetedAsync(server.SmtpPort);
+        Assert.Contains("250-SIZE 2097152", await EhloAsync(after));
+        Assert.Contains("250-SIZE 1048576", await EhloAsync(before));
+        Assert.Contains(server.Log.Lines, line => line.Contains("smtp.maxMessageSize changed from '1m' to '2m': applied", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReloadedTrustedNetworksFlipTheRelayDecisionForTheSameClient()
+    {
+        JsonObject Relay(string networks) => new() { ["relay"] = new JsonObject { ["allowRelay"] = true, ["trustedNetworks"] = networks } };
+        await using var server = ReloadableServer.Start(Relay("192.0.2.0/24"));
+        Assert.StartsWith("554 5.7.1", await ForeignRecipientReplyAsync(server.SmtpPort));
+
+        server.Rewrite(Relay("127.0.0.0/8"));
+        Assert.True(server.Reload().Succeeded);
+        Assert.StartsWith("250 2.1.5", await ForeignRecipientReplyAsync(server.SmtpPort));
+
+        server.Rewrite(Relay("192.0.2.0/24"));
+        Assert.True(server.Reload().Succeeded);
+        Assert.StartsWith("554 5.7.1", await ForeignRecipientReplyAsync(server.SmtpPort));
+    }
+
+    [Fact]
+    public async Task LoweredPerIpLimitRefusesTheNextConnection()
+    {
+        JsonObject Limit(int perIp) => new() { ["limits"] = new JsonObject { ["maxConnectionsPerIp"] = perIp } };
+        await using var server = ReloadableServer.Start(Limit(1000));
+        await using var first = await GreetedAsync(server.SmtpPort);
+
+        server.Rewrite(Limit(1));
+        Assert.True(server.Reload().Succeeded);
+
+        await using var second = await LineClient.ConnectAsync(server.SmtpPort);
+        await second.ExpectAsync("421 4.7.0");
+        Assert.True(await second.IsClosedAsync());
+        await first.SendLineAsync("NOOP");
+        await first.ExpectAsync("250");
+    }
+
+    [Fact]
+    public async Task RenewedCertificateInTheSameFilesIsServedToNewStartTlsAndImplicitTlsClients()
+    {
+        var certificates = TempDirectory.Create("reload-cert");
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            var first = PemCertificateFiles.Write(certificates, "mail.fastmail.test", now.AddDays(-1), now.AddDays(30));
+            var file = new JsonObject { ["tls"] = new JsonObject { ["certificate"] = first.CertificatePath, ["key"] = first.KeyPath } };
+            await using var server = ReloadableServer.Start(file);
+            Assert.Equal(first.Thumbprint, await StartTlsThumbprintAsync(server.SmtpPort));
+
+            // certbot-style renewal: new contents, same paths, then SIGHUP.
+            var renewed = PemCertificateFiles.Write(certificates, "mail.fastmail.test", now.AddDays(-1), now.AddDays(90));
+            var result = server.Reload();
+
+            Assert.True(result.Succeeded, result.Error);
+            Assert.Equal(renewed.Thumbprint, result.NewCertificateThumbprint);
+            Assert.Equal(renewed.Thumbprint, await StartTlsThumbprintAsync(server.SmtpPort));
+            Assert.Equal(renewed.Thumbprint, await ImplicitTlsThumbprintAsync(server.SmtpsPort));
+        }
+        finally
+        {
+            TempDirectory.DeleteQuietly(certificates);
+        }
+    }
+
+    [Theory]
+    [InlineData("{ \"smtp\": { \"maxMessageSize\": \"lots\" } }", "smtp.maxMessageSize")]
+    [InlineData("{ \"smtp\": { \"maxMessageSize\": \"2m\" ", "not valid JSON")]
+    [InlineData("{ \"smtp\": { \"maxMessageSize\": \"2m\" }, \"relay\": { \"trustedNetworks\": \"10.0.0.0/33\" } }", "relay.trustedNetworks")]
+    [InlineData("{ \"smtp\": { \"maxMessageSize\": \"2m\" }, \"tls\": { \"certificate\": \"/nonexistent/cert.pem\", \"key\": \"/nonexistent/key.pem\" } }", "/nonexistent/")]
+    public async Task BadConfigurationIsRefusedAndTheServerKeepsItsSettings(string badFile, string named)
+    {
+        await using var server = ReloadableServer.Start(new JsonObject { ["smtp"] = new JsonObject { ["maxMessageSize"] = "1m" } });
+        File.WriteAllText(server.ConfigFile, badFile);
+
+        var result = server.Reload();
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(named, result.Error, StringComparison.Ordinal);
+        Assert.Contains(server.Log.Lines, line => line.StartsWith("Error: Configuration reload failed, the server keeps its current settings", StringComparison.Ordinal));
+        await using var smtp = await GreetedAsync(server.SmtpPort);
+        Assert.Contains("250-SIZE 1048576", await EhloAsync(smtp));
+    }
+
+    [Fact]
+    public async Task ChangedListenAddressIsReportedAsNeedingARestartAndTheServerKeepsItsPort()
+    {
+        JsonObject Listen(string address) => new() { ["smtp"] = new JsonObject { ["listen"] = address, ["maxRecipients"] = 100 } };
+        await using var server = ReloadableServer.Start(Listen("127.0.0.1:0"));
+        var port = server.SmtpPort;
+
+        server.Rewrite(Listen("127.0.0.2:0"));
+        var result = server.Reload();
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(["smtp.listen"], result.NeedsRestart.Select(c => c.Key.Name));
+        Assert.Empty(result.Applied);
+        Assert.Contains(server.Log.Lines, line => line.Contains("smtp.listen changed from '127.0.0.1:0' to '127.0.0.2:0': needs a restart", StringComparison.Ordinal));
+        Assert.Equal(port, server.SmtpPort);
+        await using var smtp = await GreetedAsync(port);
+
+        // Still waiting for the restart: the next reload says so again.
+        Assert.Equal(["smtp.listen"], server.Reload().NeedsRestart.Select(c => c.Key.Name));
+    }
+
+    [Fact]
+    public async Task SighupMakesTheServeProcessReloadItsConfigurationFile()
+    {
+        var directory = TempDirectory.Create("reload-process");
+        try
+        {
+            var dataDirectory = Path.Combine(directory, "data");
+            var configFile = Path.Combine(directory, "fastmail.json");
+            File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"1m\" } }");
+            await using var server = await ServerProcess.StartAsync(dataDirectory, "--config", configFile);
+            await using (var before = await GreetedAsync(server.SmtpPort))
+            {
+                Assert.Contains("250-SIZE 1048576", await EhloAsync(before));
+            }
+
+            // SIGHUP is handled from the "ready" line on (before it, the runtime's default would end the process).
+            Assert.True(await server.WaitForLogAsync(" ready in ", TimeSpan.FromSeconds(30)), server.Log);
+            File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"3m\" } }");
+            server.Signal(1); // SIGHUP
+
+            Assert.True(await server.WaitForLogAsync("Configuration reloaded", TimeSpan.FromSeconds(30)), server.Log);
+            Assert.Contains("smtp.maxMessageSize changed from '1m' to '3m': applied", server.Log, StringComparison.Ordinal);
+            await using var after = await GreetedAsync(server.SmtpPort);
+            Assert.Contains("250-SIZE 3145728", await EhloAsync(after));
+            Assert.Equal(0, await server.TerminateAsync());
+        }
+        finally
+        {
+            TempDirectory.DeleteQuietly(directory);
+        }
+    }
+
+    private static async Task<LineClient> GreetedAsync(int port)
+    {
+        var smtp = await LineClient.ConnectAsync(port);
+        await smtp.ExpectAsync("220");
+        return smtp;
+    }
+
+    private static async Task<List<string>> EhloAsync(LineClient smtp)
+    {
+        await smtp.SendLineAsync("EHLO client.example");
+        return await smtp.ExpectSmtpAsync("250");
+    }
+
+    private static async Task<string> ForeignRecipientReplyAsync(int port)
+    {
+        await using var smtp = await GreetedAsync(port);
+        await EhloAsync(smtp);
+        await smtp.SendLineAsync("MAIL FROM:<a@example.org>");
+        await smtp.ExpectAsync("250");
+        await smtp.SendLineAsync("RCPT TO:<someone@elsewhere.example>");
+        return await smtp.ReadLineAsync() ?? "(closed)";
+    }
+
+    /// <summary>EHLO, STARTTLS, handshake: the thumbprint of the certificate the server presented.</summary>
+    private static async Task<string> StartTlsThumbprintAsync(int port)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+        async Task<string> ReplyAsync()
+        {
+            string line;
+            do
+            {
+                line = await reader.ReadLineAsync() ?? throw new EndOfStreamException();
+            }
+            while (line.Length > 3 && line[3] == '-');
+            return line;
+        }
+
+        Assert.StartsWith("220", await ReplyAsync());
+        await stream.WriteAsync("EHLO client.example\r\n"u8.ToArray());
+        Assert.StartsWith("250", await ReplyAsync());
+        await stream.WriteAsync("STARTTLS\r\n"u8.ToArray());
+        Assert.StartsWith("220", await ReplyAsync());
+        return await HandshakeThumbprintAsync(stream);
+    }
+
+    private static async Task<string> ImplicitTlsThumbprintAsync(int port)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        return await HandshakeThumbprintAsync(client.GetStream());
+    }
+
+    private static async Task<string> HandshakeThumbprintAsync(Stream stream)
+    {
+        await using var tls = new SslStream(stream, leaveInnerStreamOpen: true, (_, certificate, _, _) => certificate is not null); // self-signed test certificates: the test compares thumbprints itself
+        await tls.AuthenticateAsClientAsync("mail.fastmail.test");
+        return tls.RemoteCertificate!.GetCertHashString();
+    }
+}
