@@ -14,8 +14,12 @@ internal sealed class TempSystemRoot : IDisposable
     {
         Assert.True(Environment.IsPrivilegedProcess, "installing into a temporary root needs root (useradd --root, chown): run the tests as root, as CI does");
         Path = TempDirectory.Create("root");
-        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        Directory.CreateDirectory(System.IO.Path.Combine(Path, "etc"));
+        // Explicit modes: another test in this process may have set the CLI's umask 077 (OwnerOnly), and a root or an etc/
+        // at 0700 would keep the `fastmail` user out of /etc/fastmail inside the chroot.
+        const UnixFileMode SystemDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(Path, SystemDirectoryMode);
+        Directory.CreateDirectory(System.IO.Path.Combine(Path, "etc"), SystemDirectoryMode);
+        File.SetUnixFileMode(System.IO.Path.Combine(Path, "etc"), SystemDirectoryMode);
         foreach (var name in new[] { "passwd", "group", "shadow", "gshadow" })
         {
             File.Copy("/etc/" + name, OnDisk("/etc/" + name));
