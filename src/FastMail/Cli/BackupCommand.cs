@@ -67,18 +67,7 @@ internal static class BackupCommand
             return 1;
         }
 
-        foreach (var line in reply.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (!reply.Succeeded)
-        {
-            error.WriteLine($"fastmail: {reply.Error}");
-            return 1;
-        }
-
-        return 0;
+        return reply.Print(output, error);
     }
 
     /// <summary>No server answers: take the data directory's lock (a server cannot start meanwhile) and copy here.</summary>

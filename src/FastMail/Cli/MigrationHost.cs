@@ -57,18 +57,7 @@ internal static class MigrationHost
             }
         }
 
-        foreach (var line in reply.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (!reply.Succeeded)
-        {
-            error.WriteLine($"fastmail: {reply.Error}");
-            return 1;
-        }
-
-        return 0;
+        return reply.Print(output, error);
     }
 
     private static async Task<AdminReply> RunHereAsync(FastMailSettings settings, string[] request)

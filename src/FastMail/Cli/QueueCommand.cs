@@ -58,18 +58,7 @@ internal static class QueueCommand
             return 1;
         }
 
-        foreach (var line in reply.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (!reply.Succeeded)
-        {
-            error.WriteLine($"fastmail: {reply.Error}");
-            return 1;
-        }
-
-        return 0;
+        return reply.Print(output, error);
     }
 
     private static string[] Exactly(Arguments args, int count, string[] request)

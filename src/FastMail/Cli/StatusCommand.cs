@@ -40,17 +40,6 @@ internal static class StatusCommand
             return 1;
         }
 
-        foreach (var line in reply.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (!reply.Succeeded)
-        {
-            error.WriteLine($"fastmail: {reply.Error}");
-            return 1;
-        }
-
-        return 0;
+        return reply.Print(output, error);
     }
 }

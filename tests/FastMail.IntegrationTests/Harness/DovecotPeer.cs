@@ -41,7 +41,7 @@ internal sealed class DovecotPeer : IAsyncDisposable
     public static async Task<DovecotPeer> StartAsync()
     {
         var root = TempDirectory.Create("dovecot");
-        var peer = new DovecotPeer(root, FreePort());
+        var peer = new DovecotPeer(root, LoopbackPorts.Free());
         foreach (var folder in new[] { root, Path.Combine(root, "run"), Path.Combine(root, "state"), Path.Combine(root, "mail") })
         {
             Directory.CreateDirectory(folder);
@@ -62,7 +62,7 @@ internal sealed class DovecotPeer : IAsyncDisposable
 
         peer._master = Process.Start(start) ?? throw new InvalidOperationException("could not start dovecot");
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await AcceptsAsync(peer.Port))
+        while (!await LoopbackPorts.AcceptsAsync(peer.Port))
         {
             if (peer._master.HasExited || DateTime.UtcNow > deadline)
             {
@@ -177,27 +177,6 @@ internal sealed class DovecotPeer : IAsyncDisposable
         catch (IOException)
         {
             return "";
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> AcceptsAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 

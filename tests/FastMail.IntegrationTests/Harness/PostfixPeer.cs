@@ -33,7 +33,7 @@ internal sealed class PostfixPeer : IAsyncDisposable
     public static async Task<PostfixPeer> StartAsync(string domain, params string[] users)
     {
         var root = TempDirectory.Create("postfix");
-        var peer = new PostfixPeer(root, FreePort(), domain);
+        var peer = new PostfixPeer(root, LoopbackPorts.Free(), domain);
 
         // Postfix's daemons run as the postfix user and must reach the queue: modes set here, whatever umask another test
         // of this process set meanwhile (the owner-only tests change it), and Postfix itself starts under umask 022.
@@ -62,7 +62,7 @@ internal sealed class PostfixPeer : IAsyncDisposable
         var (exit, output) = await RunAsync("/bin/sh", "-c", "umask 022; exec postfix -c \"$0\" start", peer.ConfigDirectory);
         Assert.True(exit == 0, $"postfix did not start (it needs root and Debian's postfix package): {output}");
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await AcceptsAsync(peer.Port))
+        while (!await LoopbackPorts.AcceptsAsync(peer.Port))
         {
             Assert.True(DateTime.UtcNow < deadline, $"postfix is not listening on 127.0.0.1:{peer.Port}");
             await Task.Delay(100);
@@ -142,27 +142,6 @@ internal sealed class PostfixPeer : IAsyncDisposable
         postlog   unix-dgram n  -       n       -       1       postlogd
 
         """;
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> AcceptsAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
     {
