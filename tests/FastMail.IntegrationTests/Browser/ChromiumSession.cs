@@ -196,8 +196,10 @@ internal sealed class ChromiumSession : IDisposable
     public string WaitForDownload(string fileName, TimeSpan? timeout = null)
     {
         var path = Path.Combine(DownloadDirectory, fileName);
-        // Chromium writes "name.crdownload" and renames it when done; the final name alone means complete.
-        Until(() => File.Exists(path), $"the download '{fileName}' in {DownloadDirectory} (has: {string.Join(", ", Directory.GetFiles(DownloadDirectory).Select(Path.GetFileName))})", timeout);
+        // Chromium writes "name.crdownload" and renames it over the final name when done; it may create the final name
+        // empty beforehand as a reservation (seen in CI: the file read "" once), so complete = the final name with no
+        // .crdownload left beside it.
+        Until(() => File.Exists(path) && !Directory.EnumerateFiles(DownloadDirectory, "*.crdownload").Any(), $"the download '{fileName}' in {DownloadDirectory} (has: {string.Join(", ", Directory.GetFiles(DownloadDirectory).Select(Path.GetFileName))})", timeout);
         return path;
     }
 
