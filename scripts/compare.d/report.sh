@@ -52,10 +52,10 @@ write_performance_doc() {
     local file="$1" block
     block="$(generated_block)"
     mkdir -p "$(dirname "$file")"
-    if [[ -f "$file" ]] && grep -q '<!-- compare:begin -->' "$file"; then
+    if [[ -f "$file" ]] && grep -qx '<!-- compare:begin -->' "$file"; then
         BLOCK="$block" awk '
-            /<!-- compare:begin -->/ { print; print ENVIRON["BLOCK"]; skip = 1; next }
-            /<!-- compare:end -->/ { skip = 0 }
+            /^<!-- compare:begin -->$/ { print; print ENVIRON["BLOCK"]; skip = 1; next }
+            /^<!-- compare:end -->$/ { skip = 0 }
             !skip { print }' "$file" > "$file.tmp" && mv "$file.tmp" "$file"
     else
         { [[ -f "$file" ]] && cat "$file"; echo; echo '<!-- compare:begin -->'; echo "$block"; echo '<!-- compare:end -->'; } > "$file.tmp"
