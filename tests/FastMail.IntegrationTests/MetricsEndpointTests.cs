@@ -49,13 +49,8 @@ public sealed partial class MetricsEndpointTests
         await using var server = TestServer.Start(TestServer.Motriles, MetricsOn);
         var before = await ScrapeAsync(server);
 
-        await using (var smtp = await LineClient.ConnectAsync(server.SmtpPort))
+        await using (var smtp = await StartTransactionAsync(server))
         {
-            await smtp.ExpectAsync("220");
-            await smtp.SendLineAsync("EHLO client.example");
-            await smtp.ExpectSmtpAsync("250");
-            await smtp.SendLineAsync("MAIL FROM:<a@example.org>");
-            await smtp.ExpectAsync("250");
             await smtp.SendLineAsync("RCPT TO:<motriles@fastmail.test>");
             await smtp.ExpectAsync("250");
             await smtp.SendLineAsync("DATA");
@@ -84,13 +79,8 @@ public sealed partial class MetricsEndpointTests
         await using var server = TestServer.Start(TestServer.Motriles, MetricsOn);
         var before = await ScrapeAsync(server);
 
-        await using (var smtp = await LineClient.ConnectAsync(server.SmtpPort))
+        await using (var smtp = await StartTransactionAsync(server))
         {
-            await smtp.ExpectAsync("220");
-            await smtp.SendLineAsync("EHLO client.example");
-            await smtp.ExpectSmtpAsync("250");
-            await smtp.SendLineAsync("MAIL FROM:<a@example.org>");
-            await smtp.ExpectAsync("250");
             await smtp.SendLineAsync("RCPT TO:<nobody@fastmail.test>");
             await smtp.ExpectAsync("550 5.1.1");
             await smtp.SendLineAsync("RCPT TO:<someone@elsewhere.example>");
@@ -171,13 +161,8 @@ public sealed partial class MetricsEndpointTests
     public async Task TheStatusCommandShowsTheRunningServersNumbers()
     {
         await using var server = TestServer.Start(TestServer.Motriles, MetricsOn);
-        await using (var smtp = await LineClient.ConnectAsync(server.SmtpPort))
+        await using (var smtp = await StartTransactionAsync(server))
         {
-            await smtp.ExpectAsync("220");
-            await smtp.SendLineAsync("HELO client.example");
-            await smtp.ExpectAsync("250");
-            await smtp.SendLineAsync("MAIL FROM:<a@example.org>");
-            await smtp.ExpectAsync("250");
             await smtp.SendLineAsync("RCPT TO:<nobody@fastmail.test>");
             await smtp.ExpectAsync("550");
         }
@@ -204,13 +189,8 @@ public sealed partial class MetricsEndpointTests
     {
         await using var server = TestServer.Start(TestServer.Motriles);
         Assert.Empty(server.MetricsEndPoints);
-        await using (var smtp = await LineClient.ConnectAsync(server.SmtpPort))
+        await using (var smtp = await StartTransactionAsync(server))
         {
-            await smtp.ExpectAsync("220");
-            await smtp.SendLineAsync("HELO client.example");
-            await smtp.ExpectAsync("250");
-            await smtp.SendLineAsync("MAIL FROM:<a@example.org>");
-            await smtp.ExpectAsync("250");
             await smtp.SendLineAsync("RCPT TO:<nobody@fastmail.test>");
             await smtp.ExpectAsync("550");
         }
@@ -238,6 +218,26 @@ public sealed partial class MetricsEndpointTests
         finally
         {
             TempDirectory.DeleteQuietly(dataDirectory);
+        }
+    }
+
+    /// <summary>Connects, greets with EHLO and opens a transaction from a@example.org: the caller goes on from RCPT.</summary>
+    private static async Task<LineClient> StartTransactionAsync(TestServer server)
+    {
+        var smtp = await LineClient.ConnectAsync(server.SmtpPort);
+        try
+        {
+            await smtp.ExpectAsync("220");
+            await smtp.SendLineAsync("EHLO client.example");
+            await smtp.ExpectSmtpAsync("250");
+            await smtp.SendLineAsync("MAIL FROM:<a@example.org>");
+            await smtp.ExpectAsync("250");
+            return smtp;
+        }
+        catch
+        {
+            await smtp.DisposeAsync();
+            throw;
         }
     }
 
