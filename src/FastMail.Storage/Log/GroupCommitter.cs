@@ -88,16 +88,16 @@ internal sealed class GroupCommitter : IAsyncDisposable
             try
             {
                 await _log.CommitAsync().ConfigureAwait(false);
-                round.TrySetResult();
+                ThreadPool.UnsafeQueueUserWorkItem(static round => round.TrySetResult(), round, preferLocal: false);
             }
             catch (Exception e)
             {
                 StorageLog.CommitFailed(_logger, e);
                 // Callers (SMTP, POP3) know nothing of FASTER: they see one of the store's typed failures. FASTER loses the
                 // errno of a failed write, so a full disk is told apart by measuring the free space now.
-                round.TrySetException(
-                    _diskFull() ? new StorageFullException("No space left on device: the mail log could not commit to storage.", e)
-                    : new StorageUnavailableException("The mail log could not commit to storage.", e));
+                Exception failure = _diskFull() ? new StorageFullException("No space left on device: the mail log could not commit to storage.", e)
+                    : new StorageUnavailableException("The mail log could not commit to storage.", e);
+                ThreadPool.UnsafeQueueUserWorkItem(static state => state.round.TrySetException(state.failure), (round, failure), preferLocal: false);
             }
 
             if (_stopping)
@@ -132,5 +132,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
         _wake.Dispose();
     }
 
-    private static TaskCompletionSource NewRound() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run synchronously where the round completes: on one pool work item per round (queued above), which
+    // resumes every waiter of the round in turn, instead of one work item and one thread wake-up per waiter. The waiters'
+    // continuations (apply the index change, write the reply, send it) are short and contend on the index lock anyway,
+    // and the loop itself is not held up: it starts the next round while that item runs.
+    private static TaskCompletionSource NewRound() => new();
 }

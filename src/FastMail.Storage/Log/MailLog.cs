@@ -60,7 +60,7 @@ internal sealed class MailLog : IAsyncDisposable
         SlotCommitManager? commits = null;
         try
         {
-            commits = new SlotCommitManager(options.MailDirectory);
+            commits = new SlotCommitManager(options.MailDirectory, options.FastCommitMode);
             var settings = new FasterLogSettings
             {
                 LogDevice = device,

@@ -14,6 +14,14 @@ namespace FastMail.Storage.Log;
 /// slot, or after a torn write the older one, always survives; each commit costs one small O_SYNC write.
 /// A slot: magic, commit number, length, CRC-32C of the three plus the payload, then FASTER's metadata bytes.
 /// In fast commit mode FASTER scans the log forward from the metadata it recovers, so the older slot is enough.
+/// <para>
+/// In fast commit mode each commit is already durable as a commit record in the log itself, written by the same device
+/// flush as the entries; the metadata only tells recovery where to start scanning forward. So, given
+/// <c>fastCommitMode</c>, a commit FASTER does not force (it forces one when the log's begin address moves) is written
+/// only every <see cref="FastCommitMetadataEvery"/> commits or <see cref="FastCommitMetadataBytes"/> of log, which bounds
+/// the scan after a crash. Measured (perf, SMTP 1 KB at 16 clients): the O_SYNC metadata write of every round was 8% of
+/// the server's CPU and a second device write on every 250's path.
+/// </para>
 /// </summary>
 internal sealed class SlotCommitManager : ILogCommitManager
 {
@@ -25,15 +33,27 @@ internal sealed class SlotCommitManager : ILogCommitManager
     private readonly string _legacyDirectory;
     private readonly Lock _gate = new();
     private readonly long[] _slotCommitNumbers = [-1, -1];
+    private readonly bool _fastCommitMode;
     private int _nextSlot;
     private bool _legacyRemoved;
+    private long _lastWrittenCommitNum = -1;
+    private long _lastWrittenUntilAddress;
+
+    /// <summary>In fast commit mode, unforced metadata is written at least this often (in commits)...</summary>
+    internal const int FastCommitMetadataEvery = 64;
+
+    /// <summary>...and at least once per this much log, so recovery never scans far.</summary>
+    internal const long FastCommitMetadataBytes = 16L << 20;
 
     /// <summary>True when <paramref name="directory"/> holds no commit of any earlier run: the log starts empty.</summary>
     public static bool HasNoCommits(string directory) =>
         !File.Exists(Path.Combine(directory, "commit-slot-0")) && !System.IO.Directory.Exists(Path.Combine(directory, LegacyDirectoryName));
 
-    public SlotCommitManager(string directory)
+    /// <param name="directory">Where the two slot files live (created if absent).</param>
+    /// <param name="fastCommitMode">True when the log runs in FASTER's fast commit mode: unforced metadata may then be skipped.</param>
+    public SlotCommitManager(string directory, bool fastCommitMode = false)
     {
+        _fastCommitMode = fastCommitMode;
         _legacyDirectory = Path.Combine(directory, LegacyDirectoryName);
         var created = false;
         for (var slot = 0; slot < 2; slot++)
@@ -64,10 +84,16 @@ internal sealed class SlotCommitManager : ILogCommitManager
 
         // The next write goes to the older slot, so the newest one stays intact until the write after it.
         _nextSlot = _slotCommitNumbers[0] <= _slotCommitNumbers[1] ? 0 : 1;
+        _lastWrittenCommitNum = Math.Max(_slotCommitNumbers[0], _slotCommitNumbers[1]);
     }
 
     public void Commit(long beginAddress, long untilAddress, byte[] commitMetadata, long commitNum, bool forceWriteMetadata)
     {
+        if (_fastCommitMode && !forceWriteMetadata && IsRecentEnough(untilAddress, commitNum))
+        {
+            return;
+        }
+
         var buffer = new byte[HeaderSize + commitMetadata.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
         BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(4), commitNum);
@@ -82,7 +108,21 @@ internal sealed class SlotCommitManager : ILogCommitManager
             RandomAccess.Write(_slots[slot], buffer, 0);
             _slotCommitNumbers[slot] = commitNum;
             _nextSlot = 1 - slot;
+            _lastWrittenCommitNum = commitNum;
+            _lastWrittenUntilAddress = untilAddress;
             RemoveLegacyCommitsOnce();
+        }
+    }
+
+    /// <summary>True while the last written metadata is close enough behind <paramref name="untilAddress"/> for recovery's forward scan.</summary>
+    private bool IsRecentEnough(long untilAddress, long commitNum)
+    {
+        lock (_gate)
+        {
+            // Without any metadata on disk recovery would not know the log exists: the first commit is always written.
+            return _lastWrittenCommitNum >= 0
+                && commitNum - _lastWrittenCommitNum < FastCommitMetadataEvery
+                && untilAddress - _lastWrittenUntilAddress < FastCommitMetadataBytes;
         }
     }
 

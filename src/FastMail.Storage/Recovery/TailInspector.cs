@@ -40,11 +40,31 @@ internal static class TailInspector
             }
 
             var length = new FileInfo(path).Length;
-            dropped += segment == tailSegment
-                ? Math.Max(0, length - ((tailOffset + SectorSize - 1) / SectorSize * SectorSize))
-                : length;
+            dropped += segment == tailSegment ? BytesPastOffset(path, tailOffset, length) : length;
         }
 
         return dropped;
+    }
+
+    /// <summary>
+    /// Bytes of <paramref name="path"/> past <paramref name="offset"/> that hold something: the rest of the tail's sector
+    /// is zero padding unless an entry was written there, so it counts up to its last non-zero byte, and every byte after
+    /// that sector counts. A torn entry shorter than its sector is thus reported too, even when no commit metadata
+    /// remembers it (in fast commit mode the metadata may lag the log's own commit records).
+    /// </summary>
+    private static long BytesPastOffset(string path, long offset, long length)
+    {
+        var sectorEnd = (offset + SectorSize - 1) / SectorSize * SectorSize;
+        var inSector = (int)(Math.Min(length, sectorEnd) - offset);
+        long written = 0;
+        if (inSector > 0)
+        {
+            using var handle = File.OpenHandle(path);
+            Span<byte> rest = stackalloc byte[SectorSize];
+            var read = RandomAccess.Read(handle, rest[..inSector], offset);
+            written = rest[..read].LastIndexOfAnyExcept((byte)0) + 1;
+        }
+
+        return written + Math.Max(0, length - sectorEnd);
     }
 }

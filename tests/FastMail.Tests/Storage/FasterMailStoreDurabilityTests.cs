@@ -169,6 +169,42 @@ public sealed class FasterMailStoreDurabilityTests
     }
 
     [Fact]
+    public async Task MessagesCommittedAfterTheLastWrittenCommitMetadataAreRecoveredFromTheLog()
+    {
+        // In fast commit mode the commit metadata is written only every few commits: a kill -9 between two metadata
+        // writes leaves acknowledged messages that only the commit records inside the log know about.
+        await using var store = new TempStore();
+        var ids = new List<long> { await store.DeliverAsync("first\r\n", "alice") };
+        var mail = Path.Combine(store.Directory, "mail");
+        var slotsBefore = SlotFiles(mail);
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await store.DeliverAsync($"message {i}\r\n", "alice"));
+        }
+
+        // The fault this test is about: ten acknowledged commits and not one metadata write.
+        Assert.Equal(slotsBefore, SlotFiles(mail));
+        var copy = Path.Combine(Path.GetTempPath(), "fastmail-storage-copy-" + Guid.NewGuid().ToString("N"));
+        CopyDirectory(mail, Path.Combine(copy, "mail"));
+        try
+        {
+            var options = store.Options;
+            options.DataDirectory = copy;
+            await using var recovered = FasterMailStore.Open(options, NullLogger.Instance);
+            await using var session = await recovered.TryOpenMailboxAsync("alice", CancellationToken.None);
+            Assert.NotNull(session);
+            Assert.Equal(ids, Enumerable.Range(0, session.Count).Select(session.GetId));
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    private static string SlotFiles(string mailDirectory) =>
+        string.Join(",", Directory.GetFiles(mailDirectory, "commit-slot-*").Order(StringComparer.Ordinal).Select(f => Convert.ToHexString(File.ReadAllBytes(f))));
+
+    [Fact]
     public void OpenRejectsAMissingDataDirectory()
     {
         Assert.Throws<ArgumentException>(() => FasterMailStore.Open(new StorageOptions(), NullLogger.Instance));

@@ -119,5 +119,46 @@ public sealed class SlotCommitManagerTests : IDisposable
         Assert.Equal([8], manager.ListCommits());
     }
 
+    [Fact]
+    public void InFastCommitModeUnforcedMetadataIsWrittenFirstThenOnlyEveryFewCommitsOrMegabytes()
+    {
+        using (var manager = new SlotCommitManager(_directory, fastCommitMode: true))
+        {
+            // The first commit is always written (without metadata recovery would not know the log exists), the next
+            // ones are covered by the commit records inside the log until the window closes.
+            for (var commit = 1; commit <= SlotCommitManager.FastCommitMetadataEvery; commit++)
+            {
+                manager.Commit(64, 64 * commit, Metadata(commit), commit, forceWriteMetadata: false);
+            }
+        }
+
+        using (var reopened = new SlotCommitManager(_directory, fastCommitMode: true))
+        {
+            Assert.Equal([1], reopened.ListCommits());
+            var next = SlotCommitManager.FastCommitMetadataEvery + 1;
+            reopened.Commit(64, 64 * next, Metadata(next), next, forceWriteMetadata: false);
+            Assert.Equal([next, 1], reopened.ListCommits());
+
+            // A forced commit (FASTER forces one when the log's begin address moves) is written at once...
+            reopened.Commit(128, 64 * (next + 1), Metadata(next + 1), next + 1, forceWriteMetadata: true);
+            Assert.Equal(next + 1, reopened.ListCommits().First());
+
+            // ...and so is one that puts more than the byte window of log behind the last written metadata.
+            reopened.Commit(128, 64 * (next + 1) + SlotCommitManager.FastCommitMetadataBytes, Metadata(next + 2), next + 2, forceWriteMetadata: false);
+            Assert.Equal(next + 2, reopened.ListCommits().First());
+        }
+    }
+
+    [Fact]
+    public void OutsideFastCommitModeEveryCommitIsWritten()
+    {
+        using var manager = new SlotCommitManager(_directory);
+        for (var commit = 1; commit <= 3; commit++)
+        {
+            manager.Commit(64, 64 * commit, Metadata(commit), commit, forceWriteMetadata: false);
+            Assert.Equal(commit, manager.ListCommits().First());
+        }
+    }
+
     private static byte[] Metadata(int commit) => [.. Enumerable.Range(0, 40).Select(i => (byte)(i * commit))];
 }
