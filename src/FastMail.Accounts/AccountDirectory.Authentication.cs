@@ -1,3 +1,5 @@
+using FastMail.Accounts.Authentication;
+
 namespace FastMail.Accounts;
 
 /// <summary>Password logins (POP3 USER/PASS, SMTP AUTH PLAIN/LOGIN).</summary>
@@ -6,35 +8,32 @@ public sealed partial class AccountDirectory
     /// <inheritdoc />
     /// <remarks>
     /// An unknown user, a non-local domain and a wrong password all cost one PBKDF2 at the configured iteration count
-    /// and give the same null (contract 6). PBKDF2 is CPU-bound, so it runs synchronously on the calling thread-pool
-    /// thread; the only I/O is the once-per-interval stat of accounts.json. A repeat of a recent successful login is
-    /// answered from the auth cache.
+    /// and give the same null (contract 6). PBKDF2 is CPU-bound: it runs on the calling thread-pool thread, in one of
+    /// the <see cref="PasswordHashingGate"/>'s slots, so a login storm cannot take every core; the only I/O is the
+    /// once-per-interval stat of accounts.json. A repeat of a recent successful login is answered from the auth cache
+    /// without hashing.
     /// </remarks>
-    public ValueTask<string?> AuthenticateAsync(ReadOnlyMemory<byte> user, ReadOnlyMemory<byte> password, CancellationToken cancellationToken)
+    public async ValueTask<string?> AuthenticateAsync(ReadOnlyMemory<byte> user, ReadOnlyMemory<byte> password, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<string?>(cancellationToken);
-        }
-
-        var secret = password.Span;
+        cancellationToken.ThrowIfCancellationRequested();
         if (!TryResolveLogin(user.Span, Current, out var entry))
         {
-            _ = PasswordHasher.Verify(secret, _dummyHash); // same timing class as a wrong password
-            return new ValueTask<string?>((string?)null);
+            // Same timing class as a wrong password.
+            await _hashing.RunAsync((password, _dummyHash), static state => PasswordHasher.Verify(state.password.Span, state._dummyHash), cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
-        if (_authCache.Matches(entry.Name, secret, entry.PasswordHash))
+        if (_authCache.Matches(entry.Name, password.Span, entry.PasswordHash))
         {
-            return new ValueTask<string?>(entry.Name);
+            return entry.Name;
         }
 
-        if (!PasswordHasher.Verify(secret, entry.PasswordHash))
+        if (!await _hashing.RunAsync((password, entry.PasswordHash), static state => PasswordHasher.Verify(state.password.Span, state.PasswordHash), cancellationToken).ConfigureAwait(false))
         {
-            return new ValueTask<string?>((string?)null);
+            return null;
         }
 
-        _authCache.Remember(entry.Name, secret, entry.PasswordHash);
-        return new ValueTask<string?>(entry.Name);
+        _authCache.Remember(entry.Name, password.Span, entry.PasswordHash);
+        return entry.Name;
     }
 }

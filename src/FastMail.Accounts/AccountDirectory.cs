@@ -21,6 +21,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly AuthCache _authCache;
+    private readonly PasswordHashingGate _hashing = new(PasswordHashingGate.DefaultSlots);
     private readonly string _dummyHash;
     private readonly long _reloadIntervalTicks;
     private readonly long _defaultQuotaBytes;
