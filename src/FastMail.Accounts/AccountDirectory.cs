@@ -21,7 +21,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly AuthCache _authCache;
-    private readonly PasswordHashingGate _hashing = new(PasswordHashingGate.DefaultSlots);
+    private readonly PasswordHashingGate _hashing;
     private readonly string _dummyHash;
     private readonly long _reloadIntervalTicks;
     private readonly long _defaultQuotaBytes;
@@ -57,6 +57,7 @@ public sealed partial class AccountDirectory : IDirectory, IRelayPolicy
         _authCache = new AuthCache(options.AuthCacheTtl, options.AuthCacheSize, time);
         _relay = RelaySettings.Create(options.AllowRelay, options.TrustedNetworks ?? []);
         _dummyHash = PasswordHasher.CreateDummy(options.Pbkdf2Iterations);
+        _hashing = new PasswordHashingGate(options.PasswordHashingSlots > 0 ? options.PasswordHashingSlots : PasswordHashingGate.DefaultSlots);
         _defaultQuotaBytes = options.DefaultQuotaBytes;
         _postmaster = options.Postmaster;
         _reloadIntervalTicks = (long)(options.ReloadCheckInterval.TotalSeconds * time.TimestampFrequency);

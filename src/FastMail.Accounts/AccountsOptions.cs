@@ -30,6 +30,12 @@ public sealed class AccountsOptions
     public int Pbkdf2Iterations { get; set; } = PasswordHasher.DefaultIterations;
 
     /// <summary>
+    /// How many password checks (PBKDF2) may run at once; the logins beyond wait their turn without a thread
+    /// (<see cref="Authentication.PasswordHashingGate"/>). 0 (the default): one fewer than the CPU cores, at least 1.
+    /// </summary>
+    public int PasswordHashingSlots { get; set; }
+
+    /// <summary>
     /// The reference system's "Allow Relay" switch. Default false: nobody relays without authenticating
     /// (DESIGN.md contract 5, no open relay). When true, clients in <see cref="TrustedNetworks"/> may relay
     /// without AUTH; clients elsewhere still must authenticate.
@@ -85,6 +91,11 @@ public sealed class AccountsOptions
         if (Pbkdf2Iterations < 1 || Pbkdf2Iterations > PasswordHasher.MaxIterations)
         {
             throw new ArgumentException($"accounts: Pbkdf2Iterations must be between 1 and {PasswordHasher.MaxIterations}.", nameof(Pbkdf2Iterations));
+        }
+
+        if (PasswordHashingSlots < 0)
+        {
+            throw new ArgumentException("accounts: PasswordHashingSlots must not be negative.", nameof(PasswordHashingSlots));
         }
 
         if (ReloadCheckInterval < TimeSpan.Zero || AuthCacheTtl < TimeSpan.Zero || AuthCacheSize < 0)

@@ -19,6 +19,7 @@ internal sealed class AccountsSection
             AllowRelay = Boolean(values, ConfigKeys.AllowRelay),
             TrustedNetworks = [.. Networks(values, ConfigKeys.TrustedNetworks).Select(network => network.ToString())],
             Pbkdf2Iterations = Integer(values, ConfigKeys.Pbkdf2Iterations, 4096, 100_000_000),
+            PasswordHashingSlots = Integer(values, ConfigKeys.PasswordHashingSlots, 0, 1024),
             DefaultQuotaBytes = Size(values, ConfigKeys.DefaultQuota, 0, long.MaxValue),
             Postmaster = values.Get(ConfigKeys.Postmaster).Trim(),
         },

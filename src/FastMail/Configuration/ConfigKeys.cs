@@ -63,6 +63,8 @@ internal static class ConfigKeys
 
     public static readonly ConfigKey Pbkdf2Iterations = new("accounts.pbkdf2Iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP 2023: 600000; at least 4096, the SCRAM minimum).");
 
+    public static readonly ConfigKey PasswordHashingSlots = new("accounts.passwordHashingSlots", "0", "Password checks (PBKDF2) that may run at once; more logins wait their turn. 0 = one fewer than the CPU cores, at least 1, so a login storm leaves a core for the sessions already logged in.");
+
     public static readonly ConfigKey DefaultQuota = new("accounts.defaultQuota", "0", "Mailbox quota for users without their own (`fastmail user quota`); k/m/g suffixes; 0 = unlimited. Over it: 452 4.2.2 at RCPT, 552 5.2.2 after DATA.");
 
     public static readonly ConfigKey Postmaster = new("accounts.postmaster", "", "The account that receives mail for postmaster@ every local domain (RFC 5321 requires accepting it) when no account is named postmaster; empty: an account named postmaster, else the oldest account.");
@@ -90,7 +92,7 @@ internal static class ConfigKeys
         RelayRoutes, RelayCredentials, RelayDnsServer, RelayPort, RelayRequireTls, RelayRequireTlsFor, RelayDestinationConcurrency, RelayTotalConcurrency, RelayRecipientsPerTransaction,
         RelayConnectTimeout, RelayCommandTimeout, RelayDataTimeout,
         QueueFirstRetry, QueueMaxRetry, QueueLifetime, QueueDelayWarning,
-        Pbkdf2Iterations, LoginPenalty, DefaultQuota,
+        Pbkdf2Iterations, PasswordHashingSlots, LoginPenalty, DefaultQuota,
         StorageMinFreeSpace, StorageIndexMemory, StorageCheckpointEvery, Postmaster,
         WebListen, WebHttpsListen, WebSessionIdle,
         MetricsListen,
