@@ -67,7 +67,7 @@ def run_runner(runner, args):
     fields = dict(part.split("=", 1) for part in line.split()[1:] if "=" in part)
     if fields.get("errors", "0") != "0":
         raise RuntimeError(f"runner reported {fields['errors']} errors: {line}")
-    return float(fields["cpu_ms_per_op"]), float(fields["ops_per_s"])
+    return float(fields.get("cpu_ms_per_op", "nan")), float(fields["ops_per_s"])
 
 
 def main():
@@ -83,7 +83,8 @@ def main():
         [binary, "serve", *settings,
          "--set", f"smtp.listen=127.0.0.1:{smtp}", "--set", f"pop3.listen=127.0.0.1:{pop3}",
          "--set", "smtp.submissionListen=", "--set", "smtp.smtpsListen=", "--set", "pop3.pop3sListen=",
-         "--set", "web.listen=", "--set", "limits.maxConnectionRatePerIp=0"],
+         "--set", "web.listen=", "--set", "limits.maxConnectionRatePerIp=0",
+         "--set", "limits.maxConnectionsPerIp=1000", "--set", "limits.maxConnections=1000"],
         stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "server.log"), "w"), start_new_session=True)
     status = 0
     try:
