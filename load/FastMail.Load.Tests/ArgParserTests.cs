@@ -98,6 +98,14 @@ public sealed class ArgParserTests
         Assert.Throws<ArgumentException>(() => ArgParser.Parse(["smtp-send", "--to", "a@b", "--duration", "2h"]));
 
     [Fact]
+    public void OpenFirstIsForPop3DrainOnly()
+    {
+        Assert.True(ArgParser.Parse(["pop3-drain", "--users", "u", "--open-first"]).OpenFirst);
+        Assert.False(ArgParser.Parse(["pop3-drain", "--users", "u"]).OpenFirst);
+        Assert.Throws<ArgumentException>(() => ArgParser.Parse(["smtp-send", "--to", "a@b", "--open-first"]));
+    }
+
+    [Fact]
     public void PipeliningIsForSendingScenariosOnly()
     {
         Assert.True(ArgParser.Parse(["smtp-send", "--to", "a@b", "--pipelining"]).Pipelining);

@@ -46,6 +46,20 @@ public sealed class ScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task Pop3DrainWithOpenFirstLogsInBeforeTheClockAndStillDrainsEverything()
+    {
+        await Run("smtp-send", "--port", _server.SmtpPort.ToString(), "--concurrency", "2", "--warmup", "0s",
+            "--duration", "30s", "--count", "12", "--to", "u1@d,u2@d", "--size", "5k");
+        // u3 has no mail: its session opens, finds nothing and ends without an error.
+        var drain = await Run("pop3-drain", "--port", _server.Pop3Port.ToString(), "--concurrency", "3", "--warmup", "0s",
+            "--duration", "30s", "--users", "u1,u2,u3", "--password", "pw", "--open-first");
+        Assert.Equal((12L, 0L), (drain.TotalOk, drain.TotalFailed));
+        Assert.Equal(0, _server.Count("u1") + _server.Count("u2"));
+        Assert.NotNull(drain.OpenTime);
+        Assert.Contains(" open_s=", MarkdownReport.ResultLine(drain));
+    }
+
+    [Fact]
     public async Task Pop3DrainCountsCorruptedMessagesAsErrors()
     {
         await Run("smtp-send", "--port", _server.SmtpPort.ToString(), "--concurrency", "1", "--warmup", "0s",

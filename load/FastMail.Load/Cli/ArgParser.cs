@@ -23,6 +23,8 @@ internal static class ArgParser
           --per-connection 1      messages per SMTP connection / RETRs per POP3 session (POP3 default: all)
           --pipelining            smtp-send, mixed: RFC 2920 groups (MAIL+RCPT×n+DATA in one write; the final "."
                                   and the next message's group in one write); the server must list PIPELINING
+          --open-first            pop3-drain: every session logs in (USER/PASS, STAT, UIDL) before the clock starts,
+                                  untimed; how long that took is reported as open_s (a login storm of --concurrency)
           --source-addresses N    bind client sockets to 127.0.0.1..127.0.0.N in rotation (64k ports each;
                                   connections/idle above 25,000 default to one address per 25,000)
           --connections N         connections/idle: connections to hold (same as --concurrency)
@@ -67,6 +69,7 @@ internal static class ArgParser
                 case "no-verify": options.Verify = false; continue;
                 case "no-report": options.WriteReport = false; continue;
                 case "pipelining": options.Pipelining = true; continue;
+                case "open-first": options.OpenFirst = true; continue;
                 case "help": throw new ArgumentException("");
             }
             if (i + 1 >= args.Length)
@@ -172,6 +175,10 @@ internal static class ArgParser
         if (options.Pipelining && options.Scenario is not ("smtp-send" or "mixed"))
         {
             throw new ArgumentException("--pipelining applies to smtp-send and mixed");
+        }
+        if (options.OpenFirst && options.Scenario != "pop3-drain")
+        {
+            throw new ArgumentException("--open-first applies to pop3-drain");
         }
         if (options.Scenario is not ("connections" or "smtp-send" or "mixed" or "pop3-drain" or "pop3-login") && options.SourceAddresses is not null)
         {

@@ -48,6 +48,9 @@ internal sealed class LoadOptions
     /// <summary>smtp-send, mixed: RFC 2920 command groups (MAIL/RCPT/DATA in one write) instead of one command at a time.</summary>
     public bool Pipelining { get; set; }
 
+    /// <summary>pop3-drain: every worker logs in before the run's clock starts (untimed, reported as open_s).</summary>
+    public bool OpenFirst { get; set; }
+
     /// <summary>
     /// Client sockets are bound to 127.0.0.1 .. 127.0.0.N in rotation (null: the kernel picks 127.0.0.1),
     /// so more connections than one address's ephemeral ports can be open at once.

@@ -110,6 +110,10 @@ internal static class MarkdownReport
             line.Append(c, $" e2e_p50_ms={relay.AfterAck.PercentileMs(50):0.###} e2e_p99_ms={relay.AfterAck.PercentileMs(99):0.###} e2e_max_ms={relay.AfterAck.MaxMs:0.###}");
             line.Append(c, $" submit_e2e_p50_ms={relay.AfterSubmit.PercentileMs(50):0.###} submit_e2e_p99_ms={relay.AfterSubmit.PercentileMs(99):0.###}");
         }
+        if (run.OpenTime is { } open)
+        {
+            line.Append(c, $" open_s={open.TotalSeconds:0.000}");
+        }
         if (run.ServerCpuSeconds is { } cpu)
         {
             line.Append(c, $" cpu_s={cpu:0.00} cpu_ms_per_op={run.CpuMsPerOp ?? 0:0.000} rss_kib={run.ServerRssKibEnd}");

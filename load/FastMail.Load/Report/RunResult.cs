@@ -16,6 +16,9 @@ internal sealed class RunResult
     /// <summary>From the end of the warm-up to the last measured completion.</summary>
     public required TimeSpan MeasuredWindow { get; init; }
 
+    /// <summary>--open-first: how long opening every session took before the clock started.</summary>
+    public TimeSpan? OpenTime { get; init; }
+
     public required IReadOnlyList<MetricTally> Metrics { get; init; }
 
     /// <summary>Server CPU seconds (user+sys, descendants included) over the measured window; null without --server-pid.</summary>

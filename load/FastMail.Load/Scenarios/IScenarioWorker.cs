@@ -33,4 +33,10 @@ internal interface IScenarioWorker : IAsyncDisposable
 
     /// <summary>Runs one operation. Client-side protocol failures are returned, not thrown.</summary>
     ValueTask<OpResult> RunOnceAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// --open-first: opens the worker's session before the run's clock starts (untimed). A failure is not thrown: the
+    /// first operation then opens the session itself.
+    /// </summary>
+    ValueTask OpenAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

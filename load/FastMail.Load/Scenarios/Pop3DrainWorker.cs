@@ -37,28 +37,33 @@ internal sealed class Pop3DrainWorker : IScenarioWorker
 
     public string Metric => "pop3-retr-dele";
 
+    public async ValueTask OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await LogInAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await CloseAsync(quit: false, CancellationToken.None);
+        }
+    }
+
     public async ValueTask<OpResult> RunOnceAsync(CancellationToken cancellationToken)
     {
         OpResult result;
         try
         {
-            if (_connection is null)
+            var connection = _connection ?? await LogInAsync(cancellationToken);
+            if (_numbers.Count == 0)
             {
-                _connection = await Pop3ClientConnection.OpenAsync(_endPoint, _options.Timeout, cancellationToken, _source);
-                await _connection.LoginAsync(_user, _options.Password, cancellationToken);
-                await _connection.StatAsync(cancellationToken);
-                await _connection.UidlAsync(_numbers, cancellationToken);
-                _next = 0;
-                if (_numbers.Count == 0)
-                {
-                    await CloseAsync(quit: true, cancellationToken);
-                    return new OpResult(_waitWhenEmpty ? OpStatus.Idle : OpStatus.Exhausted);
-                }
+                await CloseAsync(quit: true, cancellationToken);
+                return new OpResult(_waitWhenEmpty ? OpStatus.Idle : OpStatus.Exhausted);
             }
             var number = _numbers[_next++];
-            await _connection.RetrAsync(number, _message, cancellationToken);
+            await connection.RetrAsync(number, _message, cancellationToken);
             var verdict = _options.Verify ? MessageVerifier.Verify(_message.WrittenSpan) : VerifyResult.Foreign;
-            await _connection.DeleAsync(number, cancellationToken);
+            await connection.DeleAsync(number, cancellationToken);
             result = verdict switch
             {
                 VerifyResult.Corrupt => new OpResult(OpStatus.Failed, "corrupt-message"),
@@ -77,6 +82,17 @@ internal sealed class Pop3DrainWorker : IScenarioWorker
             return new OpResult(OpStatus.Failed, Failure.KindOf(e));
         }
         return result;
+    }
+
+    /// <summary>Connect, USER/PASS, STAT, UIDL: the session's message list is in <see cref="_numbers"/>.</summary>
+    private async ValueTask<Pop3ClientConnection> LogInAsync(CancellationToken cancellationToken)
+    {
+        var connection = _connection = await Pop3ClientConnection.OpenAsync(_endPoint, _options.Timeout, cancellationToken, _source);
+        await connection.LoginAsync(_user, _options.Password, cancellationToken);
+        await connection.StatAsync(cancellationToken);
+        await connection.UidlAsync(_numbers, cancellationToken);
+        _next = 0;
+        return connection;
     }
 
     private ValueTask CloseAsync(bool quit, CancellationToken cancellationToken)

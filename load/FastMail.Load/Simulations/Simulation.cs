@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FastMail.Load.Cli;
 using FastMail.Load.Report;
 using FastMail.Load.Scenarios;
@@ -28,8 +29,6 @@ internal sealed class Simulation
     {
         var startedAt = DateTimeOffset.UtcNow;
         var runId = Guid.NewGuid().ToString("N")[..8];
-        var clock = new RunClock(_options.Warmup, _options.Duration);
-        using var hardStop = new CancellationTokenSource(_options.Warmup + _options.Duration + _options.Timeout + TimeSpan.FromSeconds(1));
         var workers = new IScenarioWorker[_options.Concurrency];
         var tallies = new MetricTally[workers.Length];
         for (var i = 0; i < workers.Length; i++)
@@ -37,6 +36,19 @@ internal sealed class Simulation
             workers[i] = WorkerFactory.Create(_options, i, runId);
             tallies[i] = new MetricTally(workers[i].Metric);
         }
+
+        TimeSpan? openTime = null;
+        if (_options.OpenFirst)
+        {
+            // All sessions at once, as clients reconnecting after a restart would: the server sees a login storm.
+            using var openStop = new CancellationTokenSource(_options.Timeout * 4);
+            var opening = Stopwatch.StartNew();
+            await Task.WhenAll(workers.Select(w => Task.Run(() => w.OpenAsync(openStop.Token).AsTask())));
+            openTime = opening.Elapsed;
+        }
+
+        var clock = new RunClock(_options.Warmup, _options.Duration);
+        using var hardStop = new CancellationTokenSource(_options.Warmup + _options.Duration + _options.Timeout + TimeSpan.FromSeconds(1));
 
         var windowStart = Task.Run(async () =>
         {
@@ -72,6 +84,7 @@ internal sealed class Simulation
             CommandLine = _options.CommandLine,
             StartedAt = startedAt,
             MeasuredWindow = window,
+            OpenTime = openTime,
             Metrics = Merge(tallies),
             ServerCpuSeconds = _probe.Enabled ? endCpu - start.Cpu : null,
             ServerRssKibStart = _probe.Enabled ? start.Rss : null,

@@ -184,20 +184,16 @@ public sealed class FasterMailStoreDurabilityTests
 
         // The fault this test is about: ten acknowledged commits and not one metadata write.
         Assert.Equal(slotsBefore, SlotFiles(mail));
-        var copy = Path.Combine(Path.GetTempPath(), "fastmail-storage-copy-" + Guid.NewGuid().ToString("N"));
-        CopyDirectory(mail, Path.Combine(copy, "mail"));
+        var copy = StorageFiles.CopyDataDirectory(store.Directory);
         try
         {
-            var options = store.Options;
-            options.DataDirectory = copy;
-            await using var recovered = FasterMailStore.Open(options, NullLogger.Instance);
-            await using var session = await recovered.TryOpenMailboxAsync("alice", CancellationToken.None);
-            Assert.NotNull(session);
-            Assert.Equal(ids, Enumerable.Range(0, session.Count).Select(session.GetId));
+            await using var recovered = store.OpenCopy(copy);
+            var contents = await TempStore.ContentsAsync(recovered, ["alice"]);
+            Assert.Equal(ids.Select(id => "alice/" + id).Order(StringComparer.Ordinal), contents.Keys);
         }
         finally
         {
-            Directory.Delete(copy, recursive: true);
+            TempDirectory.DeleteQuietly(copy);
         }
     }
 
