@@ -46,19 +46,7 @@ public sealed class Pop3AllocationTests
             Drain(toClient.Reader);
         }
 
-        // One more round on the measuring thread: the awaits above may have resumed on another pool thread, and a
-        // thread's first ArrayPool rent makes its per-thread buckets (3,480 B, seen once in CI), not the session's doing.
-        SendSynchronously(toServer.Writer, round);
-        DrainWithoutAllocating(toClient.Reader);
-
-        var allocated = AllocationCount.FewestOf3(() =>
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                SendSynchronously(toServer.Writer, round);
-                DrainWithoutAllocating(toClient.Reader);
-            }
-        });
+        var allocated = AllocatedBy100Rounds(toServer.Writer, toClient.Reader, round);
 
         await Send(toServer.Writer, "QUIT\r\n");
         Assert.Contains("+OK FastMail POP3 server signing off", Drain(toClient.Reader), StringComparison.Ordinal);
@@ -83,19 +71,7 @@ public sealed class Pop3AllocationTests
             Drain(toClient.Reader);
         }
 
-        // One more round on the measuring thread: the awaits above may have resumed on another pool thread, and a
-        // thread's first ArrayPool rent makes its per-thread buckets (3,480 B, seen once in CI), not the session's doing.
-        SendSynchronously(toServer.Writer, round);
-        DrainWithoutAllocating(toClient.Reader);
-
-        var allocated = AllocationCount.FewestOf3(() =>
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                SendSynchronously(toServer.Writer, round);
-                DrainWithoutAllocating(toClient.Reader);
-            }
-        });
+        var allocated = AllocatedBy100Rounds(toServer.Writer, toClient.Reader, round);
 
         await Send(toServer.Writer, "QUIT\r\n");
         Assert.Contains("+OK FastMail POP3 server signing off", Drain(toClient.Reader), StringComparison.Ordinal);
@@ -106,6 +82,23 @@ public sealed class Pop3AllocationTests
     private static async Task Send(PipeWriter writer, string text) => await Send(writer, Encoding.ASCII.GetBytes(text));
 
     private static async Task Send(PipeWriter writer, byte[] bytes) => await writer.WriteAsync(bytes);
+
+    /// <summary>Bytes this thread allocates over 100 rounds, each run synchronously on it (fewest of up to three tries).</summary>
+    private static long AllocatedBy100Rounds(PipeWriter toServer, PipeReader toClient, byte[] round)
+    {
+        // One more round on the measuring thread first: the awaits before may have resumed on another pool thread, and a
+        // thread's first ArrayPool rent makes its per-thread buckets (3,480 B, seen once in CI), not the session's doing.
+        SendSynchronously(toServer, round);
+        DrainWithoutAllocating(toClient);
+        return AllocationCount.FewestOf3(() =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                SendSynchronously(toServer, round);
+                DrainWithoutAllocating(toClient);
+            }
+        });
+    }
 
     private static void SendSynchronously(PipeWriter writer, byte[] bytes)
     {

@@ -6,8 +6,8 @@ using FastMail.Core.Mail;
 using FastMail.Core.Services;
 using FastMail.Delivery;
 using FastMail.Smtp;
-using Microsoft.Extensions.Logging.Abstractions;
 using FastMail.Tests.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FastMail.Tests.Smtp;
 
