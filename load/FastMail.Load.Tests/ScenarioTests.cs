@@ -60,6 +60,20 @@ public sealed class ScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task ARunReportsHowBusyTheMachineWasAndTheRunnersOwnCpu()
+    {
+        var send = await Run("smtp-send", "--port", _server.SmtpPort.ToString(), "--concurrency", "2", "--warmup", "0s",
+            "--duration", "30s", "--count", "400", "--to", "u1@d", "--size", "5k");
+
+        // 400 messages take far longer than one /proc/stat tick (10 ms), so the window has a share to report.
+        Assert.InRange(send.MachineBusyShare!.Value, 0.0, 1.0);
+        Assert.True(send.RunnerCpuSeconds > 0, $"the runner's own CPU: {send.RunnerCpuSeconds}");
+        var line = MarkdownReport.ResultLine(send);
+        Assert.Matches(@" machine_busy_pct=\d+\.\d ", line);
+        Assert.Matches(@" runner_cpu_ms_per_op=\d+\.\d{3}", line);
+    }
+
+    [Fact]
     public async Task Pop3DrainCountsCorruptedMessagesAsErrors()
     {
         await Run("smtp-send", "--port", _server.SmtpPort.ToString(), "--concurrency", "1", "--warmup", "0s",

@@ -12,8 +12,11 @@ public sealed class WebOptions
     /// <summary>HTTPS listeners (web.httpsListen, default off), using <see cref="Certificate"/> (the SMTP/POP3 certificate).</summary>
     public IReadOnlyList<IPEndPoint> HttpsListen { get; init; } = [];
 
-    /// <summary>The certificate of the HTTPS listeners; required when <see cref="HttpsListen"/> is not empty.</summary>
-    public X509Certificate2? Certificate { get; init; }
+    /// <summary>
+    /// The certificate of the HTTPS listeners, asked for at every handshake, so a reload that renews the mail
+    /// certificate renews this one too; required when <see cref="HttpsListen"/> is not empty.
+    /// </summary>
+    public Func<X509Certificate2>? Certificate { get; init; }
 
     /// <summary>A session unused this long is forgotten (web.sessionIdle, default 30 minutes).</summary>
     public TimeSpan SessionIdle { get; init; } = TimeSpan.FromMinutes(30);

@@ -72,7 +72,8 @@ public sealed class WebServer : IAsyncDisposable
 
             foreach (var endPoint in options.HttpsListen)
             {
-                kestrel.Listen(endPoint, listen => listen.UseHttps(options.Certificate!));
+                var certificate = options.Certificate!;
+                kestrel.Listen(endPoint, listen => listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate()));
             }
         });
 

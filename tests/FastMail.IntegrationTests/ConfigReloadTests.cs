@@ -65,16 +65,21 @@ public sealed class ConfigReloadTests
     }
 
     [Fact]
-    public async Task RenewedCertificateInTheSameFilesIsServedToNewStartTlsAndImplicitTlsClients()
+    public async Task RenewedCertificateInTheSameFilesIsServedToNewStartTlsImplicitTlsAndHttpsClients()
     {
         var certificates = TempDirectory.Create("reload-cert");
         try
         {
             var now = DateTimeOffset.UtcNow;
             var first = PemCertificateFiles.Write(certificates, "mail.fastmail.test", now.AddDays(-1), now.AddDays(30));
-            var file = new JsonObject { ["tls"] = new JsonObject { ["certificate"] = first.CertificatePath, ["key"] = first.KeyPath } };
+            var file = new JsonObject
+            {
+                ["tls"] = new JsonObject { ["certificate"] = first.CertificatePath, ["key"] = first.KeyPath },
+                ["web"] = new JsonObject { ["httpsListen"] = "127.0.0.1:0" },
+            };
             await using var server = ReloadableServer.Start(file);
             Assert.Equal(first.Thumbprint, await StartTlsThumbprintAsync(server.SmtpPort));
+            Assert.Equal(first.Thumbprint, await ImplicitTlsThumbprintAsync(server.WebHttpsPort));
 
             // certbot-style renewal: new contents, same paths, then SIGHUP.
             var renewed = PemCertificateFiles.Write(certificates, "mail.fastmail.test", now.AddDays(-1), now.AddDays(90));
@@ -84,6 +89,7 @@ public sealed class ConfigReloadTests
             Assert.Equal(renewed.Thumbprint, result.NewCertificateThumbprint);
             Assert.Equal(renewed.Thumbprint, await StartTlsThumbprintAsync(server.SmtpPort));
             Assert.Equal(renewed.Thumbprint, await ImplicitTlsThumbprintAsync(server.SmtpsPort));
+            Assert.Equal(renewed.Thumbprint, await ImplicitTlsThumbprintAsync(server.WebHttpsPort));
         }
         finally
         {
@@ -146,7 +152,6 @@ public sealed class ConfigReloadTests
                 Assert.Contains("250-SIZE 1048576", await EhloAsync(before));
             }
 
-            // SIGHUP is handled from the "ready" line on (before it, the runtime's default would end the process).
             Assert.True(await server.WaitForLogAsync(" ready in ", TimeSpan.FromSeconds(30)), server.Log);
             File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"3m\" } }");
             server.Signal(1); // SIGHUP
@@ -160,6 +165,69 @@ public sealed class ConfigReloadTests
         finally
         {
             TempDirectory.DeleteQuietly(directory);
+        }
+    }
+
+    [Fact]
+    public async Task SighupWhileTheServerIsStartingIsKeptAndReloadsOnceItIsReady()
+    {
+        var directory = TempDirectory.Create("reload-starting");
+        try
+        {
+            var configFile = Path.Combine(directory, "fastmail.json");
+            for (var attempt = 1; ; attempt++)
+            {
+                File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"1m\" } }");
+                var dataDirectory = Path.Combine(directory, $"data{attempt}");
+                await using var server = await ServerProcess.LaunchAsync(dataDirectory, new Dictionary<string, string>(), "--config", configFile);
+                // The pid file is opened inside the start, after the configuration was read and before "ready": the
+                // operator edits the file a moment too late and sends SIGHUP (the runtime's default would end the process).
+                await WaitUntilOpenAsync(server, Path.Combine(dataDirectory, "fastmail.pid"));
+                File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"3m\" } }");
+                server.Signal(1); // SIGHUP
+
+                await server.WaitUntilListeningAsync();
+                Assert.True(await server.WaitForLogAsync(" ready in ", TimeSpan.FromSeconds(30)), server.Log);
+                if (!server.Log.Contains("SIGHUP during start-up", StringComparison.Ordinal))
+                {
+                    // The start won the race and the signal came after "ready" (the other test's case): try again.
+                    Assert.True(attempt < 5, "the SIGHUP never arrived during start-up in 5 tries:\n" + server.Log);
+                    continue;
+                }
+
+                Assert.True(await server.WaitForLogAsync("Configuration reloaded", TimeSpan.FromSeconds(30)), server.Log);
+                Assert.Contains("smtp.maxMessageSize changed from '1m' to '3m': applied", server.Log, StringComparison.Ordinal);
+                await using var smtp = await GreetedAsync(server.SmtpPort);
+                Assert.Contains("250-SIZE 3145728", await EhloAsync(smtp));
+                Assert.Equal(0, await server.TerminateAsync());
+                return;
+            }
+        }
+        finally
+        {
+            TempDirectory.DeleteQuietly(directory);
+        }
+    }
+
+    private static async Task WaitUntilOpenAsync(ServerProcess server, string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!HoldsOpen(server.ProcessId, path))
+        {
+            Assert.False(server.HasExited || DateTime.UtcNow > deadline, $"the server never opened {path}:\n{server.Log}");
+            await Task.Delay(1);
+        }
+    }
+
+    private static bool HoldsOpen(int processId, string path)
+    {
+        try
+        {
+            return Directory.EnumerateFiles($"/proc/{processId}/fd").Any(fd => new FileInfo(fd).LinkTarget == path);
+        }
+        catch (IOException)
+        {
+            return false; // a descriptor closed while we looked, or the process is gone (the caller checks)
         }
     }
 

@@ -55,6 +55,10 @@ internal static class MarkdownReport
             md.AppendLine(c, $"- server CPU over the {(run.Relay is null ? "window" : "submission and the drain")}: {cpu:0.00} s user+sys{(run.CpuMsPerOp is { } per ? $", {per:0.000} ms per successful operation" : "")}");
             md.AppendLine(c, $"- server RSS: {run.ServerRssKibStart} KiB at window start, {run.ServerRssKibEnd} KiB at the end");
         }
+        if (run.MachineBusyShare is { } busy)
+        {
+            md.AppendLine(c, $"- the machine's {Environment.ProcessorCount} cores were {busy * 100:0}% busy over the window (every process); the load runner took {run.RunnerCpuSeconds ?? 0:0.00} s of CPU");
+        }
         if (run.ConnectionsHeld is { } held)
         {
             md.AppendLine(c, $"- idle connections held: {held}");
@@ -117,6 +121,14 @@ internal static class MarkdownReport
         if (run.ServerCpuSeconds is { } cpu)
         {
             line.Append(c, $" cpu_s={cpu:0.00} cpu_ms_per_op={run.CpuMsPerOp ?? 0:0.000} rss_kib={run.ServerRssKibEnd}");
+        }
+        if (run.MachineBusyShare is { } busy)
+        {
+            line.Append(c, $" machine_busy_pct={busy * 100:0.0}");
+        }
+        if (run.RunnerCpuSeconds is { } runnerCpu && run.TotalOk > 0)
+        {
+            line.Append(c, $" runner_cpu_ms_per_op={runnerCpu * 1000 / run.TotalOk:0.000}");
         }
         if (run.ConnectionsHeld is { } held)
         {

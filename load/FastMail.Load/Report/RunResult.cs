@@ -24,6 +24,12 @@ internal sealed class RunResult
     /// <summary>Server CPU seconds (user+sys, descendants included) over the measured window; null without --server-pid.</summary>
     public double? ServerCpuSeconds { get; init; }
 
+    /// <summary>Share of all the machine's cores busy (any process) over the measured window, 0 to 1; null without /proc/stat.</summary>
+    public double? MachineBusyShare { get; init; }
+
+    /// <summary>The load runner's own CPU seconds over the measured window (it shares the machine with the server).</summary>
+    public double? RunnerCpuSeconds { get; init; }
+
     public long? ServerRssKibStart { get; init; }
 
     public long? ServerRssKibEnd { get; init; }

@@ -53,7 +53,7 @@ internal sealed class Simulation
         var windowStart = Task.Run(async () =>
         {
             await clock.WaitUntilAsync(clock.WarmupEnd, hardStop.Token);
-            return (Cpu: _probe.Enabled ? _probe.CpuSeconds() : 0, Rss: _probe.Enabled ? _probe.RssKib() : 0);
+            return (Cpu: _probe.Enabled ? _probe.CpuSeconds() : 0, Rss: _probe.Enabled ? _probe.RssKib() : 0, Machine: MachineProbe.Take());
         });
         var loops = new Task[workers.Length];
         for (var i = 0; i < workers.Length; i++)
@@ -72,7 +72,8 @@ internal sealed class Simulation
         }
         var endCpu = _probe.Enabled ? _probe.CpuSeconds() : 0;
         var endRss = _probe.Enabled ? _probe.RssKib() : 0;
-        var start = windowStart.IsCompletedSuccessfully ? windowStart.Result : (Cpu: endCpu, Rss: endRss);
+        var endMachine = MachineProbe.Take();
+        var start = windowStart.IsCompletedSuccessfully ? windowStart.Result : (Cpu: endCpu, Rss: endRss, Machine: endMachine);
 
         var last = TimeSpan.FromTicks(Interlocked.Read(ref _lastCompletionTicks));
         var window = last > clock.WarmupEnd ? last - clock.WarmupEnd : TimeSpan.Zero;
@@ -89,6 +90,8 @@ internal sealed class Simulation
             ServerCpuSeconds = _probe.Enabled ? endCpu - start.Cpu : null,
             ServerRssKibStart = _probe.Enabled ? start.Rss : null,
             ServerRssKibEnd = _probe.Enabled ? endRss : null,
+            MachineBusyShare = MachineProbe.BusyShare(start.Machine, endMachine),
+            RunnerCpuSeconds = (endMachine.RunnerCpu - start.Machine.RunnerCpu).TotalSeconds,
         };
     }
 

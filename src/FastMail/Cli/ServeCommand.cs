@@ -27,11 +27,15 @@ internal static class ServeCommand
         }
 
         var started = Stopwatch.GetTimestamp();
+        ILogger? startingLogger = null;
+        // First of all: from here on a SIGHUP during start-up no longer ends the process; it reloads once ready.
+        using var reloadSignal = new ReloadSignal(() => startingLogger?.LogInformation("SIGHUP during start-up: the configuration is read again once the server is ready"));
         var values = ConfigOptions.Load(args);
         var settings = FastMailSettings.From(values);
         var logLevel = new LogLevelSwitch(settings.LogLevel);
         using var loggerFactory = Logging.Create(logLevel, settings.LogFormat);
         var logger = loggerFactory.CreateLogger("FastMail");
+        startingLogger = logger;
         using var signal = new ShutdownSignal();
         using var systemd = SystemdNotifier.FromEnvironment(logger);
         await using var server = MailServer.Start(settings, loggerFactory);
@@ -39,9 +43,9 @@ internal static class ServeCommand
         var reloader = new Hosting.Reload.ConfigReloader(() => ConfigOptions.Load(args), values, server, loggerFactory, setLogLevel: level => logLevel.Level = level);
         reloader.Reloading += () => systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000)}");
         reloader.Reloaded += _ => systemd.Notify("READY=1");
-        using var reloadSignal = new ReloadSignal(() => reloader.Reload());
         logger.LogInformation("FastMail {Version} ready in {Milliseconds:F0} ms; data in {DataDirectory}", VersionCommand.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds, settings.DataDirectory);
         systemd.Ready($"FastMail {VersionCommand.Version} serving mail from {settings.DataDirectory}");
+        reloadSignal.Arm(() => reloader.Reload());
         try
         {
             await Task.Delay(Timeout.Infinite, signal.Token);

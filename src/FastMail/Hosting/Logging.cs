@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -13,7 +14,13 @@ internal static class Logging
 {
     public static ILoggerFactory Create(LogLevel level) => Create(new LogLevelSwitch(level), LogFormat.Text);
 
-    public static ILoggerFactory Create(LogLevelSwitch level, LogFormat format) => LoggerFactory.Create(builder =>
+    public static ILoggerFactory Create(LogLevelSwitch level, LogFormat format)
+    {
+        OneWritePerLine();
+        return LoggerFactory.Create(builder => Configure(builder, level, format));
+    }
+
+    private static void Configure(ILoggingBuilder builder, LogLevelSwitch level, LogFormat format)
     {
         // Everything reaches the filter, which reads the switch: its level can then move both ways at run time.
         builder.SetMinimumLevel(LogLevel.Trace).AddFilter((_, _, entryLevel) => level.IsEnabled(entryLevel));
@@ -43,7 +50,22 @@ internal static class Logging
         }
 
         builder.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-    });
+    }
+
+    /// <summary>
+    /// The console's own stderr writer buffers 256 characters, so a mail log line longer than that (an accepted message's
+    /// is about 280) went out in two write(2) calls. With a larger buffer and AutoFlush every line is one write, whole,
+    /// as soon as it is logged: `perf stat -e syscalls:sys_enter_write` under smtp-source, 3 → 2 writes per message one
+    /// per connection, 2 → 1 with -d. The console logger takes the writer when it is built, so this runs first.
+    /// </summary>
+    private static void OneWritePerLine()
+    {
+        var writer = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024)
+        {
+            AutoFlush = true,
+        };
+        Console.SetError(writer);
+    }
 
     /// <summary>
     /// The format actually written: text under systemd (JOURNAL_STREAM is set for a service whose stderr goes to the

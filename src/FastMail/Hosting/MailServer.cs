@@ -132,12 +132,12 @@ internal sealed partial class MailServer : IAsyncDisposable
         Listen("POP3S", _settings.Pop3.Pop3sListen, Pop3SessionHandler.BusyReply, implicitTls: true, (c, s) => live.Pop3.RunAsync(c, s));
         _directory = directory;
         StartAdminSocket(loggerFactory, new Migration.MigrationServices(directory, _store, _store.Browser, delivery, loggerFactory.CreateLogger("FastMail.Migration")));
-        StartWeb(tls.Current, directory, delivery, throttle, loggerFactory);
+        StartWeb(tls, directory, delivery, throttle, loggerFactory);
         StartMetrics(delivery, loggerFactory);
     }
 
     /// <summary>The webmail (and admin pages) on Kestrel, with the same accounts, login throttle, store and delivery as the mail listeners.</summary>
-    private void StartWeb(TlsServerOptions tls, AccountDirectory directory, MailDelivery delivery, AuthThrottle? throttle, ILoggerFactory loggerFactory)
+    private void StartWeb(LiveTlsOptions tls, AccountDirectory directory, MailDelivery delivery, AuthThrottle? throttle, ILoggerFactory loggerFactory)
     {
         if (!_settings.Web.Enabled)
         {
@@ -148,7 +148,8 @@ internal sealed partial class MailServer : IAsyncDisposable
         {
             Listen = _settings.Web.Listen,
             HttpsListen = _settings.Web.HttpsListen,
-            Certificate = tls.Certificate,
+            // The mail listeners' certificate as it is now: a reload that renews it renews HTTPS too.
+            Certificate = () => tls.Current.Certificate,
             SessionIdle = _settings.Web.SessionIdle,
         };
         var accounts = new AccountAdmin(_settings.Accounts.Options);

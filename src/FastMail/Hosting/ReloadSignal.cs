@@ -4,19 +4,38 @@ namespace FastMail.Hosting;
 
 /// <summary>
 /// Turns SIGHUP into a call of the reload action, one at a time on the thread pool (the signal handler must return
-/// quickly). Without this registration SIGHUP would end the process, the runtime's default.
+/// quickly). Without this registration SIGHUP would end the process, the runtime's default. It is registered before the
+/// server starts: a SIGHUP during start-up (logrotate, an operator who edited the file a moment too early) is kept and
+/// reloads once when <see cref="Arm"/> gives the action, since the start may have read the file before the edit.
 /// </summary>
 internal sealed class ReloadSignal : IDisposable
 {
     private readonly PosixSignalRegistration _registration;
-    private readonly Action _reload;
+    private readonly Action _arrivedBeforeReady;
     private readonly Lock _lock = new();
+    private Action? _reload;
+    private bool _pending;
     private Task _last = Task.CompletedTask;
 
-    public ReloadSignal(Action reload)
+    /// <param name="arrivedBeforeReady">Called (on the thread pool) for the first SIGHUP that comes before <see cref="Arm"/>.</param>
+    public ReloadSignal(Action arrivedBeforeReady)
     {
-        _reload = reload;
+        _arrivedBeforeReady = arrivedBeforeReady;
         _registration = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+    }
+
+    /// <summary>From now on SIGHUP calls <paramref name="reload"/>; a SIGHUP that came before calls it once now.</summary>
+    public void Arm(Action reload)
+    {
+        lock (_lock)
+        {
+            _reload = reload;
+            if (_pending)
+            {
+                _pending = false;
+                Chain(reload);
+            }
+        }
     }
 
     private void OnSignal(PosixSignalContext context)
@@ -25,10 +44,21 @@ internal sealed class ReloadSignal : IDisposable
         context.Cancel = true;
         lock (_lock)
         {
-            // Chained: two quick SIGHUPs reload twice, in order, never at once.
-            _last = _last.ContinueWith(_ => _reload(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            if (_reload is { } reload)
+            {
+                Chain(reload);
+            }
+            else if (!_pending)
+            {
+                _pending = true;
+                Chain(_arrivedBeforeReady);
+            }
         }
     }
+
+    // Chained: two quick SIGHUPs reload twice, in order, never at once.
+    private void Chain(Action action) =>
+        _last = _last.ContinueWith(_ => action(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     public void Dispose() => _registration.Dispose();
 }

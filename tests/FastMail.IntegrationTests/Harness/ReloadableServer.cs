@@ -39,6 +39,9 @@ internal sealed class ReloadableServer : IAsyncDisposable
 
     public int SmtpsPort => _server.EndPoints("SMTPS")[0].Port;
 
+    /// <summary>The webmail's HTTPS port (only with web.httpsListen in the file).</summary>
+    public int WebHttpsPort => _server.EndPoints("HTTPS")[0].Port;
+
     public static ReloadableServer Start(JsonObject file)
     {
         var directory = TempDirectory.Create("reload");

@@ -28,6 +28,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Log
     {
         get
@@ -55,6 +57,14 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server with <paramref name="environment"/> added to its environment (test seams).</summary>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
     {
+        var server = await LaunchAsync(dataDirectory, environment, extraArguments);
+        await server.WaitUntilListeningAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server and returns at once, while it is still starting.</summary>
+    public static async Task<ServerProcess> LaunchAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
+    {
         var info = new ProcessStartInfo(await AotBinary.GetAsync())
         {
             RedirectStandardOutput = true,
@@ -78,9 +88,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         server._process.BeginErrorReadLine();
         server._process.EnableRaisingEvents = true;
         server._process.Exited += (_, _) => server._ready.TrySetException(new InvalidOperationException("fastmail exited before listening:\n" + server.Log));
-        await server._ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return server;
     }
+
+    /// <summary>Until every mail listener has logged its port (throws if the process exits first).</summary>
+    public Task WaitUntilListeningAsync() => _ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
     private void OnLine(string? line)
     {
