@@ -77,7 +77,8 @@ generated_block() {
     echo "Rows marked **tuned** compare the same FastMail figures with a Dovecot configured by its own performance"
     echo "documentation (high-performance login processes, auth cache, pop3 process reuse, pop3_no_flag_updates,"
     echo "maildir_very_dirty_syncs, indexes on tmpfs; scripts/compare.d/dovecot.sh). smtp-source has no PIPELINING"
-    echo "(its man page, BUGS), so Postfix's own client appears with -d (connection reuse) only."
+    echo "(its man page, BUGS), so Postfix's own client appears with -d (connection reuse) only. Before each POP3"
+    echo "drain every mailbox has one untimed login, which warms each server's auth cache as the login rows' warm-up does."
     echo
     results_table
     echo
