@@ -209,6 +209,39 @@ public sealed class ConfigReloadTests
         }
     }
 
+    [Fact]
+    public async Task SighupReloadsAServerStartedWithHangUpsIgnored()
+    {
+        // nohup really hands its command SIGHUP ignored here (bit 0 of SigIgn is signal 1)...
+        var (exitCode, status) = await ExternalProcess.RunAsync("nohup", ["grep", "^SigIgn:", "/proc/self/status"], timeout: TimeSpan.FromSeconds(10));
+        Assert.Equal(0, exitCode);
+        var ignored = status.Split('\n').Single(line => line.StartsWith("SigIgn:", StringComparison.Ordinal));
+        Assert.True((Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & 1) == 1, status);
+
+        // ...and a server started that way still reloads on SIGHUP (the runtime alone would keep ignoring it).
+        var directory = TempDirectory.Create("reload-nohup");
+        try
+        {
+            var dataDirectory = Path.Combine(directory, "data");
+            var configFile = Path.Combine(directory, "fastmail.json");
+            File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"1m\" } }");
+            await using var server = await ServerProcess.LaunchAsync(dataDirectory, new Dictionary<string, string>(), underNohup: true, "--config", configFile);
+            await server.WaitUntilListeningAsync();
+            Assert.True(await server.WaitForLogAsync(" ready in ", TimeSpan.FromSeconds(30)), server.Log);
+            File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"3m\" } }");
+            server.Signal(1); // SIGHUP
+
+            Assert.True(await server.WaitForLogAsync("Configuration reloaded", TimeSpan.FromSeconds(30)), server.Log);
+            await using var smtp = await GreetedAsync(server.SmtpPort);
+            Assert.Contains("250-SIZE 3145728", await EhloAsync(smtp));
+            Assert.Equal(0, await server.TerminateAsync());
+        }
+        finally
+        {
+            TempDirectory.DeleteQuietly(directory);
+        }
+    }
+
     private static async Task WaitUntilOpenAsync(ServerProcess server, string path)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -33,6 +33,7 @@ internal static class ServeCommand
         var values = ConfigOptions.Load(args);
         var settings = FastMailSettings.From(values);
         var logLevel = new LogLevelSwitch(settings.LogLevel);
+        Logging.OneWritePerLine();
         using var loggerFactory = Logging.Create(logLevel, settings.LogFormat);
         var logger = loggerFactory.CreateLogger("FastMail");
         startingLogger = logger;

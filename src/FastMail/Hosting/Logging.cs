@@ -14,11 +14,8 @@ internal static class Logging
 {
     public static ILoggerFactory Create(LogLevel level) => Create(new LogLevelSwitch(level), LogFormat.Text);
 
-    public static ILoggerFactory Create(LogLevelSwitch level, LogFormat format)
-    {
-        OneWritePerLine();
-        return LoggerFactory.Create(builder => Configure(builder, level, format));
-    }
+    public static ILoggerFactory Create(LogLevelSwitch level, LogFormat format) =>
+        LoggerFactory.Create(builder => Configure(builder, level, format));
 
     private static void Configure(ILoggingBuilder builder, LogLevelSwitch level, LogFormat format)
     {
@@ -56,9 +53,10 @@ internal static class Logging
     /// The console's own stderr writer buffers 256 characters, so a mail log line longer than that (an accepted message's
     /// is about 280) went out in two write(2) calls. With a larger buffer and AutoFlush every line is one write, whole,
     /// as soon as it is logged: `perf stat -e syscalls:sys_enter_write` under smtp-source, 3 → 2 writes per message one
-    /// per connection, 2 → 1 with -d. The console logger takes the writer when it is built, so this runs first.
+    /// per connection, 2 → 1 with -d. The console logger takes the writer when it is built, so `serve` calls this
+    /// before <see cref="Create(LogLevelSwitch, LogFormat)"/>.
     /// </summary>
-    private static void OneWritePerLine()
+    public static void OneWritePerLine()
     {
         var writer = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024)
         {

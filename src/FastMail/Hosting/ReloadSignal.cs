@@ -8,8 +8,11 @@ namespace FastMail.Hosting;
 /// server starts: a SIGHUP during start-up (logrotate, an operator who edited the file a moment too early) is kept and
 /// reloads once when <see cref="Arm"/> gives the action, since the start may have read the file before the edit.
 /// </summary>
-internal sealed class ReloadSignal : IDisposable
+internal sealed partial class ReloadSignal : IDisposable
 {
+    private const int SignalHangUp = 1;
+    private const nint DefaultAction = 0; // SIG_DFL
+
     private readonly PosixSignalRegistration _registration;
     private readonly Action _arrivedBeforeReady;
     private readonly Lock _lock = new();
@@ -21,6 +24,10 @@ internal sealed class ReloadSignal : IDisposable
     public ReloadSignal(Action arrivedBeforeReady)
     {
         _arrivedBeforeReady = arrivedBeforeReady;
+        // A process started with SIGHUP ignored (nohup, some supervisors and CI runners) keeps it ignored under the
+        // .NET runtime even with a registration, and `kill -HUP` would then reload nothing, silently. SIGHUP is our
+        // reload signal whoever started us: back to the default action, which the registration below replaces at once.
+        SetSignalAction(SignalHangUp, DefaultAction);
         _registration = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
     }
 
@@ -61,4 +68,7 @@ internal sealed class ReloadSignal : IDisposable
         _last = _last.ContinueWith(_ => action(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     public void Dispose() => _registration.Dispose();
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint SetSignalAction(int signal, nint action);
 }

@@ -63,14 +63,27 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server and returns at once, while it is still starting.</summary>
-    public static async Task<ServerProcess> LaunchAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
+    public static Task<ServerProcess> LaunchAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArguments) =>
+        LaunchAsync(dataDirectory, environment, underNohup: false, extraArguments);
+
+    /// <summary>
+    /// Starts the server and returns at once; <paramref name="underNohup"/> runs it through nohup(1), which execs it
+    /// with SIGHUP ignored (same PID), as `nohup fastmail serve &amp;` would.
+    /// </summary>
+    public static async Task<ServerProcess> LaunchAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, bool underNohup, params string[] extraArguments)
     {
-        var info = new ProcessStartInfo(await AotBinary.GetAsync())
+        var binary = await AotBinary.GetAsync();
+        var info = new ProcessStartInfo(underNohup ? "nohup" : binary)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (underNohup)
+        {
+            info.ArgumentList.Add(binary);
+        }
+
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
