@@ -145,7 +145,7 @@ public sealed class ConfigReloadTests
         {
             var dataDirectory = Path.Combine(directory, "data");
             var configFile = Path.Combine(directory, "fastmail.json");
-            File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"1m\" } }");
+            WriteMaxMessageSize(configFile, "1m");
             await using var server = await ServerProcess.StartAsync(dataDirectory, "--config", configFile);
             await using (var before = await GreetedAsync(server.SmtpPort))
             {
@@ -153,14 +153,12 @@ public sealed class ConfigReloadTests
             }
 
             Assert.True(await server.WaitForLogAsync(" ready in ", TimeSpan.FromSeconds(30)), server.Log);
-            File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"3m\" } }");
+            WriteMaxMessageSize(configFile, "3m");
             server.Signal(1); // SIGHUP
 
             Assert.True(await server.WaitForLogAsync("Configuration reloaded", TimeSpan.FromSeconds(30)), server.Log);
             Assert.Contains("smtp.maxMessageSize changed from '1m' to '3m': applied", server.Log, StringComparison.Ordinal);
-            await using var after = await GreetedAsync(server.SmtpPort);
-            Assert.Contains("250-SIZE 3145728", await EhloAsync(after));
-            Assert.Equal(0, await server.TerminateAsync());
+            await ExpectThreeMegabytesThenStopAsync(server);
         }
         finally
         {
@@ -177,13 +175,13 @@ public sealed class ConfigReloadTests
             var configFile = Path.Combine(directory, "fastmail.json");
             for (var attempt = 1; ; attempt++)
             {
-                File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"1m\" } }");
+                WriteMaxMessageSize(configFile, "1m");
                 var dataDirectory = Path.Combine(directory, $"data{attempt}");
-                await using var server = await ServerProcess.LaunchAsync(dataDirectory, new Dictionary<string, string>(), "--config", configFile);
+                await using var server = await ServerProcess.LaunchAsync(dataDirectory, new Dictionary<string, string>(), underNohup: false, "--config", configFile);
                 // The pid file is opened inside the start, after the configuration was read and before "ready": the
                 // operator edits the file a moment too late and sends SIGHUP (the runtime's default would end the process).
                 await WaitUntilOpenAsync(server, Path.Combine(dataDirectory, "fastmail.pid"));
-                File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"3m\" } }");
+                WriteMaxMessageSize(configFile, "3m");
                 server.Signal(1); // SIGHUP
 
                 await server.WaitUntilListeningAsync();
@@ -197,9 +195,7 @@ public sealed class ConfigReloadTests
 
                 Assert.True(await server.WaitForLogAsync("Configuration reloaded", TimeSpan.FromSeconds(30)), server.Log);
                 Assert.Contains("smtp.maxMessageSize changed from '1m' to '3m': applied", server.Log, StringComparison.Ordinal);
-                await using var smtp = await GreetedAsync(server.SmtpPort);
-                Assert.Contains("250-SIZE 3145728", await EhloAsync(smtp));
-                Assert.Equal(0, await server.TerminateAsync());
+                await ExpectThreeMegabytesThenStopAsync(server);
                 return;
             }
         }
@@ -224,22 +220,31 @@ public sealed class ConfigReloadTests
         {
             var dataDirectory = Path.Combine(directory, "data");
             var configFile = Path.Combine(directory, "fastmail.json");
-            File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"1m\" } }");
+            WriteMaxMessageSize(configFile, "1m");
             await using var server = await ServerProcess.LaunchAsync(dataDirectory, new Dictionary<string, string>(), underNohup: true, "--config", configFile);
             await server.WaitUntilListeningAsync();
             Assert.True(await server.WaitForLogAsync(" ready in ", TimeSpan.FromSeconds(30)), server.Log);
-            File.WriteAllText(configFile, "{ \"smtp\": { \"maxMessageSize\": \"3m\" } }");
+            WriteMaxMessageSize(configFile, "3m");
             server.Signal(1); // SIGHUP
 
             Assert.True(await server.WaitForLogAsync("Configuration reloaded", TimeSpan.FromSeconds(30)), server.Log);
-            await using var smtp = await GreetedAsync(server.SmtpPort);
-            Assert.Contains("250-SIZE 3145728", await EhloAsync(smtp));
-            Assert.Equal(0, await server.TerminateAsync());
+            await ExpectThreeMegabytesThenStopAsync(server);
         }
         finally
         {
             TempDirectory.DeleteQuietly(directory);
         }
+    }
+
+    private static void WriteMaxMessageSize(string configFile, string size) =>
+        File.WriteAllText(configFile, $"{{ \"smtp\": {{ \"maxMessageSize\": \"{size}\" }} }}");
+
+    /// <summary>After the reload from 1m to 3m: a new connection is offered 3 MB, and SIGTERM still ends the process cleanly.</summary>
+    private static async Task ExpectThreeMegabytesThenStopAsync(ServerProcess server)
+    {
+        await using var smtp = await GreetedAsync(server.SmtpPort);
+        Assert.Contains("250-SIZE 3145728", await EhloAsync(smtp));
+        Assert.Equal(0, await server.TerminateAsync());
     }
 
     private static async Task WaitUntilOpenAsync(ServerProcess server, string path)

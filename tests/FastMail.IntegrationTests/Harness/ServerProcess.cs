@@ -57,18 +57,14 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server with <paramref name="environment"/> added to its environment (test seams).</summary>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArguments)
     {
-        var server = await LaunchAsync(dataDirectory, environment, extraArguments);
+        var server = await LaunchAsync(dataDirectory, environment, underNohup: false, extraArguments);
         await server.WaitUntilListeningAsync();
         return server;
     }
 
-    /// <summary>Starts the server and returns at once, while it is still starting.</summary>
-    public static Task<ServerProcess> LaunchAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArguments) =>
-        LaunchAsync(dataDirectory, environment, underNohup: false, extraArguments);
-
     /// <summary>
-    /// Starts the server and returns at once; <paramref name="underNohup"/> runs it through nohup(1), which execs it
-    /// with SIGHUP ignored (same PID), as `nohup fastmail serve &amp;` would.
+    /// Starts the server and returns at once, while it is still starting; <paramref name="underNohup"/> runs it through
+    /// nohup(1), which execs it with SIGHUP ignored (same PID), as `nohup fastmail serve &amp;` would.
     /// </summary>
     public static async Task<ServerProcess> LaunchAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, bool underNohup, params string[] extraArguments)
     {
