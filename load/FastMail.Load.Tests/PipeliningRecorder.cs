@@ -59,7 +59,7 @@ internal sealed class PipeliningRecorder : IDisposable
                 _ = Task.Run(() => ServeAsync(socket));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
         }
     }

@@ -47,7 +47,7 @@ internal sealed class StaticPages : IAsyncDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
             {
                 return;
             }

@@ -152,8 +152,9 @@ internal sealed class ScriptedSmtpPeer : IAsyncDisposable
             {
                 socket = await _listener.AcceptSocketAsync(_stop.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
             {
+                // InvalidOperationException: DisposeAsync stopped the listener between the loop's check and this call.
                 return;
             }
 
